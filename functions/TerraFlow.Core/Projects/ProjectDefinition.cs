@@ -1,0 +1,31 @@
+namespace TerraFlow.Core.Projects;
+
+/// <summary>A Terraform root module TerraFlow plans: one directory + workspace.</summary>
+/// <param name="Name">Unique within the repository; used in <c>-p name</c> and in status contexts.</param>
+/// <param name="Dir">Repository-relative directory with '/' separators, "." for the root.</param>
+/// <param name="WhenModified">Globs relative to <paramref name="Dir"/> (Atlantis semantics); changed files matching any of them affect the project.</param>
+/// <param name="DependsOn">Names of projects that must apply before this one.</param>
+/// <param name="Autoplan">When false, a push does not plan the project; a <c>terraflow plan -p</c> comment does.</param>
+public sealed record ProjectDefinition(
+    string Name,
+    string Dir,
+    string Workspace,
+    IReadOnlyList<string> WhenModified,
+    IReadOnlyList<string> DependsOn,
+    bool Autoplan);
+
+/// <summary>A problem in the repository configuration, pointing at the file and line a user must fix.</summary>
+public sealed record ConfigError(string File, int? Line, int? Column, string Message)
+{
+    public override string ToString() =>
+        Line is null ? $"{File}: {Message}" : $"{File}:{Line}{(Column is null ? "" : $":{Column}")}: {Message}";
+}
+
+/// <summary>A read-only view of a repository checkout at one commit.</summary>
+public interface IRepositorySnapshot
+{
+    /// <summary>Every tracked file, repository-relative, '/' separators, no leading "./".</summary>
+    IReadOnlyList<string> Files { get; }
+
+    string ReadAllText(string path);
+}

@@ -1,0 +1,18 @@
+namespace TerraFlow.Core.Vcs;
+
+/// <summary>A webhook, parsed into what TerraFlow acts on. Provider-neutral.</summary>
+public abstract record VcsEvent;
+
+public enum PullRequestAction { Opened, Reopened, Synchronize, Closed }
+
+public sealed record PullRequestEvent(PullRequestAction Action, PullRequestInfo PullRequest, string Sender) : VcsEvent;
+
+/// <summary>A new comment on a pull request.</summary>
+public sealed record PullRequestCommentEvent(RepoRef Repo, int Number, long CommentId, string Author, string Body) : VcsEvent;
+
+public sealed record InstallationEvent(long InstallationId, string Action, string Account) : VcsEvent;
+
+public sealed record PingEvent(string Zen) : VcsEvent;
+
+/// <summary>A well-formed event TerraFlow does not act on; <paramref name="Reason"/> is returned to the sender.</summary>
+public sealed record IgnoredEvent(string Reason) : VcsEvent;

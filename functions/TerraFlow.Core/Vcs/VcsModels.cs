@@ -1,0 +1,50 @@
+namespace TerraFlow.Core.Vcs;
+
+/// <summary>A repository on a VCS host. <paramref name="InstallationId"/> is the GitHub App installation, when there is one.</summary>
+public sealed record RepoRef(string Owner, string Name, long? InstallationId = null)
+{
+    public string FullName => $"{Owner}/{Name}";
+    public override string ToString() => FullName;
+}
+
+public sealed record PullRequestInfo(
+    RepoRef Repo,
+    int Number,
+    string HeadSha,
+    string BaseSha,
+    string HeadRef,
+    string BaseRef,
+    string CloneUrl,
+    string Author,
+    bool Open,
+    bool Merged);
+
+public sealed record PullRequestComment(long Id, string Author, string Body);
+
+public enum CommitState { Pending, Success, Failure, Error }
+
+/// <summary>A commit status. <paramref name="Context"/> identifies it (one per project); descriptions stay short (GitHub caps them at 140).</summary>
+public sealed record CommitStatus(string Context, CommitState State, string Description, string? TargetUrl);
+
+/// <summary>The VCS host as the workflow needs it. Implemented per provider in Adapters.</summary>
+public interface IVcsClient
+{
+    Task<PullRequestInfo> GetPullRequestAsync(RepoRef repo, int number, CancellationToken ct);
+
+    Task<IReadOnlyList<PullRequestComment>> ListCommentsAsync(RepoRef repo, int number, CancellationToken ct);
+
+    Task<long> CreateCommentAsync(RepoRef repo, int number, string body, CancellationToken ct);
+
+    Task UpdateCommentAsync(RepoRef repo, long commentId, string body, CancellationToken ct);
+
+    Task SetCommitStatusAsync(RepoRef repo, string sha, CommitStatus status, CancellationToken ct);
+
+    /// <summary>Credentials a runner uses to clone over https (an installation token or the configured token); null when none.</summary>
+    Task<string?> GetCloneTokenAsync(RepoRef repo, CancellationToken ct);
+}
+
+/// <summary>Raised by a VCS client when the host answered with an error that retrying will not fix (4xx other than 429).</summary>
+public sealed class VcsPermanentException(string message, int statusCode) : Exception(message)
+{
+    public int StatusCode { get; } = statusCode;
+}
