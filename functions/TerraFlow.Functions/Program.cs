@@ -1,1 +1,5 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using TerraFlow.Functions;
+
+// One command runs TerraFlow: `dotnet run --project functions/TerraFlow.Functions`.
+await using var app = await TerraFlowApp.BuildAsync(args);
+await app.RunAsync();

@@ -1,1 +1,36 @@
-Console.WriteLine("runner");
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using TerraFlow.Adapters.Artifacts;
+using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.Postgres;
+using TerraFlow.Core.Artifacts;
+using TerraFlow.Core.Jobs;
+using TerraFlow.Core.Vcs;
+using TerraFlow.Runner;
+
+// A runner on its own: `dotnet run --project runners/TerraFlow.Runner` with ConnectionStrings__Postgres pointing at
+// the database the Function App (or standalone host) uses. It shares the artifact folder through TerraFlow__ArtifactsPath.
+var builder = Host.CreateApplicationBuilder(args);
+var config = builder.Configuration;
+var connectionString = config.GetConnectionString("Postgres");
+if (string.IsNullOrWhiteSpace(connectionString))
+{
+    Console.Error.WriteLine("TerraFlow runner: set ConnectionStrings__Postgres to the TerraFlow database.");
+    return 2;
+}
+
+builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+builder.Services.AddSingleton(config.GetSection("TerraFlow:Queue").Get<JobQueueOptions>() ?? new JobQueueOptions());
+builder.Services.AddSingleton<IJobQueue, PostgresJobQueue>();
+builder.Services.AddSingleton(config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions());
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHttpClient<GitHubAppTokenProvider>();
+builder.Services.AddHttpClient<IVcsClient, GitHubClient>();
+var artifacts = config["TerraFlow:ArtifactsPath"] ?? Path.Combine(".terraflow", "artifacts");
+builder.Services.AddSingleton<IArtifactStore>(new LocalFolderArtifactStore(artifacts));
+builder.Services.AddTerraFlowRunner(config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions());
+
+await builder.Build().RunAsync();
+return 0;

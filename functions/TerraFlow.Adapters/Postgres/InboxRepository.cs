@@ -1,0 +1,29 @@
+using Npgsql;
+
+namespace TerraFlow.Adapters.Postgres;
+
+public static class InboxKinds
+{
+    /// <summary>A <see cref="TerraFlow.Core.Jobs.JobResult"/> from a runner.</summary>
+    public const string JobResult = "job_result";
+
+    /// <summary>A <c>terraflow plan</c> comment; needs the pull request's head from the VCS before it can start a run.</summary>
+    public const string PlanCommand = "plan_command";
+}
+
+public sealed record PlanCommandPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string? Project, string Author, string DeliveryId);
+
+/// <summary>The workflow engine's inbox: what runners and webhooks hand over for the engine to decide on.</summary>
+public static class InboxRepository
+{
+    public static async Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string kind, object payload, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("insert into workflow_inbox (run_id, kind, payload) values ($1, $2, $3::jsonb)", conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)runId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        cmd.Parameters.AddWithValue(kind);
+        cmd.Parameters.AddWithValue(StoreJson.Serialize(payload));
+        await cmd.ExecuteNonQueryAsync(ct);
+        await using var notify = new NpgsqlCommand("select pg_notify('terraflow_inbox', '')", conn, tx);
+        await notify.ExecuteNonQueryAsync(ct);
+    }
+}

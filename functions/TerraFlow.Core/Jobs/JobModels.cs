@@ -1,0 +1,72 @@
+using TerraFlow.Core.Plans;
+using TerraFlow.Core.Projects;
+
+namespace TerraFlow.Core.Jobs;
+
+/// <summary>What a runner is asked to do. Serialized as JSON into the job transport; keep it small (no artifacts).</summary>
+public sealed record JobSpec(
+    string Kind,
+    long RunId,
+    string RepoOwner,
+    string RepoName,
+    long? InstallationId,
+    string CloneUrl,
+    string HeadSha,
+    string BaseSha,
+    /// <summary>For <see cref="JobKinds.Plan"/>: the project to plan.</summary>
+    ProjectDefinition? Project,
+    /// <summary>Correlates logs and telemetry from the webhook through the runner.</summary>
+    string OperationId);
+
+public static class JobKinds
+{
+    /// <summary>Clone, read <c>.terraflow.yml</c> (or autodiscover), and work out the affected projects.</summary>
+    public const string Discover = "discover";
+
+    /// <summary>terraform init + plan + show for one project.</summary>
+    public const string Plan = "plan";
+}
+
+/// <summary>A job a runner holds. <see cref="LeaseToken"/> fences the holder: a stale holder's writes are refused.</summary>
+public sealed record JobLease(long JobId, long LeaseToken, int Attempt, JobSpec Spec);
+
+/// <summary>What a runner reports back. Exactly one of the kind-specific parts is set.</summary>
+public sealed record JobResult(
+    long JobId,
+    long RunId,
+    string Kind,
+    DiscoveryOutcome? Discovery,
+    PlanOutcome? Plan);
+
+/// <param name="AllProjects">Every project of the repository (so <c>-p name</c> can address an unaffected one).</param>
+/// <param name="AffectedProjects">Names of the projects the pull request's changes affect.</param>
+public sealed record DiscoveryOutcome(
+    bool Succeeded,
+    ConfigError? ConfigError,
+    string? FailureMessage,
+    IReadOnlyList<ProjectDefinition> AllProjects,
+    IReadOnlyList<string> AffectedProjects);
+
+public sealed record PlanArtifacts(string PlanFile, string PlanJson, string PlanText, string Log);
+
+/// <param name="Error">Masked, human-readable reason when the plan failed.</param>
+public sealed record PlanOutcome(
+    string ProjectName,
+    bool Succeeded,
+    PlanSummary? Summary,
+    string? PlanFileSha256,
+    PlanArtifacts? Artifacts,
+    string? Error);
+
+/// <summary>The job transport: a PostgreSQL queue by default, Service Bus in Azure.</summary>
+public interface IJobQueue
+{
+    /// <summary>Takes the next available job, or null when there is none.</summary>
+    Task<JobLease?> ClaimAsync(string workerId, CancellationToken ct);
+
+    /// <summary>Extends the lease; false when the lease is lost (expired and re-claimed, or the job was cancelled).</summary>
+    Task<bool> RenewAsync(JobLease lease, CancellationToken ct);
+
+    /// <summary>Records the result and finishes the job in one step; false when the lease was lost (the result is dropped).</summary>
+    Task<bool> CompleteAsync(JobLease lease, JobResult result, CancellationToken ct);
+}

@@ -1,0 +1,77 @@
+using System.Text;
+using Npgsql;
+using TerraFlow.Adapters.Postgres;
+using TerraFlow.Core.Artifacts;
+using TerraFlow.Core.Comments;
+using TerraFlow.Core.Vcs;
+using TerraFlow.Core.Workflow;
+
+namespace TerraFlow.Functions.Engine;
+
+/// <summary>
+/// Makes the pull request show the run's current state in its comment(s): edits the comments it made before, creates
+/// them the first time. The comment ids are saved in the same transaction; if a crash loses them after a comment was
+/// created, the hidden marker in the comment lets the next attempt find and adopt it instead of posting a duplicate.
+/// </summary>
+public sealed class CommentSync(IVcsClient vcs, IArtifactStore artifacts, TerraFlowOptions options)
+{
+    private const int MaxPlanTextCharacters = 200_000;
+
+    public async Task SyncAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, CancellationToken ct)
+    {
+        var run = await RunRepository.LoadAsync(conn, tx, runId, forUpdate: false, ct)
+            ?? throw new InvalidOperationException($"run {runId} does not exist");
+        var bodies = RunCommentRenderer.Render(await BuildViewAsync(run, ct));
+        var repo = run.Context.Repo;
+        var number = run.Context.PullRequestNumber;
+
+        var ids = run.CommentIds.ToList();
+        if (ids.Count == 0) ids = await FindOwnCommentsAsync(repo, number, runId, ct);
+
+        for (var part = 0; part < bodies.Count; part++)
+        {
+            if (part < ids.Count) await vcs.UpdateCommentAsync(repo, ids[part], bodies[part], ct);
+            else ids.Add(await vcs.CreateCommentAsync(repo, number, bodies[part], ct));
+        }
+        // Continuation comments no longer needed (the plan shrank) are emptied rather than deleted: deleting would
+        // shift what readers already linked to.
+        for (var part = bodies.Count; part < ids.Count; part++)
+            await vcs.UpdateCommentAsync(repo, ids[part], $"<!-- terraflow:run:{runId}:part:{part} -->\n_(This continuation of the TerraFlow plan comment is no longer needed.)_", ct);
+
+        if (!ids.SequenceEqual(run.CommentIds)) await RunRepository.SaveCommentIdsAsync(conn, tx, runId, ids, ct);
+    }
+
+    private async Task<List<long>> FindOwnCommentsAsync(RepoRef repo, int number, long runId, CancellationToken ct)
+    {
+        var found = new SortedDictionary<int, long>();
+        foreach (var comment in await vcs.ListCommentsAsync(repo, number, ct))
+            if (RunCommentRenderer.TryParseMarker(comment.Body, out var markedRun, out var part) && markedRun == runId)
+                found.TryAdd(part, comment.Id);
+        var ids = new List<long>();
+        // Only a gap-free prefix is usable; anything after a gap is rewritten as new parts.
+        for (var part = 0; found.TryGetValue(part, out var id); part++) ids.Add(id);
+        return ids;
+    }
+
+    private async Task<RunView> BuildViewAsync(StoredRun run, CancellationToken ct)
+    {
+        var projects = new List<ProjectView>(run.State.Projects.Count);
+        foreach (var p in run.State.Projects)
+        {
+            var planText = p.Status == ProjectRunStatus.Planned && p.Artifacts is { } a ? await ReadTextAsync(a.PlanText, ct) : null;
+            projects.Add(new ProjectView(p.Definition.Name, p.Definition.Dir, p.Definition.Workspace, p.Status, p.Plan, planText, p.Error));
+        }
+        var s = run.State;
+        return new RunView(s.RunId, s.HeadSha, s.Status, s.SupersededBySha, s.ConfigError, s.FailureMessage, projects, options.PublicUrl);
+    }
+
+    private async Task<string?> ReadTextAsync(string key, CancellationToken ct)
+    {
+        await using var stream = await artifacts.OpenReadAsync(key, ct);
+        if (stream is null) return null;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var buffer = new char[MaxPlanTextCharacters];
+        var read = await reader.ReadBlockAsync(buffer, ct);
+        return new string(buffer, 0, read);
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using TerraFlow.Runner;
+
+namespace TerraFlow.Functions.Engine;
+
+/// <summary>
+/// Drives the workflow in the standalone host: the inbox, the outbox and the lease sweep. Each loop drains its work,
+/// then sleeps until the next poll or until a <see cref="WorkSignal"/> says something new was written.
+/// (In Azure, the Timers function drives the same steps.)
+/// </summary>
+public sealed class EngineLoop(
+    WorkflowEngine engine,
+    OutboxDispatcher outbox,
+    ExpiredLeaseSweeper sweeper,
+    WorkSignals signals,
+    EngineOptions options,
+    ILogger<EngineLoop> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
+        LoopAsync("inbox", engine.ProcessNextAsync, signals.Inbox, options.PollInterval, stoppingToken),
+        LoopAsync("outbox", outbox.DispatchNextAsync, signals.Outbox, options.PollInterval, stoppingToken),
+        LoopAsync("lease sweep", async ct => await sweeper.SweepAsync(ct) > 0, null, options.LeaseSweepInterval, stoppingToken));
+
+    private async Task LoopAsync(string name, Func<CancellationToken, Task<bool>> step, JobSignal? wake, TimeSpan idle, CancellationToken ct)
+    {
+        await Task.Yield();
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                while (await step(ct)) { }
+                if (wake is null) await Task.Delay(idle, ct);
+                else await wake.WaitAsync(idle, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Engine {Loop} loop failed; retrying", name);
+                await Task.Delay(idle, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+}
+
+public sealed class EngineOptions
+{
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>In-process wake-ups for the engine loops (PostgreSQL notifications feed them too).</summary>
+public sealed class WorkSignals
+{
+    public JobSignal Inbox { get; } = new();
+
+    public JobSignal Outbox { get; } = new();
+}

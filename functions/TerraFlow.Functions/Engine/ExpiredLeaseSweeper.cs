@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TerraFlow.Adapters.Postgres;
+using TerraFlow.Core.Jobs;
+
+namespace TerraFlow.Functions.Engine;
+
+/// <summary>
+/// Finds jobs whose runner stopped renewing its lease (crashed, killed, partitioned). A plan may simply run again,
+/// so it goes back to the queue until its attempts are used up; then the run hears that the job failed.
+/// </summary>
+public sealed class ExpiredLeaseSweeper(NpgsqlDataSource dataSource, ILogger<ExpiredLeaseSweeper> logger)
+{
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var requeued = 0;
+        var exhausted = new List<(long Id, int Attempts, JobSpec Spec)>();
+        await using (var cmd = new NpgsqlCommand("""
+            select id, attempts, max_attempts, spec::text from jobs
+            where status = 'leased' and lease_expires_at < now()
+            order by id limit 100 for update skip locked
+            """, conn, tx))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        {
+            var rows = new List<(long, int, int, string)>();
+            while (await r.ReadAsync(ct)) rows.Add((r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.GetString(3)));
+            await r.DisposeAsync();
+            foreach (var (id, attempts, max, spec) in rows)
+            {
+                if (attempts < max)
+                {
+                    await ExecAsync(conn, tx, "update jobs set status = 'queued', lease_token = null, lease_owner = null, available_at = now() where id = $1", id, ct);
+                    requeued++;
+                }
+                else
+                {
+                    await ExecAsync(conn, tx, "update jobs set status = 'failed', lease_token = null, finished_at = now() where id = $1", id, ct);
+                    exhausted.Add((id, attempts, StoreJson.Deserialize<JobSpec>(spec)));
+                }
+            }
+        }
+        foreach (var (id, attempts, spec) in exhausted)
+            await InboxRepository.AddAsync(conn, tx, spec.RunId, InboxKinds.JobResult, FailedResult(id, attempts, spec), ct);
+        await tx.CommitAsync(ct);
+        if (requeued + exhausted.Count > 0)
+            logger.LogWarning("Expired job leases: {Requeued} requeued, {Failed} failed after their last attempt", requeued, exhausted.Count);
+        return requeued + exhausted.Count;
+    }
+
+    private static JobResult FailedResult(long jobId, int attempts, JobSpec spec)
+    {
+        var message = $"The runner stopped responding {attempts} times while working on this job; giving up.";
+        return spec.Kind == JobKinds.Plan
+            ? new JobResult(jobId, spec.RunId, spec.Kind, null, new PlanOutcome(spec.Project!.Name, false, null, null, null, message))
+            : new JobResult(jobId, spec.RunId, spec.Kind, new DiscoveryOutcome(false, null, message, [], []), null);
+    }
+
+    private static async Task ExecAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, long id, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        cmd.Parameters.AddWithValue(id);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

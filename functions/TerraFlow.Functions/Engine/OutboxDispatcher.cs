@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TerraFlow.Adapters.Postgres;
+using TerraFlow.Core.Vcs;
+
+namespace TerraFlow.Functions.Engine;
+
+/// <summary>
+/// Sends outbox rows to the VCS host. One row per transaction, locked with SKIP LOCKED so several dispatchers share the
+/// work; a per-run advisory lock keeps two dispatchers from editing the same run's comment at once. Transient failures
+/// retry with exponential backoff; a permanent refusal (4xx) is recorded and not retried.
+/// </summary>
+public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs, CommentSync comments, ILogger<OutboxDispatcher> logger)
+{
+    private const int MaxAttempts = 15;
+
+    public async Task<bool> DispatchNextAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        Row? row;
+        await using (var cmd = new NpgsqlCommand("""
+            select id, run_id, kind, payload::text, attempts from outbox
+            where status = 'pending' and next_attempt_at <= now()
+            order by id limit 1 for update skip locked
+            """, conn, tx))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            row = await r.ReadAsync(ct) ? new Row(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt32(4)) : null;
+        if (row is null) return false;
+
+        try
+        {
+            await SendAsync(conn, tx, row, ct);
+            await ExecAsync(conn, tx, "update outbox set status = 'done', done_at = now(), attempts = attempts + 1 where id = $1", row.Id, null, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            var permanent = ex is VcsPermanentException || row.Attempts + 1 >= MaxAttempts;
+            logger.LogWarning("Outbox {Id} ({Kind}, run {RunId}) failed on attempt {Attempt}: {Error}{Final}",
+                row.Id, row.Kind, row.RunId, row.Attempts + 1, ex.Message, permanent ? " (not retried)" : "");
+            var sql = permanent
+                ? "update outbox set status = 'failed', attempts = attempts + 1, last_error = $2 where id = $1"
+                : "update outbox set attempts = attempts + 1, last_error = $2, next_attempt_at = now() + least(interval '1 second' * power(2, attempts), interval '5 minutes') where id = $1";
+            await ExecAsync(conn, tx, sql, row.Id, ex.Message, ct);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private async Task SendAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Row row, CancellationToken ct)
+    {
+        switch (row.Kind)
+        {
+            case OutboxKinds.SyncComment:
+                var runId = row.RunId ?? throw new InvalidOperationException("sync_comment without run");
+                // Two-key advisory lock: the first key says "comment of run", the second is the run id.
+                await ExecAsync(conn, tx, "select pg_advisory_xact_lock(1952805486, ($1 % 2147483647)::int)", runId, null, ct);
+                await comments.SyncAsync(conn, tx, runId, ct);
+                // This sync rendered the latest committed state, so it also covers the run's other pending syncs.
+                await ExecAsync(conn, tx, """
+                    update outbox set status = 'done', done_at = now()
+                    where id in (select id from outbox where run_id = $1 and kind = 'sync_comment' and status = 'pending' for update skip locked)
+                    """, runId, null, ct);
+                break;
+            case OutboxKinds.SetStatus:
+                var status = StoreJson.Deserialize<SetStatusPayload>(row.Payload);
+                var run = await RunRepository.LoadAsync(conn, tx, row.RunId!.Value, forUpdate: false, ct)
+                    ?? throw new InvalidOperationException($"run {row.RunId} does not exist");
+                var state = Enum.Parse<CommitState>(status.State);
+                await vcs.SetCommitStatusAsync(run.Context.Repo, status.Sha, new CommitStatus(status.Context, state, status.Description, null), ct);
+                break;
+            case OutboxKinds.Reply:
+                var reply = StoreJson.Deserialize<ReplyPayload>(row.Payload);
+                var repo = new RepoRef(reply.Owner, reply.Repo, reply.InstallationId);
+                var existing = await vcs.ListCommentsAsync(repo, reply.Number, ct);
+                if (!existing.Any(c => c.Body.Contains(reply.Marker, StringComparison.Ordinal)))
+                    await vcs.CreateCommentAsync(repo, reply.Number, reply.Marker + "\n" + reply.Body, ct);
+                break;
+            default:
+                throw new VcsPermanentException($"unknown outbox kind '{row.Kind}'", 0);
+        }
+    }
+
+    private static async Task ExecAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, long id, string? error, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        cmd.Parameters.AddWithValue(id);
+        if (sql.Contains("$2", StringComparison.Ordinal)) cmd.Parameters.AddWithValue(error ?? "");
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private sealed record Row(long Id, long? RunId, string Kind, string Payload, int Attempts);
+}

@@ -1,0 +1,43 @@
+using Npgsql;
+using TerraFlow.Adapters.Postgres;
+using TerraFlow.Core.Vcs;
+using TerraFlow.Core.Workflow;
+
+namespace TerraFlow.Functions.Engine;
+
+/// <summary>
+/// The transactional steps shared by webhook intake and the engine: start a run (superseding older ones) and
+/// apply an event to a locked run. Each runs inside the caller's transaction.
+/// </summary>
+public static class RunTransitions
+{
+    public static async Task<long> StartRunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRepository.NewRun run, string actor, string? deliveryId, CancellationToken ct)
+    {
+        var pr = run.PullRequest;
+        foreach (var activeId in await RunRepository.ActiveRunIdsAsync(conn, tx, run.Provider, pr.Repo, pr.Number, ct))
+            await ApplyAsync(conn, tx, activeId, new RunSuperseded(pr.HeadSha), actor, deliveryId, ct);
+
+        var runId = await RunRepository.InsertAsync(conn, tx, run, ct);
+        var context = new RunContext(runId, run.Provider, pr.Repo, pr.Number, pr.HeadSha, pr.BaseSha, pr.CloneUrl, run.OperationId);
+        await JobRepository.EnqueueAsync(conn, tx, DecisionWriter.DiscoverJob(context), ct);
+        var what = run.RequestedProject is null ? "plan" : $"plan -p {run.RequestedProject}";
+        await AuditLog.WriteAsync(conn, tx, runId, actor, "run-created", $"{what} for {pr.Repo}#{pr.Number} at {pr.HeadSha}", deliveryId, ct);
+        return runId;
+    }
+
+    /// <summary>Locks the run, lets the state machine decide, writes the decision. Returns false when the run does not exist.</summary>
+    public static async Task<bool> ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, RunEvent ev, string actor, string? deliveryId, CancellationToken ct)
+    {
+        var run = await RunRepository.LoadAsync(conn, tx, runId, forUpdate: true, ct);
+        if (run is null) return false;
+        var decision = RunWorkflow.Decide(run.State, ev);
+        await DecisionWriter.WriteAsync(conn, tx, run, decision, actor, deliveryId, ct);
+        return true;
+    }
+
+    public static async Task CloseRunsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, RepoRef repo, int number, bool merged, string actor, string? deliveryId, CancellationToken ct)
+    {
+        foreach (var activeId in await RunRepository.ActiveRunIdsAsync(conn, tx, provider, repo, number, ct))
+            await ApplyAsync(conn, tx, activeId, new PullRequestClosed(merged), actor, deliveryId, ct);
+    }
+}

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TerraFlow.Adapters.Postgres;
+using TerraFlow.Core.Jobs;
+using TerraFlow.Core.Vcs;
+using TerraFlow.Core.Workflow;
+
+namespace TerraFlow.Functions.Engine;
+
+/// <summary>
+/// Processes the workflow inbox: each item (a job result or a plan command) in its own transaction that locks the
+/// item and the run, decides, and writes the decision. A crash anywhere rolls back to "not processed"; the next
+/// engine picks the item up again.
+/// </summary>
+public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, ILogger<WorkflowEngine> logger)
+{
+    private const int MaxAttempts = 10;
+
+    /// <summary>Processes one due inbox item; false when there is none.</summary>
+    public async Task<bool> ProcessNextAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        InboxItem? item;
+        await using (var cmd = new NpgsqlCommand("""
+            select id, kind, payload::text, attempts from workflow_inbox
+            where processed_at is null and available_at <= now()
+            order by id limit 1 for update skip locked
+            """, conn, tx))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            item = await r.ReadAsync(ct) ? new InboxItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3)) : null;
+        if (item is null) return false;
+
+        await using (var savepoint = new NpgsqlCommand("savepoint item", conn, tx)) await savepoint.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await HandleAsync(conn, tx, item, ct);
+            await MarkAsync(conn, tx, "update workflow_inbox set processed_at = now() where id = $1", item.Id, null, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Undo the half-done work, keep the lock on the item, and schedule a retry (or give up on a poison item).
+            await using (var rollback = new NpgsqlCommand("rollback to savepoint item", conn, tx)) await rollback.ExecuteNonQueryAsync(ct);
+            var giveUp = item.Attempts + 1 >= MaxAttempts || ex is VcsPermanentException;
+            logger.LogError(ex, "Inbox item {Id} ({Kind}) failed on attempt {Attempt}{GiveUp}", item.Id, item.Kind, item.Attempts + 1, giveUp ? "; giving up" : "");
+            var sql = giveUp
+                ? "update workflow_inbox set attempts = attempts + 1, last_error = $2, processed_at = now() where id = $1"
+                : "update workflow_inbox set attempts = attempts + 1, last_error = $2, available_at = now() + least(interval '1 second' * power(2, attempts), interval '5 minutes') where id = $1";
+            await MarkAsync(conn, tx, sql, item.Id, ex.Message, ct);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private async Task HandleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, InboxItem item, CancellationToken ct)
+    {
+        switch (item.Kind)
+        {
+            case InboxKinds.JobResult:
+                var result = StoreJson.Deserialize<JobResult>(item.Payload);
+                RunEvent ev = result.Discovery is { } d ? new DiscoveryFinished(d)
+                    : result.Plan is { } p ? new PlanFinished(p)
+                    : throw new InvalidOperationException($"job result {result.JobId} carries no outcome");
+                await RunTransitions.ApplyAsync(conn, tx, result.RunId, ev, "runner", null, ct);
+                break;
+            case InboxKinds.PlanCommand:
+                var command = StoreJson.Deserialize<PlanCommandPayload>(item.Payload);
+                var repo = new RepoRef(command.Owner, command.Repo, command.InstallationId);
+                var pr = await vcs.GetPullRequestAsync(repo, command.Number, ct);
+                if (!pr.Open)
+                {
+                    await AuditLog.WriteAsync(conn, tx, null, command.Author, "ignored", $"plan command on closed {repo}#{command.Number}", command.DeliveryId, ct);
+                    break;
+                }
+                var newRun = new RunRepository.NewRun(command.Provider, pr with { Repo = repo }, command.Project, Explicit: true, OperationId: command.DeliveryId);
+                await RunTransitions.StartRunAsync(conn, tx, newRun, command.Author, command.DeliveryId, ct);
+                break;
+            default:
+                throw new InvalidOperationException($"unknown inbox kind '{item.Kind}'");
+        }
+    }
+
+    private static async Task MarkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, long id, string? error, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        cmd.Parameters.AddWithValue(id);
+        if (sql.Contains("$2", StringComparison.Ordinal)) cmd.Parameters.AddWithValue(error ?? "");
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private sealed record InboxItem(long Id, string Kind, string Payload, int Attempts);
+}

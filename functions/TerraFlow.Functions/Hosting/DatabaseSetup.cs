@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Hosting;
+using TerraFlow.Adapters.Postgres.Embedded;
+
+namespace TerraFlow.Functions;
+
+/// <summary>
+/// Where the database comes from: <c>ConnectionStrings:Postgres</c> when set, otherwise a private PostgreSQL cluster
+/// started from the machine's binaries in a folder TerraFlow owns, stopped when the host stops.
+/// </summary>
+public sealed class DatabaseSetup : IHostedService
+{
+    private readonly EmbeddedPostgres? _embedded;
+
+    private DatabaseSetup(string connectionString, EmbeddedPostgres? embedded)
+    {
+        ConnectionString = connectionString;
+        _embedded = embedded;
+    }
+
+    public string ConnectionString { get; }
+
+    public static async Task<DatabaseSetup> ResolveAsync(IConfiguration config, TerraFlowOptions options, string contentRoot, CancellationToken ct)
+    {
+        var configured = config.GetConnectionString("Postgres");
+        if (!string.IsNullOrWhiteSpace(configured)) return new DatabaseSetup(configured, null);
+
+        var dataDir = Path.GetFullPath(options.DataPath, Directory.GetCurrentDirectory());
+        var embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDir, Persistent = true }, null, ct);
+        return new DatabaseSetup(embedded.ConnectionString, embedded);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_embedded is not null) await _embedded.DisposeAsync();
+    }
+}

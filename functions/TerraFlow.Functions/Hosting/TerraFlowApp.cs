@@ -1,0 +1,81 @@
+using Npgsql;
+using TerraFlow.Adapters.Artifacts;
+using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.Postgres;
+using TerraFlow.Core.Artifacts;
+using TerraFlow.Core.Jobs;
+using TerraFlow.Core.Vcs;
+using TerraFlow.Functions.Api;
+using TerraFlow.Functions.Engine;
+using TerraFlow.Functions.Webhooks;
+using TerraFlow.Runner;
+
+namespace TerraFlow.Functions;
+
+/// <summary>
+/// Builds the standalone TerraFlow host: configuration, database (embedded when none is configured), migrations,
+/// services, endpoints. Program.cs and the tests both start TerraFlow through here, so they run the same wiring.
+/// </summary>
+public static class TerraFlowApp
+{
+    /// <summary>The Azure Functions local port, so the same URLs work under <c>func start</c> and standalone.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        configure?.Invoke(builder);
+
+        var options = builder.Configuration.GetSection("TerraFlow").Get<TerraFlowOptions>() ?? new TerraFlowOptions();
+        var database = await DatabaseSetup.ResolveAsync(builder.Configuration, options, builder.Environment.ContentRootPath, ct);
+        builder.Services.AddHostedService(_ => database); // registered first, so it stops last: the database outlives its users
+
+        AddServices(builder, options, database.ConnectionString);
+
+        var app = builder.Build();
+        app.MapHealth();
+        app.MapGitHubWebhook();
+
+        await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+        return app;
+    }
+
+    private static void AddServices(WebApplicationBuilder builder, TerraFlowOptions options, string connectionString)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton<SchemaMigrator>();
+
+        var github = config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
+        services.AddSingleton(github);
+        services.AddSingleton<GitHubWebhookVerifier>();
+        services.AddHttpClient<GitHubAppTokenProvider>();
+        services.AddHttpClient<IVcsClient, GitHubClient>();
+
+        var artifactsRoot = Path.GetFullPath(options.ArtifactsPath, builder.Environment.ContentRootPath);
+        services.AddSingleton<IArtifactStore>(new LocalFolderArtifactStore(artifactsRoot));
+
+        services.AddSingleton(config.GetSection("TerraFlow:Queue").Get<JobQueueOptions>() ?? new JobQueueOptions());
+        services.AddSingleton<PostgresJobQueue>();
+        services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<PostgresJobQueue>());
+
+        services.AddSingleton<WebhookIntake>();
+        services.AddSingleton(config.GetSection("TerraFlow:Engine").Get<EngineOptions>() ?? new EngineOptions());
+        services.AddSingleton<WorkSignals>();
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton<WorkflowEngine>();
+        services.AddSingleton<CommentSync>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<ExpiredLeaseSweeper>();
+        services.AddHostedService<NotificationListener>();
+        services.AddHostedService<EngineLoop>();
+
+        var runner = config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions();
+        if (config.GetValue("TerraFlow:Runner:InProcess", defaultValue: true))
+            services.AddTerraFlowRunner(runner);
+    }
+}

@@ -1,0 +1,14 @@
+namespace TerraFlow.Functions;
+
+/// <summary>Bound from configuration section <c>TerraFlow</c> (environment: <c>TerraFlow__…</c>).</summary>
+public sealed class TerraFlowOptions
+{
+    /// <summary>The address users reach TerraFlow at, for links in comments and statuses; null when not public.</summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>Where the local-folder artifact store keeps plans and logs.</summary>
+    public string ArtifactsPath { get; set; } = Path.Combine(".terraflow", "artifacts");
+
+    /// <summary>Where the embedded PostgreSQL keeps its data when no connection string is configured.</summary>
+    public string DataPath { get; set; } = Path.Combine(".terraflow", "postgres");
+}

@@ -1,0 +1,59 @@
+using TerraFlow.Adapters.GitHub;
+
+namespace TerraFlow.Functions.Webhooks;
+
+/// <summary>
+/// <c>POST /api/webhooks/github</c>. Order matters: size cap, signature over the raw bytes, then parsing; bad input
+/// gets a 4xx with a reason and touches nothing. Only a verified, well-formed delivery reaches the database.
+/// </summary>
+public static class GitHubWebhookEndpoint
+{
+    public const string Provider = "github";
+
+    /// <summary>GitHub caps webhook payloads at 25 MB; anything larger is not from GitHub.</summary>
+    public const int MaxBodyBytes = 25 * 1024 * 1024;
+
+    public static IEndpointRouteBuilder MapGitHubWebhook(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/webhooks/github", HandleAsync);
+        return app;
+    }
+
+    private static async Task<IResult> HandleAsync(HttpContext http, WebhookIntake intake, GitHubOptions options, GitHubWebhookVerifier verifier, ILogger<WebhookIntake> logger, CancellationToken ct)
+    {
+        var request = http.Request;
+        var body = await WebhookBody.ReadAsync(http, MaxBodyBytes, ct);
+        if (body is null) return Problem(StatusCodes.Status413PayloadTooLarge, $"payload larger than {MaxBodyBytes} bytes");
+
+        if (string.IsNullOrEmpty(options.WebhookSecret))
+        {
+            logger.LogWarning("GitHub webhook refused: TerraFlow__GitHub__WebhookSecret is not configured");
+            return Problem(StatusCodes.Status401Unauthorized, "webhook secret not configured on this TerraFlow; deliveries cannot be verified");
+        }
+        if (!verifier.Verify(request.Headers[GitHubWebhookVerifier.SignatureHeader].ToString(), body))
+            return Problem(StatusCodes.Status401Unauthorized, "missing or invalid X-Hub-Signature-256");
+
+        var eventName = request.Headers["X-GitHub-Event"].ToString();
+        var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
+        if (eventName.Length == 0) return Problem(StatusCodes.Status400BadRequest, "missing X-GitHub-Event header");
+        if (deliveryId.Length is 0 or > 200) return Problem(StatusCodes.Status400BadRequest, "missing or invalid X-GitHub-Delivery header");
+
+        Core.Vcs.VcsEvent ev;
+        try
+        {
+            ev = GitHubWebhookParser.Parse(eventName, body);
+        }
+        catch (WebhookPayloadException ex)
+        {
+            return Problem(StatusCodes.Status400BadRequest, ex.Message);
+        }
+
+        var result = await intake.AcceptAsync(Provider, deliveryId, eventName, ev, ct);
+        logger.LogInformation("GitHub delivery {DeliveryId} ({Event}): {Status} — {Reason}", deliveryId, eventName, result.Status, result.Reason);
+        var payload = new { status = result.Status.ToString().ToLowerInvariant(), reason = result.Reason, runId = result.RunId };
+        return result.Status == IntakeStatus.Accepted ? Results.Json(payload, statusCode: StatusCodes.Status202Accepted) : Results.Json(payload);
+    }
+
+    internal static IResult Problem(int status, string reason) =>
+        Results.Json(new { status = "rejected", reason }, statusCode: status);
+}

@@ -1,0 +1,130 @@
+using Npgsql;
+using TerraFlow.Adapters.Postgres;
+using TerraFlow.Core.Commands;
+using TerraFlow.Core.Comments;
+using TerraFlow.Core.Vcs;
+using TerraFlow.Functions.Engine;
+
+namespace TerraFlow.Functions.Webhooks;
+
+public enum IntakeStatus { Accepted, Duplicate, Ignored }
+
+public sealed record IntakeResult(IntakeStatus Status, string Reason, long? RunId = null);
+
+/// <summary>
+/// Stores a verified, parsed webhook delivery and everything it causes in one transaction, before the HTTP answer:
+/// the delivery row (its id is the dedupe key), new or updated runs, jobs, outbox rows and audit events. A redelivery
+/// hits the primary key and changes nothing. No network calls happen here, so the answer stays fast.
+/// </summary>
+public sealed class WebhookIntake(NpgsqlDataSource dataSource)
+{
+    public async Task<IntakeResult> AcceptAsync(string provider, string deliveryId, string eventName, VcsEvent ev, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+
+        await using (var insert = new NpgsqlCommand("""
+            insert into webhook_deliveries (provider, delivery_id, event, action, outcome) values ($1, $2, $3, $4, 'received')
+            on conflict do nothing
+            """, conn, tx))
+        {
+            insert.Parameters.AddWithValue(provider);
+            insert.Parameters.AddWithValue(deliveryId);
+            insert.Parameters.AddWithValue(eventName);
+            insert.Parameters.Add(RunRepository.Text(ActionOf(ev)));
+            if (await insert.ExecuteNonQueryAsync(ct) == 0)
+                return new IntakeResult(IntakeStatus.Duplicate, "delivery already received; nothing new was done");
+        }
+
+        var result = await HandleAsync(conn, tx, provider, deliveryId, ev, ct);
+        await using (var update = new NpgsqlCommand("update webhook_deliveries set outcome = $3, run_id = $4 where provider = $1 and delivery_id = $2", conn, tx))
+        {
+            update.Parameters.AddWithValue(provider);
+            update.Parameters.AddWithValue(deliveryId);
+            update.Parameters.AddWithValue(result.Status == IntakeStatus.Accepted ? "accepted: " + result.Reason : "ignored: " + result.Reason);
+            update.Parameters.Add(new NpgsqlParameter { Value = (object?)result.RunId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    private static async Task<IntakeResult> HandleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, string deliveryId, VcsEvent ev, CancellationToken ct)
+    {
+        switch (ev)
+        {
+            case PingEvent:
+                return new IntakeResult(IntakeStatus.Ignored, "pong");
+            case IgnoredEvent ignored:
+                return new IntakeResult(IntakeStatus.Ignored, ignored.Reason);
+            case InstallationEvent installation:
+                await UpsertInstallationAsync(conn, tx, provider, installation, ct);
+                await AuditLog.WriteAsync(conn, tx, null, installation.Account, "installation-" + installation.Action, $"installation {installation.InstallationId}", deliveryId, ct);
+                return new IntakeResult(IntakeStatus.Accepted, $"installation {installation.Action}");
+            case PullRequestEvent { Action: PullRequestAction.Closed } closed:
+                var pr = closed.PullRequest;
+                await RunTransitions.CloseRunsAsync(conn, tx, provider, pr.Repo, pr.Number, pr.Merged, closed.Sender, deliveryId, ct);
+                return new IntakeResult(IntakeStatus.Accepted, pr.Merged ? "pull request merged" : "pull request closed");
+            case PullRequestEvent opened:
+                var run = new RunRepository.NewRun(provider, opened.PullRequest, null, Explicit: false, OperationId: deliveryId);
+                var runId = await RunTransitions.StartRunAsync(conn, tx, run, opened.Sender, deliveryId, ct);
+                return new IntakeResult(IntakeStatus.Accepted, "run created", runId);
+            case PullRequestCommentEvent comment:
+                return await HandleCommentAsync(conn, tx, provider, deliveryId, comment, ct);
+            default:
+                return new IntakeResult(IntakeStatus.Ignored, $"event {ev.GetType().Name} is not handled");
+        }
+    }
+
+    private static async Task<IntakeResult> HandleCommentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, string deliveryId, PullRequestCommentEvent comment, CancellationToken ct)
+    {
+        var command = CommentCommandParser.Parse(comment.Body);
+        switch (command)
+        {
+            case null:
+                return new IntakeResult(IntakeStatus.Ignored, "comment is not a TerraFlow command");
+            case PlanCommand plan:
+                var payload = new PlanCommandPayload(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number, plan.Project, comment.Author, deliveryId);
+                await InboxRepository.AddAsync(conn, tx, null, InboxKinds.PlanCommand, payload, ct);
+                await AuditLog.WriteAsync(conn, tx, null, comment.Author, "command-plan", $"{comment.Repo}#{comment.Number}: {comment.Body.Split('\n')[0].Trim()}", deliveryId, ct);
+                return new IntakeResult(IntakeStatus.Accepted, "plan command queued");
+            case HelpCommand:
+                await ReplyAsync(conn, tx, provider, deliveryId, comment, RunCommentRenderer.RenderHelp(), ct);
+                return new IntakeResult(IntakeStatus.Accepted, "help requested");
+            case InvalidCommand invalid:
+                await ReplyAsync(conn, tx, provider, deliveryId, comment, RunCommentRenderer.RenderCommandError(invalid.Message), ct);
+                return new IntakeResult(IntakeStatus.Accepted, "invalid command answered with help");
+            default:
+                return new IntakeResult(IntakeStatus.Ignored, $"command {command.GetType().Name} is not handled yet");
+        }
+    }
+
+    private static Task ReplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, string deliveryId, PullRequestCommentEvent comment, string body, CancellationToken ct)
+    {
+        // The delivery id makes the marker unique per command, so a retried send finds its earlier post.
+        var reply = new ReplyPayload(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number,
+            $"<!-- terraflow:reply:{deliveryId} -->", body);
+        return OutboxRepository.AddAsync(conn, tx, null, OutboxKinds.Reply, reply, ct);
+    }
+
+    private static async Task UpsertInstallationAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, InstallationEvent e, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            insert into installations (provider, installation_id, account, last_action) values ($1, $2, $3, $4)
+            on conflict (provider, installation_id) do update set account = excluded.account, last_action = excluded.last_action, updated_at = now()
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(provider);
+        cmd.Parameters.AddWithValue(e.InstallationId);
+        cmd.Parameters.AddWithValue(e.Account);
+        cmd.Parameters.AddWithValue(e.Action);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string? ActionOf(VcsEvent ev) => ev switch
+    {
+        PullRequestEvent p => p.Action.ToString().ToLowerInvariant(),
+        InstallationEvent i => i.Action,
+        PullRequestCommentEvent => "created",
+        _ => null,
+    };
+}

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Logging;
+using TerraFlow.Core.Jobs;
+using TerraFlow.Core.Security;
+using TerraFlow.Runner.Jobs;
+
+namespace TerraFlow.Runner;
+
+/// <summary>
+/// The runner loop: claim a job, keep its lease alive while it runs, report the result. Losing the lease (the job
+/// was cancelled by a newer push, or the lease expired and another runner took it) cancels the work in progress.
+/// </summary>
+public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, RunnerOptions options, JobSignal signal, ILogger<JobRunner> logger)
+{
+    private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+    private readonly string _workerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>How often a held lease is renewed; a third of the lease leaves room for two missed renewals.</summary>
+    public TimeSpan RenewInterval { get; init; } = TimeSpan.FromSeconds(20);
+
+    public Task RunAsync(CancellationToken ct) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Concurrency)).Select(i => WorkerLoopAsync(i, ct)));
+
+    private async Task WorkerLoopAsync(int index, CancellationToken ct)
+    {
+        var worker = $"{_workerId}/{index}";
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await TryRunOneAsync(worker, ct))
+                    await signal.WaitAsync(options.PollInterval, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The queue is unreachable or a handler broke unexpectedly: back off, the lease expiry retries the job.
+                logger.LogError(ex, "Runner worker {Worker} failed; retrying shortly", worker);
+                await Task.Delay(options.PollInterval, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    /// <summary>Runs one job if there is one; false when the queue was empty.</summary>
+    public async Task<bool> TryRunOneAsync(string worker, CancellationToken ct)
+    {
+        var lease = await queue.ClaimAsync(worker, ct);
+        if (lease is null) return false;
+        if (!_handlers.TryGetValue(lease.Spec.Kind, out var handler))
+        {
+            logger.LogError("Job {JobId} has unknown kind {Kind}; leaving it to expire", lease.JobId, lease.Spec.Kind);
+            return true;
+        }
+
+        using var jobCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewal = RenewLoopAsync(lease, jobCts);
+        var masker = new SecretMasker();
+        masker.AddSecretEnvironment(Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => new KeyValuePair<string, string?>((string)e.Key, e.Value as string)));
+        logger.LogInformation("Job {JobId} ({Kind}, run {RunId}, attempt {Attempt}) started [operation {OperationId}]",
+            lease.JobId, lease.Spec.Kind, lease.Spec.RunId, lease.Attempt, lease.Spec.OperationId);
+        JobResult result;
+        try
+        {
+            result = await handler.ExecuteAsync(lease, masker, jobCts.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            logger.LogInformation("Job {JobId} stopped: its lease was lost (cancelled or taken over)", lease.JobId);
+            return true;
+        }
+        finally
+        {
+            await jobCts.CancelAsync();
+            await renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (!await queue.CompleteAsync(lease, result, ct))
+            logger.LogInformation("Job {JobId} finished after losing its lease; result dropped", lease.JobId);
+        return true;
+    }
+
+    private async Task RenewLoopAsync(JobLease lease, CancellationTokenSource jobCts)
+    {
+        var token = jobCts.Token;
+        while (!token.IsCancellationRequested)
+        {
+            await Task.Delay(RenewInterval, token);
+            bool held;
+            try
+            {
+                held = await queue.RenewAsync(lease, token);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning(ex, "Renewing the lease of job {JobId} failed; will try again", lease.JobId);
+                continue;
+            }
+            if (!held)
+            {
+                await jobCts.CancelAsync();
+                return;
+            }
+        }
+    }
+}

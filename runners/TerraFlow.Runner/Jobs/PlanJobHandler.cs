@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using TerraFlow.Core.Artifacts;
+using TerraFlow.Core.Jobs;
+using TerraFlow.Core.Plans;
+using TerraFlow.Core.Security;
+using TerraFlow.Core.Vcs;
+using TerraFlow.Runner.Workspace;
+
+namespace TerraFlow.Runner.Jobs;
+
+/// <summary>terraform init → plan -out → show -json → show, then the artifacts go to the artifact store.</summary>
+public sealed class PlanJobHandler(RunnerOptions options, IVcsClient vcs, IArtifactStore artifacts, ILogger<PlanJobHandler> logger) : IJobHandler
+{
+    private const string PlanFileName = "terraflow.tfplan";
+
+    public string Kind => JobKinds.Plan;
+
+    public async Task<JobResult> ExecuteAsync(JobLease lease, SecretMasker masker, CancellationToken ct)
+    {
+        var spec = lease.Spec;
+        var project = spec.Project ?? throw new InvalidOperationException($"plan job {lease.JobId} names no project");
+        var keys = ArtifactKeys.For(spec.RunId, project.Name, lease.JobId, lease.Attempt);
+        PlanOutcome outcome;
+        try
+        {
+            var token = await CloneToken.GetAsync(vcs, spec, ct);
+            await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, token, options, masker, ct);
+            var dir = ProjectDirectory(workspace.Root, project.Dir);
+            var steps = new TerraformSteps(options, dir, project.Workspace, masker);
+            outcome = await PlanAsync(steps, dir, project.Name, keys, ct);
+            await PutTextAsync(keys.Log, steps.Log, ct);
+        }
+        catch (WorkspaceException ex)
+        {
+            outcome = new PlanOutcome(project.Name, false, null, null, null, masker.Apply(ex.Message));
+        }
+        logger.LogInformation("Run {RunId} project {Project}: plan {Result}", spec.RunId, project.Name, outcome.Succeeded ? "succeeded" : "failed");
+        return new JobResult(lease.JobId, spec.RunId, JobKinds.Plan, null, outcome);
+    }
+
+    private async Task<PlanOutcome> PlanAsync(TerraformSteps steps, string dir, string name, PlanArtifacts keys, CancellationToken ct)
+    {
+        if (!Directory.Exists(dir))
+            return Failed(name, keys, "The project directory does not exist at this commit.");
+
+        var init = await steps.RunAsync(["init", "-input=false", "-no-color"], options.InitTimeout, ct);
+        if (init.ExitCode != 0) return Failed(name, keys, steps.Failure("init", init, options.InitTimeout));
+
+        // -detailed-exitcode: 0 = no changes, 2 = changes, 1 = error.
+        var plan = await steps.RunAsync(["plan", "-input=false", "-no-color", "-out=" + PlanFileName, "-detailed-exitcode"], options.PlanTimeout, ct);
+        if (plan.ExitCode is not (0 or 2)) return Failed(name, keys, steps.Failure("plan", plan, options.PlanTimeout));
+
+        var json = await steps.RunAsync(["show", "-json", PlanFileName], options.PlanTimeout, ct);
+        if (json.ExitCode != 0) return Failed(name, keys, steps.Failure("show -json", json, options.PlanTimeout));
+        var text = await steps.RunAsync(["show", "-no-color", PlanFileName], options.PlanTimeout, ct);
+        if (text.ExitCode != 0) return Failed(name, keys, steps.Failure("show", text, options.PlanTimeout));
+
+        PlanSummary summary;
+        try
+        {
+            summary = PlanReader.Read(Encoding.UTF8.GetBytes(json.StandardOutput));
+        }
+        catch (PlanFormatException ex)
+        {
+            return Failed(name, keys, "terraform show -json returned a plan TerraFlow cannot read: " + ex.Message);
+        }
+
+        var planBytes = await File.ReadAllBytesAsync(Path.Combine(dir, PlanFileName), ct);
+        await using (var planStream = new MemoryStream(planBytes)) await artifacts.PutAsync(keys.PlanFile, planStream, ct);
+        await PutTextAsync(keys.PlanJson, json.StandardOutput, ct);
+        await PutTextAsync(keys.PlanText, steps.Mask(text.StandardOutput), ct);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(planBytes));
+        return new PlanOutcome(name, true, summary, sha, keys, null);
+    }
+
+    private static PlanOutcome Failed(string name, PlanArtifacts keys, string error) => new(name, false, null, null, keys, error);
+
+    private async Task PutTextAsync(string key, string text, CancellationToken ct)
+    {
+        await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        await artifacts.PutAsync(key, stream, ct);
+    }
+
+    /// <summary>The project directory inside the checkout; a config that points outside it is refused.</summary>
+    private static string ProjectDirectory(string root, string dir)
+    {
+        var full = Path.GetFullPath(Path.Combine(root, dir));
+        var rootFull = Path.GetFullPath(root);
+        if (full != rootFull && !full.StartsWith(rootFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new WorkspaceException($"Project directory '{dir}' is outside the repository.");
+        return full;
+    }
+}
+
+internal static class ArtifactKeys
+{
+    public static PlanArtifacts For(long runId, string project, long jobId, int attempt)
+    {
+        var safe = new string(project.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray()).Trim('.');
+        var prefix = $"runs/{runId}/{(safe.Length == 0 ? "project" : safe)}/{jobId}-{attempt}";
+        return new PlanArtifacts($"{prefix}/plan.tfplan", $"{prefix}/plan.json", $"{prefix}/plan.txt", $"{prefix}/log.txt");
+    }
+}

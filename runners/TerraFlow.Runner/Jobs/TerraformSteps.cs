@@ -1,0 +1,53 @@
+using System.Text;
+using TerraFlow.Core.Security;
+using TerraFlow.Runner.Processes;
+
+namespace TerraFlow.Runner.Jobs;
+
+/// <summary>
+/// Runs Terraform commands in one project directory and keeps a masked log of all of them, in order,
+/// the way a user reading the log expects to see it.
+/// </summary>
+internal sealed class TerraformSteps(RunnerOptions options, string projectDirectory, string workspace, SecretMasker masker)
+{
+    private readonly StringBuilder _log = new();
+
+    public string Log => Truncate(masker.Apply(_log.ToString()), options.MaxLogCharacters);
+
+    public async Task<ProcessResult> RunAsync(string[] args, TimeSpan timeout, CancellationToken ct)
+    {
+        _log.Append("$ terraform ").AppendJoin(' ', args).AppendLine();
+        var result = await ProcessRunner.RunAsync(options.TerraformPath, args, projectDirectory, Environment(), timeout, ct);
+        _log.Append(result.StandardOutput);
+        if (result.StandardError.Length > 0) _log.Append(result.StandardError);
+        _log.AppendLine(result.TimedOut ? $"(timed out after {timeout})" : $"(exit {result.ExitCode})");
+        return result;
+    }
+
+    /// <summary>Plan text goes into PR comments: mask it like the log.</summary>
+    public string Mask(string text) => masker.Apply(text);
+
+    /// <summary>The reason a step failed, masked and short enough for a PR comment.</summary>
+    public string Failure(string step, ProcessResult result, TimeSpan timeout)
+    {
+        if (result.TimedOut) return $"terraform {step} timed out after {timeout}.";
+        var detail = result.StandardError.Trim().Length > 0 ? result.StandardError : result.StandardOutput;
+        return Truncate(masker.Apply($"terraform {step} failed (exit {result.ExitCode}):\n{detail.Trim()}"), 8_000);
+    }
+
+    private Dictionary<string, string?> Environment()
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["TF_IN_AUTOMATION"] = "1",
+            ["TF_INPUT"] = "0",
+            ["CHECKPOINT_DISABLE"] = "1",
+        };
+        // TF_WORKSPACE selects the workspace without a separate `workspace select` step.
+        env["TF_WORKSPACE"] = workspace == "default" ? null : workspace;
+        return env;
+    }
+
+    private static string Truncate(string text, int max) =>
+        text.Length <= max ? text : string.Concat(text.AsSpan(0, max / 2), "\n… (output truncated) …\n", text.AsSpan(text.Length - max / 2));
+}

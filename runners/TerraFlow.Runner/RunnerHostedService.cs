@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using TerraFlow.Runner.Jobs;
+
+namespace TerraFlow.Runner;
+
+/// <summary>Runs the job loop for the lifetime of the host (in the standalone host, or the runner process).</summary>
+public sealed class RunnerHostedService(JobRunner runner) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => runner.RunAsync(stoppingToken);
+}
+
+public static class RunnerServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the runner: its options, job handlers and loop. The caller provides IJobQueue, IVcsClient and
+    /// IArtifactStore, which differ between the embedded and the Azure setup.
+    /// </summary>
+    public static IServiceCollection AddTerraFlowRunner(this IServiceCollection services, RunnerOptions options)
+    {
+        services.AddSingleton(options);
+        services.TryAddSingleton<JobSignal>();
+        services.AddSingleton<IJobHandler, DiscoverJobHandler>();
+        services.AddSingleton<IJobHandler, PlanJobHandler>();
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService<RunnerHostedService>();
+        return services;
+    }
+}

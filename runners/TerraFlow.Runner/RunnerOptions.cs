@@ -1,0 +1,28 @@
+namespace TerraFlow.Runner;
+
+/// <summary>Bound from configuration section <c>TerraFlow:Runner</c>.</summary>
+public sealed class RunnerOptions
+{
+    /// <summary>The Terraform (or OpenTofu) executable; a bare name is looked up on PATH.</summary>
+    public string TerraformPath { get; set; } = "terraform";
+
+    public string GitPath { get; set; } = "git";
+
+    /// <summary>Where job workspaces are cloned; each job gets a fresh folder that is deleted afterwards.</summary>
+    public string WorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "terraflow-runner");
+
+    /// <summary>Jobs one runner process works on at the same time.</summary>
+    public int Concurrency { get; set; } = 2;
+
+    public TimeSpan InitTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    public TimeSpan PlanTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan CloneTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an idle runner waits before asking the queue again (a notification wakes it sooner).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Keeps logs and plan text stored per job readable; longer output is cut in the middle.</summary>
+    public int MaxLogCharacters { get; set; } = 5_000_000;
+}

@@ -1,0 +1,121 @@
+using System.Text;
+using TerraFlow.Core.Security;
+using TerraFlow.Runner.Processes;
+
+namespace TerraFlow.Runner.Workspace;
+
+/// <summary>A fresh checkout of one commit in its own folder, deleted on dispose.</summary>
+public sealed class GitWorkspace : IAsyncDisposable
+{
+    private readonly RunnerOptions _options;
+    private readonly SecretMasker _masker;
+    private readonly string? _authHeader;
+
+    private GitWorkspace(string root, RunnerOptions options, SecretMasker masker, string? authHeader)
+    {
+        Root = root;
+        _options = options;
+        _masker = masker;
+        _authHeader = authHeader;
+    }
+
+    public string Root { get; }
+
+    /// <summary>
+    /// Clones <paramref name="cloneUrl"/> and checks out <paramref name="sha"/>. An https token travels in an
+    /// http.extraHeader for these commands only, so it is never written to .git/config or shown in a URL.
+    /// </summary>
+    public static async Task<GitWorkspace> CloneAsync(string cloneUrl, string sha, string? token, RunnerOptions options, SecretMasker masker, CancellationToken ct)
+    {
+        string? header = null;
+        if (token is not null && cloneUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        {
+            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + token));
+            masker.Add(token);
+            masker.Add(basic);
+            header = "Authorization: Basic " + basic;
+        }
+        Directory.CreateDirectory(options.WorkDirectory);
+        var root = Path.Combine(options.WorkDirectory, Guid.NewGuid().ToString("N"));
+        var workspace = new GitWorkspace(root, options, masker, header);
+        try
+        {
+            await workspace.GitAsync(options.WorkDirectory, ct, "clone", "--quiet", "--no-checkout", "--", cloneUrl, root);
+            await workspace.EnsureCommitAsync(sha, ct);
+            await workspace.GitAsync(root, ct, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha);
+            return workspace;
+        }
+        catch
+        {
+            await workspace.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Makes sure a commit is present, fetching it by SHA when the default clone did not bring it (e.g. a PR head ref).</summary>
+    public async Task EnsureCommitAsync(string sha, CancellationToken ct)
+    {
+        if (!IsHexSha(sha)) throw new WorkspaceException($"'{sha}' is not a commit SHA.");
+        var probe = await RunGitAsync(Root, ct, "cat-file", "-e", sha + "^{commit}");
+        if (probe.ExitCode == 0) return;
+        await GitAsync(Root, ct, "fetch", "--quiet", "--no-tags", "origin", sha);
+    }
+
+    /// <summary>Files that differ between the merge base of base and head, and head (what the pull request changes), deletions included.</summary>
+    public async Task<IReadOnlyList<string>> ChangedFilesAsync(string baseSha, string headSha, CancellationToken ct)
+    {
+        await EnsureCommitAsync(baseSha, ct);
+        var result = await GitAsync(Root, ct, "diff", "--name-only", "--no-renames", "-z", $"{baseSha}...{headSha}");
+        return result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>Tracked files of the checkout, repository-relative with '/' separators.</summary>
+    public async Task<IReadOnlyList<string>> TrackedFilesAsync(CancellationToken ct)
+    {
+        var result = await GitAsync(Root, ct, "ls-files", "-z");
+        return result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private async Task<ProcessResult> GitAsync(string cwd, CancellationToken ct, params string[] args)
+    {
+        var result = await RunGitAsync(cwd, ct, args);
+        if (result.ExitCode != 0)
+        {
+            var what = args.FirstOrDefault(a => !a.StartsWith('-') && a != "advice.detachedHead=false") ?? "git";
+            throw new WorkspaceException(_masker.Apply($"git {what} failed ({(result.TimedOut ? "timed out" : "exit " + result.ExitCode)}): {result.StandardError.Trim()}"));
+        }
+        return result;
+    }
+
+    private Task<ProcessResult> RunGitAsync(string cwd, CancellationToken ct, params string[] args)
+    {
+        var all = new List<string>();
+        if (_authHeader is not null) all.AddRange(["-c", "http.extraHeader=" + _authHeader]);
+        all.AddRange(args);
+        var env = new Dictionary<string, string?> { ["GIT_TERMINAL_PROMPT"] = "0", ["GIT_ASKPASS"] = "true" };
+        return ProcessRunner.RunAsync(_options.GitPath, all, cwd, env, _options.CloneTimeout, ct);
+    }
+
+    private static bool IsHexSha(string sha) => sha.Length is >= 7 and <= 64 && sha.All(char.IsAsciiHexDigit);
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (Directory.Exists(Root)) DeleteTree(Root);
+        }
+        catch (IOException) { /* best effort: the work directory is scratch space */ }
+        catch (UnauthorizedAccessException) { }
+        return ValueTask.CompletedTask;
+    }
+
+    private static void DeleteTree(string path)
+    {
+        // git marks pack files read-only; clear that so the delete succeeds.
+        foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
+            File.SetAttributes(file, FileAttributes.Normal);
+        Directory.Delete(path, recursive: true);
+    }
+}
+
+public sealed class WorkspaceException(string message) : Exception(message);
