@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using TerraFlow.Core.Vcs;
+
+namespace TerraFlow.Adapters.GitHub;
+
+/// <summary>
+/// Supplies the bearer token for a repository: a cached GitHub App installation token when the repository has
+/// an installation id and App auth is configured, otherwise the static <see cref="GitHubOptions.Token"/>.
+/// Register as a singleton so the cache is shared.
+/// </summary>
+public sealed class GitHubAppTokenProvider : IDisposable
+{
+    /// <summary>Refresh this long before expiry so a token never lapses in the middle of a plan or clone.</summary>
+    public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
+
+    private readonly GitHubHttp _http;
+    private readonly GitHubOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<long, CachedToken> _cache = new();
+    // One refresh at a time: many concurrent callers for a cold installation cause a single token request.
+    private readonly SemaphoreSlim _refreshLock = new(1, 1);
+    private RSA? _privateKey;
+
+    public GitHubAppTokenProvider(HttpClient httpClient, GitHubOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _http = new GitHubHttp(httpClient, options);
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The token to call the API with for <paramref name="repo"/>; null when nothing is configured (anonymous).</summary>
+    public async ValueTask<string?> GetTokenAsync(RepoRef repo, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        if (repo.InstallationId is { } installationId && _options.AppAuthConfigured)
+            return await GetInstallationTokenAsync(installationId, ct).ConfigureAwait(false);
+        return string.IsNullOrEmpty(_options.Token) ? null : _options.Token;
+    }
+
+    /// <summary>An installation access token, from cache while it has more than <see cref="RefreshMargin"/> left.</summary>
+    public async ValueTask<string> GetInstallationTokenAsync(long installationId, CancellationToken ct)
+    {
+        if (TryGetFresh(installationId) is { } cached) return cached;
+
+        await _refreshLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            // Another caller may have refreshed while we waited for the lock.
+            if (TryGetFresh(installationId) is { } refreshed) return refreshed;
+
+            var jwt = GitHubAppJwt.Create(
+                _options.AppId ?? throw new InvalidOperationException("GitHub App auth needs TerraFlow:GitHub:AppId."),
+                LoadPrivateKey(), _time.GetUtcNow());
+            var token = await _http.SendForJsonAsync(
+                HttpMethod.Post, $"app/installations/{installationId}/access_tokens", content: null, jwt,
+                GitHubJsonContext.Default.GitHubInstallationToken, ct).ConfigureAwait(false);
+            _cache[installationId] = new CachedToken(token.Token, token.ExpiresAt);
+            return token.Token;
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
+    private string? TryGetFresh(long installationId) =>
+        _cache.TryGetValue(installationId, out var entry) && _time.GetUtcNow() < entry.ExpiresAt - RefreshMargin
+            ? entry.Token
+            : null;
+
+    /// <summary>Loaded on first use (under the refresh lock) so a host without App auth never touches the key.</summary>
+    private RSA LoadPrivateKey()
+    {
+        if (_privateKey is not null) return _privateKey;
+        var pem = !string.IsNullOrWhiteSpace(_options.PrivateKeyPem)
+            ? _options.PrivateKeyPem
+            : File.ReadAllText(_options.PrivateKeyPath
+                ?? throw new InvalidOperationException("GitHub App auth needs TerraFlow:GitHub:PrivateKeyPath."));
+        var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+        }
+        catch (ArgumentException ex)
+        {
+            rsa.Dispose();
+            // Do not echo the PEM: it is the App's secret.
+            throw new InvalidOperationException("The GitHub App private key is not a valid RSA PEM key.", ex);
+        }
+        return _privateKey = rsa;
+    }
+
+    public void Dispose()
+    {
+        _refreshLock.Dispose();
+        _privateKey?.Dispose();
+    }
+
+    private sealed record CachedToken(string Token, DateTimeOffset ExpiresAt);
+}

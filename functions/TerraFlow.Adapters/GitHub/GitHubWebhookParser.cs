@@ -1,0 +1,105 @@
+using System.Text.Json;
+using TerraFlow.Core.Vcs;
+
+namespace TerraFlow.Adapters.GitHub;
+
+/// <summary>
+/// Turns a GitHub webhook delivery (event name from the <c>X-GitHub-Event</c> header plus the raw JSON body)
+/// into the provider-neutral <see cref="VcsEvent"/> the workflow acts on. Verify the signature first.
+/// </summary>
+public static class GitHubWebhookParser
+{
+    public const string EventHeader = "X-GitHub-Event";
+
+    /// <exception cref="WebhookPayloadException">The body is not JSON, or a field TerraFlow needs is missing.</exception>
+    public static VcsEvent Parse(string eventName, ReadOnlySpan<byte> body)
+    {
+        if (string.IsNullOrWhiteSpace(eventName))
+            throw new WebhookPayloadException($"Missing {EventHeader} header: the event name is required.");
+
+        using var document = ParseDocument(eventName, body);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+            throw new WebhookPayloadException($"GitHub '{eventName}' payload must be a JSON object.");
+
+        var json = new WebhookJson(document.RootElement, eventName);
+        return eventName switch
+        {
+            "ping" => new PingEvent(json.String("zen")),
+            "pull_request" => ParsePullRequest(json),
+            "issue_comment" => ParseIssueComment(json),
+            "installation" => new InstallationEvent(
+                json.Int64("installation.id"), json.String("action"), json.String("installation.account.login")),
+            _ => new IgnoredEvent($"event '{eventName}' is not handled"),
+        };
+    }
+
+    private static JsonDocument ParseDocument(string eventName, ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            var document = JsonDocument.ParseValue(ref reader);
+            // ParseValue stops after the first value; anything but whitespace after it is a corrupt body.
+            if (reader.Read())
+            {
+                document.Dispose();
+                throw new WebhookPayloadException($"GitHub '{eventName}' payload has trailing data after the JSON object.");
+            }
+            return document;
+        }
+        catch (JsonException ex)
+        {
+            throw new WebhookPayloadException($"GitHub '{eventName}' payload is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    private static VcsEvent ParsePullRequest(WebhookJson json)
+    {
+        var action = json.String("action");
+        PullRequestAction? mapped = action switch
+        {
+            "opened" => PullRequestAction.Opened,
+            "reopened" => PullRequestAction.Reopened,
+            "synchronize" => PullRequestAction.Synchronize,
+            "closed" => PullRequestAction.Closed,
+            _ => null,
+        };
+        if (mapped is null) return new IgnoredEvent($"pull_request action '{action}' is not handled");
+
+        var repo = ReadRepo(json);
+        // A PR from a fork must be cloned from the fork: the base repository does not have the head branch.
+        // head.repo is null when the fork was deleted; the base repo still serves refs/pull/N/head then.
+        var cloneUrl = json.OptionalString("pull_request.head.repo.clone_url") ?? json.String("repository.clone_url");
+        var info = new PullRequestInfo(
+            repo,
+            json.Int32("pull_request.number"),
+            HeadSha: json.String("pull_request.head.sha"),
+            BaseSha: json.String("pull_request.base.sha"),
+            HeadRef: json.String("pull_request.head.ref"),
+            BaseRef: json.String("pull_request.base.ref"),
+            CloneUrl: cloneUrl,
+            Author: json.String("pull_request.user.login"),
+            Open: json.String("pull_request.state") == "open",
+            Merged: json.OptionalBool("pull_request.merged", fallback: false));
+        return new PullRequestEvent(mapped.Value, info, json.String("sender.login"));
+    }
+
+    private static VcsEvent ParseIssueComment(WebhookJson json)
+    {
+        var action = json.String("action");
+        if (action != "created") return new IgnoredEvent($"issue_comment action '{action}' is not handled");
+        // GitHub models PRs as issues; only a PR's issue carries the "pull_request" object.
+        if (!json.Has("issue.pull_request"))
+            return new IgnoredEvent("comment is on an issue, not a pull request");
+
+        return new PullRequestCommentEvent(
+            ReadRepo(json),
+            json.Int32("issue.number"),
+            json.Int64("comment.id"),
+            json.String("comment.user.login"),
+            json.OptionalString("comment.body") ?? "");
+    }
+
+    private static RepoRef ReadRepo(WebhookJson json) =>
+        new(json.String("repository.owner.login"), json.String("repository.name"), json.OptionalInt64("installation.id"));
+}

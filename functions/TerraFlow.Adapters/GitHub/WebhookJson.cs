@@ -1,0 +1,73 @@
+using System.Text.Json;
+
+namespace TerraFlow.Adapters.GitHub;
+
+/// <summary>
+/// Small helpers to read dotted paths ("pull_request.head.sha") out of a webhook payload and fail with a
+/// message that names the missing field, so a 400 response tells the sender exactly what was wrong.
+/// </summary>
+internal readonly struct WebhookJson(JsonElement root, string eventName)
+{
+    public JsonElement Root => root;
+
+    public JsonElement? Find(string path)
+    {
+        var current = root;
+        foreach (var segment in path.Split('.'))
+        {
+            if (current.ValueKind != JsonValueKind.Object || !current.TryGetProperty(segment, out var next)
+                || next.ValueKind == JsonValueKind.Null)
+                return null;
+            current = next;
+        }
+        return current;
+    }
+
+    public bool Has(string path) => Find(path) is not null;
+
+    public string String(string path)
+    {
+        var value = Find(path) ?? throw Missing(path);
+        return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw WrongType(path, "a string");
+    }
+
+    /// <summary>A string that may be absent or null (a comment body can be empty, a ping may lack fields).</summary>
+    public string? OptionalString(string path)
+    {
+        var value = Find(path);
+        if (value is null) return null;
+        return value.Value.ValueKind == JsonValueKind.String ? value.Value.GetString() : throw WrongType(path, "a string");
+    }
+
+    public long Int64(string path)
+    {
+        var value = Find(path) ?? throw Missing(path);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) ? n : throw WrongType(path, "an integer");
+    }
+
+    public int Int32(string path)
+    {
+        var value = Find(path) ?? throw Missing(path);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : throw WrongType(path, "an integer");
+    }
+
+    public long? OptionalInt64(string path) => Has(path) ? Int64(path) : null;
+
+    public bool OptionalBool(string path, bool fallback)
+    {
+        var value = Find(path);
+        if (value is null) return fallback;
+        return value.Value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw WrongType(path, "a boolean"),
+        };
+    }
+
+    private WebhookPayloadException Missing(string path) =>
+        new($"GitHub '{eventName}' payload is missing required field '{path}'.");
+
+    private WebhookPayloadException WrongType(string path, string expected) =>
+        new($"GitHub '{eventName}' payload field '{path}' is not {expected}.");
+}

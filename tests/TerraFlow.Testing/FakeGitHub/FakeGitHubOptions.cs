@@ -1,0 +1,31 @@
+using System.Security.Cryptography;
+
+namespace TerraFlow.Testing.FakeGitHub;
+
+/// <summary>How a <see cref="FakeGitHubServer"/> behaves. Defaults suit token-auth tests against github.com.</summary>
+public sealed class FakeGitHubOptions
+{
+    /// <summary>The static token the server accepts (like a personal access token).</summary>
+    public string Token { get; set; } = "ghp_fake_test_token";
+
+    /// <summary>Login the server attributes to requests made with <see cref="Token"/>.</summary>
+    public string TokenUser { get; set; } = "terraflow-user";
+
+    /// <summary>App slug: comments made with an installation token are authored by "{slug}[bot]", as on GitHub.</summary>
+    public string AppSlug { get; set; } = "terraflow";
+
+    /// <summary>When set, the App JWT's "iss" must equal this id.</summary>
+    public long? AppId { get; set; }
+
+    /// <summary>When set, App JWT signatures are verified with this public key; otherwise only their shape is checked.</summary>
+    public RSA? AppPublicKey { get; set; }
+
+    /// <summary>Serve the API under a path, e.g. "/api/v3" to imitate GitHub Enterprise Server.</summary>
+    public string PathPrefix { get; set; } = "";
+
+    /// <summary>How long issued installation tokens live (GitHub: one hour).</summary>
+    public TimeSpan InstallationTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Clock for created_at/expires_at and token expiry; share a fake one with the client under test.</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,127 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace TerraFlow.Testing.FakeGitHub;
+
+/// <summary>A response the fake is about to send.</summary>
+internal sealed record FakeResponse(int Status, JsonNode? Body, IReadOnlyDictionary<string, string>? Headers = null);
+
+/// <summary>
+/// Routes requests to the GitHub endpoints TerraFlow uses, with GitHub's status codes and error bodies.
+/// Endpoint logic for repositories lives in <see cref="FakeGitHubRepoEndpoints"/>.
+/// </summary>
+internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubState state, FakeGitHubAuth auth)
+{
+    private FakeGitHubRepoEndpoints? _repos;
+
+    /// <summary>Set once the server knows its address (response bodies contain absolute URLs).</summary>
+    public void Bind(FakeGitHubResponses responses) => _repos = new FakeGitHubRepoEndpoints(options, state, responses);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        string body;
+        using (var reader = new StreamReader(context.Request.Body))
+            body = await reader.ReadToEndAsync(context.RequestAborted);
+
+        var response = Dispatch(context.Request, body);
+
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        state.Log(new FakeRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "",
+            headers.GetValueOrDefault("Authorization"), headers, body, response.Status));
+
+        context.Response.StatusCode = response.Status;
+        context.Response.Headers["X-GitHub-Media-Type"] = "github.v3; format=json";
+        context.Response.Headers["X-GitHub-Api-Version-Selected"] = "2022-11-28";
+        context.Response.Headers["X-RateLimit-Limit"] = "5000";
+        context.Response.Headers["X-RateLimit-Remaining"] = "4999";
+        context.Response.Headers["X-GitHub-Request-Id"] = Guid.NewGuid().ToString("N")[..20].ToUpperInvariant();
+        foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
+            context.Response.Headers[name] = value;
+        if (response.Body is not null)
+        {
+            context.Response.ContentType = "application/json; charset=utf-8";
+            await context.Response.WriteAsync(response.Body.ToJsonString(), context.RequestAborted);
+        }
+    }
+
+    private FakeResponse Dispatch(HttpRequest request, string body)
+    {
+        if (state.TakeFailure() is { } injected) return Fault(injected);
+
+        var path = request.Path.Value ?? "/";
+        var prefix = options.PathPrefix.TrimEnd('/');
+        if (prefix.Length > 0)
+        {
+            // GHES serves the API only under /api/v3; a client that drops the prefix must see a 404.
+            if (!path.StartsWith(prefix + "/", StringComparison.Ordinal)) return NotFound();
+            path = path[prefix.Length..];
+        }
+        var segments = path.Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
+        var method = request.Method;
+
+        if (segments is ["app", "installations", var installation, "access_tokens"])
+            return method == "POST" ? CreateInstallationToken(request, installation) : NotFound();
+
+        // Pagination links use /repositories/{id}/..., exactly like api.github.com.
+        string owner, repo;
+        string[] rest;
+        if (segments is ["repos", var o, var r, ..])
+            (owner, repo, rest) = (o, r, segments[3..]);
+        else if (segments is ["repositories", var idText, ..] && long.TryParse(idText, CultureInfo.InvariantCulture, out var id)
+                 && state.RepositoryById(id) is { } byId)
+            (owner, repo, rest) = (byId.Owner, byId.Repo, segments[2..]);
+        else
+            return NotFound();
+
+        var credential = FakeGitHubAuth.ExtractCredential(request.Headers.Authorization.ToString());
+        if (credential is null) return new FakeResponse(401, FakeGitHubResponses.Error(401, "Requires authentication"));
+        var caller = auth.Identify(credential);
+        if (caller == FakeGitHubAuth.Caller.None) return new FakeResponse(401, FakeGitHubResponses.Error(401, "Bad credentials"));
+        if (!state.RepositoryExists(owner, repo)) return NotFound();
+
+        return _repos!.Handle(method, owner, repo, rest, request, body, auth.LoginFor(caller));
+    }
+
+    private FakeResponse CreateInstallationToken(HttpRequest request, string installationText)
+    {
+        if (!long.TryParse(installationText, CultureInfo.InvariantCulture, out var installationId)) return NotFound();
+        var credential = FakeGitHubAuth.ExtractCredential(request.Headers.Authorization.ToString());
+        if (credential is null)
+            return new FakeResponse(401, FakeGitHubResponses.Error(401, "A JSON web token could not be decoded", "/apps/apps#create-an-installation-access-token-for-an-app"));
+        if (auth.ValidateAppJwt(credential) is { } problem)
+            return new FakeResponse(401, FakeGitHubResponses.Error(401, problem, "/apps/apps#create-an-installation-access-token-for-an-app"));
+
+        var token = "ghs_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18));
+        var expiresAt = options.Time.GetUtcNow() + options.InstallationTokenLifetime;
+        state.IssueInstallationToken(token, installationId, expiresAt);
+        return new FakeResponse(201, FakeGitHubResponses.InstallationToken(token, expiresAt));
+    }
+
+    private static FakeResponse Fault(int status) => status switch
+    {
+        429 => new FakeResponse(429, FakeGitHubResponses.Error(429, "API rate limit exceeded"),
+            new Dictionary<string, string> { ["Retry-After"] = "1" }),
+        // GitHub signals its primary rate limit with 403 and zero remaining calls.
+        403 => new FakeResponse(403,
+            FakeGitHubResponses.Error(403, "API rate limit exceeded for installation ID 1.", "/overview/resources-in-the-rest-api#rate-limiting"),
+            new Dictionary<string, string> { ["X-RateLimit-Remaining"] = "0" }),
+        >= 500 => new FakeResponse(status, FakeGitHubResponses.Error(status, "Server Error")),
+        _ => new FakeResponse(status, FakeGitHubResponses.Error(status, "Injected failure")),
+    };
+
+    private static FakeResponse NotFound() => new(404, FakeGitHubResponses.Error(404, "Not Found"));
+
+    internal static JsonObject? TryParseObject(string body)
+    {
+        try
+        {
+            return JsonNode.Parse(body) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

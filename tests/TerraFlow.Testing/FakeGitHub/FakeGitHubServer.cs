@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace TerraFlow.Testing.FakeGitHub;
+
+/// <summary>
+/// A local stand-in for the GitHub REST API: a real Kestrel server on 127.0.0.1 that answers the endpoints
+/// TerraFlow calls with GitHub's shapes, status codes and error bodies, and records what it received.
+/// <code>
+/// await using var github = await FakeGitHubServer.StartAsync();
+/// github.AddPullRequest("acme", "infra", 7, headSha: "abc123");
+/// var options = new GitHubOptions { ApiUrl = github.ApiUrl, Token = github.Token };
+/// </code>
+/// </summary>
+public sealed class FakeGitHubServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly FakeGitHubState _state;
+    private readonly FakeGitHubOptions _options;
+
+    private FakeGitHubServer(WebApplication app, FakeGitHubState state, FakeGitHubOptions options, string rootUrl)
+    {
+        _app = app;
+        _state = state;
+        _options = options;
+        RootUrl = rootUrl;
+        ApiUrl = rootUrl + options.PathPrefix.TrimEnd('/');
+    }
+
+    /// <summary>Where to point <c>GitHubOptions.ApiUrl</c>; includes <see cref="FakeGitHubOptions.PathPrefix"/>.</summary>
+    public string ApiUrl { get; }
+
+    /// <summary>Scheme, host and port only (also used as the "web" host in html_url/clone_url).</summary>
+    public string RootUrl { get; }
+
+    /// <summary>The static token the server accepts.</summary>
+    public string Token => _options.Token;
+
+    public static async Task<FakeGitHubServer> StartAsync(FakeGitHubOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new FakeGitHubOptions();
+        var state = new FakeGitHubState();
+        var router = new FakeGitHubRouter(options, state, new FakeGitHubAuth(options, state));
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.Run(router.HandleAsync);
+        await app.StartAsync(ct);
+
+        // Port 0 lets the OS pick a free port; Kestrel reports the one it bound after start.
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
+            .Addresses.First().TrimEnd('/');
+        var server = new FakeGitHubServer(app, state, options, address);
+        router.Bind(new FakeGitHubResponses(server.ApiUrl, address));
+        return server;
+    }
+
+    /// <summary>Adds (or replaces) a pull request; its repository then exists too. Returns what was stored.</summary>
+    public FakePullRequest AddPullRequest(
+        string owner, string repo, int number, string headSha, string? baseSha = null,
+        string headRef = "feature", string baseRef = "main", string author = "octocat",
+        string? headCloneUrl = null, bool open = true, bool merged = false, string? title = null)
+    {
+        var pr = new FakePullRequest(owner, repo, number, headSha, baseSha ?? new string('0', 40), headRef, baseRef,
+            author, headCloneUrl, open, merged, title ?? $"Pull request {number}");
+        _state.PutPullRequest(pr);
+        return pr;
+    }
+
+    /// <summary>Replaces a stored pull request (e.g. after a push: new head sha; or merged/closed).</summary>
+    public void UpdatePullRequest(FakePullRequest pr) => _state.PutPullRequest(pr);
+
+    /// <summary>A repository with no pull requests (statuses can still be posted to it).</summary>
+    public void AddRepository(string owner, string repo) => _state.AddRepository(owner, repo);
+
+    /// <summary>Seeds a comment without going through HTTP (e.g. a user's "terraflow plan").</summary>
+    public FakeComment AddComment(string owner, string repo, int number, string body, string author = "octocat") =>
+        _state.AddComment(owner, repo, number, body, author, _options.Time.GetUtcNow());
+
+    public IReadOnlyList<FakeComment> Comments(string owner, string repo, int number) => _state.CommentsOn(owner, repo, number);
+
+    public IReadOnlyList<FakeComment> AllComments => _state.AllComments();
+
+    /// <summary>Every commit status received, in order.</summary>
+    public IReadOnlyList<FakeStatus> Statuses => _state.Statuses();
+
+    /// <summary>Every request received, in order, with the status the fake answered.</summary>
+    public IReadOnlyList<FakeRequest> Requests => _state.Requests();
+
+    /// <summary>How many installation tokens were minted (for one installation, or all when null).</summary>
+    public int InstallationTokenRequests(long? installationId = null) => _state.TokenRequestCount(installationId);
+
+    /// <summary>
+    /// The next <paramref name="count"/> requests (any endpoint) fail with <paramref name="statusCode"/>:
+    /// 5xx "Server Error", 429 with Retry-After, 403 as a rate limit (X-RateLimit-Remaining: 0), others generic.
+    /// </summary>
+    public void FailNextRequests(int count, int statusCode) => _state.FailNext(count, statusCode);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,166 @@
+namespace TerraFlow.Testing.FakeGitHub;
+
+/// <summary>
+/// Everything the fake remembers. One lock guards it all: tests are small and correctness beats throughput here.
+/// </summary>
+internal sealed class FakeGitHubState
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<(string Owner, string Repo, int Number), FakePullRequest> _pulls = new();
+    private readonly HashSet<(string Owner, string Repo)> _repos = new();
+    private readonly Dictionary<long, (string Owner, string Repo)> _reposById = new();
+    private readonly List<FakeComment> _comments = new();
+    private readonly List<FakeStatus> _statuses = new();
+    private readonly List<FakeRequest> _requests = new();
+    private readonly Dictionary<string, (long InstallationId, DateTimeOffset ExpiresAt)> _installationTokens = new();
+    private readonly Dictionary<long, int> _tokenRequests = new();
+    private long _nextCommentId = 1_000_000_001;
+    private long _nextStatusId = 5_000_000_001;
+    private int _failuresLeft;
+    private int _failureStatus;
+
+    // GitHub matches owner and repository names case-insensitively.
+    private static (string, string) Key(string owner, string repo) => (owner.ToLowerInvariant(), repo.ToLowerInvariant());
+
+    public void AddRepository(string owner, string repo)
+    {
+        lock (_gate) AddRepositoryLocked(owner, repo);
+    }
+
+    private void AddRepositoryLocked(string owner, string repo)
+    {
+        if (_repos.Add(Key(owner, repo)))
+            _reposById[FakeGitHubResponses.RepoId(owner, repo)] = (owner, repo);
+    }
+
+    public (string Owner, string Repo)? RepositoryById(long id)
+    {
+        lock (_gate) return _reposById.TryGetValue(id, out var r) ? r : null;
+    }
+
+    public bool RepositoryExists(string owner, string repo)
+    {
+        lock (_gate) return _repos.Contains(Key(owner, repo));
+    }
+
+    public void PutPullRequest(FakePullRequest pr)
+    {
+        lock (_gate)
+        {
+            var (o, r) = Key(pr.Owner, pr.Repo);
+            AddRepositoryLocked(pr.Owner, pr.Repo);
+            _pulls[(o, r, pr.Number)] = pr;
+        }
+    }
+
+    public FakePullRequest? FindPullRequest(string owner, string repo, int number)
+    {
+        var (o, r) = Key(owner, repo);
+        lock (_gate) return _pulls.GetValueOrDefault((o, r, number));
+    }
+
+    public FakeComment AddComment(string owner, string repo, int number, string body, string author, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var comment = new FakeComment(_nextCommentId++, owner, repo, number, body, author, now, now);
+            _comments.Add(comment);
+            return comment;
+        }
+    }
+
+    public FakeComment? FindComment(string owner, string repo, long id)
+    {
+        lock (_gate)
+            return _comments.FirstOrDefault(c => c.Id == id && SameRepo(c.Owner, c.Repo, owner, repo));
+    }
+
+    public FakeComment? UpdateComment(string owner, string repo, long id, string body, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var index = _comments.FindIndex(c => c.Id == id && SameRepo(c.Owner, c.Repo, owner, repo));
+            if (index < 0) return null;
+            return _comments[index] = _comments[index] with { Body = body, UpdatedAt = now };
+        }
+    }
+
+    public IReadOnlyList<FakeComment> CommentsOn(string owner, string repo, int number)
+    {
+        lock (_gate)
+            return _comments.Where(c => c.Number == number && SameRepo(c.Owner, c.Repo, owner, repo)).ToList();
+    }
+
+    public IReadOnlyList<FakeComment> AllComments()
+    {
+        lock (_gate) return _comments.ToList();
+    }
+
+    public FakeStatus AddStatus(string owner, string repo, string sha, string context, string state, string? description, string? targetUrl)
+    {
+        lock (_gate)
+        {
+            var status = new FakeStatus(_nextStatusId++, owner, repo, sha, context, state, description, targetUrl);
+            _statuses.Add(status);
+            return status;
+        }
+    }
+
+    public IReadOnlyList<FakeStatus> Statuses()
+    {
+        lock (_gate) return _statuses.ToList();
+    }
+
+    public void Log(FakeRequest request)
+    {
+        lock (_gate) _requests.Add(request);
+    }
+
+    public IReadOnlyList<FakeRequest> Requests()
+    {
+        lock (_gate) return _requests.ToList();
+    }
+
+    public void IssueInstallationToken(string token, long installationId, DateTimeOffset expiresAt)
+    {
+        lock (_gate)
+        {
+            _installationTokens[token] = (installationId, expiresAt);
+            _tokenRequests[installationId] = _tokenRequests.GetValueOrDefault(installationId) + 1;
+        }
+    }
+
+    public bool IsLiveInstallationToken(string token, DateTimeOffset now)
+    {
+        lock (_gate) return _installationTokens.TryGetValue(token, out var t) && t.ExpiresAt > now;
+    }
+
+    public int TokenRequestCount(long? installationId)
+    {
+        lock (_gate)
+            return installationId is { } id ? _tokenRequests.GetValueOrDefault(id) : _tokenRequests.Values.Sum();
+    }
+
+    public void FailNext(int count, int statusCode)
+    {
+        lock (_gate)
+        {
+            _failuresLeft = count;
+            _failureStatus = statusCode;
+        }
+    }
+
+    /// <summary>Consumes one injected failure, if any are left.</summary>
+    public int? TakeFailure()
+    {
+        lock (_gate)
+        {
+            if (_failuresLeft <= 0) return null;
+            _failuresLeft--;
+            return _failureStatus;
+        }
+    }
+
+    private static bool SameRepo(string o1, string r1, string o2, string r2) =>
+        string.Equals(o1, o2, StringComparison.OrdinalIgnoreCase) && string.Equals(r1, r2, StringComparison.OrdinalIgnoreCase);
+}
