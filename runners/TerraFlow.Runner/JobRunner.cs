@@ -15,7 +15,7 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
     private readonly string _workerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>How often a held lease is renewed; a third of the lease leaves room for two missed renewals.</summary>
-    public TimeSpan RenewInterval { get; init; } = TimeSpan.FromSeconds(20);
+    private TimeSpan RenewInterval => queue.LeaseDuration / 3;
 
     public Task RunAsync(CancellationToken ct) =>
         Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Concurrency)).Select(i => WorkerLoopAsync(i, ct)));

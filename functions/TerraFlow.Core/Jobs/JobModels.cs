@@ -61,6 +61,9 @@ public sealed record PlanOutcome(
 /// <summary>The job transport: a PostgreSQL queue by default, Service Bus in Azure.</summary>
 public interface IJobQueue
 {
+    /// <summary>How long a claim lasts without renewal; holders renew well within it.</summary>
+    TimeSpan LeaseDuration { get; }
+
     /// <summary>Takes the next available job, or null when there is none.</summary>
     Task<JobLease?> ClaimAsync(string workerId, CancellationToken ct);
 

@@ -1,0 +1,65 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using TerraFlow.Adapters.GitHub;
+
+namespace TerraFlow.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// Builds webhook deliveries from GitHub's real payloads (octokit/webhooks examples in the shared fixtures), changing
+/// only the fields a test controls, and sends them signed the way GitHub signs them.
+/// </summary>
+public static class GitHubWebhooks
+{
+    public sealed record PullRequestSpec(string Owner, string Repo, int Number, string HeadSha, string BaseSha, string CloneUrl, string Action = "opened", bool Merged = false);
+
+    public static string PullRequest(PullRequestSpec spec)
+    {
+        var payload = Load("octokit-webhooks/payload-examples/api.github.com/pull_request/opened.payload.json");
+        payload["action"] = spec.Action;
+        payload["number"] = spec.Number;
+        var pr = payload["pull_request"]!.AsObject();
+        pr["number"] = spec.Number;
+        pr["state"] = spec.Action == "closed" ? "closed" : "open";
+        pr["merged"] = spec.Merged;
+        pr["head"]!["sha"] = spec.HeadSha;
+        pr["base"]!["sha"] = spec.BaseSha;
+        foreach (var repo in new[] { payload["repository"]!, pr["head"]!["repo"]!, pr["base"]!["repo"]! })
+        {
+            repo["name"] = spec.Repo;
+            repo["full_name"] = $"{spec.Owner}/{spec.Repo}";
+            repo["owner"]!["login"] = spec.Owner;
+            repo["clone_url"] = spec.CloneUrl;
+        }
+        return payload.ToJsonString();
+    }
+
+    public static string IssueComment(string owner, string repo, int number, string body, string author = "octocat")
+    {
+        var payload = Load("octokit-webhooks/payload-examples/api.github.com/issue_comment/created.payload.json");
+        payload["issue"]!["number"] = number;
+        payload["issue"]!["pull_request"] ??= new JsonObject { ["url"] = $"https://api.github.com/repos/{owner}/{repo}/pulls/{number}" };
+        payload["comment"]!["body"] = body;
+        payload["comment"]!["user"]!["login"] = author;
+        payload["repository"]!["name"] = repo;
+        payload["repository"]!["full_name"] = $"{owner}/{repo}";
+        payload["repository"]!["owner"]!["login"] = owner;
+        return payload.ToJsonString();
+    }
+
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, string baseUrl, string eventName, string body, string? secret, string? deliveryId = null, string? signature = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl.TrimEnd('/') + "/api/webhooks/github") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Event", eventName);
+        request.Headers.Add("X-GitHub-Delivery", deliveryId ?? Guid.NewGuid().ToString());
+        request.Headers.Add("User-Agent", "GitHub-Hookshot/044aadd");
+        var sig = signature ?? (secret is null ? null : GitHubWebhookVerifier.ComputeSignature(secret, bytes));
+        if (sig is not null) request.Headers.Add("X-Hub-Signature-256", sig);
+        return await http.SendAsync(request);
+    }
+
+    private static JsonObject Load(string relative) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.SharedFixtures, relative)))!.AsObject();
+}

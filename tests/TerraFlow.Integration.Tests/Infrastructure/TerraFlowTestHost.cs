@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TerraFlow.Functions;
+using TerraFlow.Testing.FakeGitHub;
+
+namespace TerraFlow.Integration.Tests.Infrastructure;
+
+/// <summary>
+/// The real TerraFlow host (same wiring as <c>dotnet run</c>) on a loopback port, against a test database, a fake
+/// GitHub API and the Terraform stand-in. Stop it and start another on the same database to test crash recovery.
+/// </summary>
+public sealed class TerraFlowTestHost : IAsyncDisposable
+{
+    public const string WebhookSecret = "It's a Secret to Everybody";
+
+    private readonly WebApplication _app;
+
+    private TerraFlowTestHost(WebApplication app, string baseUrl, string artifactsPath)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+        ArtifactsPath = artifactsPath;
+    }
+
+    public string BaseUrl { get; }
+
+    public string ArtifactsPath { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<TerraFlowTestHost> StartAsync(string connectionString, FakeGitHubServer github, string? artifactsPath = null, IDictionary<string, string>? settings = null)
+    {
+        artifactsPath ??= Path.Combine(Path.GetTempPath(), "terraflow-artifacts-" + Guid.NewGuid().ToString("N")[..10]);
+        var values = new Dictionary<string, string>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings:Postgres"] = connectionString,
+            ["TerraFlow:GitHub:ApiUrl"] = github.ApiUrl,
+            ["TerraFlow:GitHub:Token"] = github.Token,
+            ["TerraFlow:GitHub:WebhookSecret"] = WebhookSecret,
+            ["TerraFlow:ArtifactsPath"] = artifactsPath,
+            ["TerraFlow:Runner:TerraformPath"] = RepoPaths.TerraformStandIn,
+            ["TerraFlow:Runner:PollInterval"] = "00:00:00.200",
+            ["TerraFlow:Engine:PollInterval"] = "00:00:00.200",
+            ["TerraFlow:Engine:LeaseSweepInterval"] = "00:00:00.500",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        if (settings is not null)
+            foreach (var (k, v) in settings) values[k] = v;
+
+        var args = values.Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
+        var app = await TerraFlowApp.BuildAsync(args);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TerraFlowTestHost(app, address, artifactsPath);
+    }
+
+    public NpgsqlDataSource Database => _app.Services.GetRequiredService<NpgsqlDataSource>();
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        try { await _app.StopAsync(timeout.Token); }
+        catch (OperationCanceledException) { }
+        await _app.DisposeAsync();
+    }
+}
