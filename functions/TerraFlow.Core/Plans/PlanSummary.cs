@@ -14,6 +14,13 @@ public enum ChangeAction
     CreateThenDelete,
     /// <summary>Removed from state without destroying (Terraform 1.7+ "removed" blocks).</summary>
     Forget,
+    /// <summary>
+    /// Replace whose old object is left alive: ["create","forget"] (lifecycle <c>destroy = false</c>). Terraform shows
+    /// it as "must be replaced, but the existing object will not be destroyed"; TerraFlow counts it as a replace.
+    /// </summary>
+    CreateThenForget,
+    /// <summary>The reverse order of <see cref="CreateThenForget"/>: ["forget","create"] (newer Terraform releases).</summary>
+    ForgetThenCreate,
 }
 
 /// <summary>One attribute that differs between before and after; values are already display strings, masked if sensitive.</summary>
@@ -30,7 +37,8 @@ public sealed record ResourceChange(
     string? ActionReason,
     IReadOnlyList<AttributeDiff> Diffs)
 {
-    public bool IsReplace => Action is ChangeAction.DeleteThenCreate or ChangeAction.CreateThenDelete;
+    public bool IsReplace => Action is ChangeAction.DeleteThenCreate or ChangeAction.CreateThenDelete
+        or ChangeAction.CreateThenForget or ChangeAction.ForgetThenCreate;
 }
 
 public sealed record OutputChange(string Name, ChangeAction Action, bool Sensitive);
@@ -69,7 +77,8 @@ public static class PlanCountsCalculator
                 case ChangeAction.Create: add++; break;
                 case ChangeAction.Update: change++; break;
                 case ChangeAction.Delete: destroy++; break;
-                case ChangeAction.DeleteThenCreate or ChangeAction.CreateThenDelete: replace++; break;
+                case ChangeAction.DeleteThenCreate or ChangeAction.CreateThenDelete
+                    or ChangeAction.CreateThenForget or ChangeAction.ForgetThenCreate: replace++; break;
                 case ChangeAction.Read: read++; break;
                 case ChangeAction.Forget: forget++; break;
             }
