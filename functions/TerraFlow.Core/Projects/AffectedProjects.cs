@@ -1,0 +1,153 @@
+namespace TerraFlow.Core.Projects;
+
+/// <summary>Decides which projects a set of changed files affects.</summary>
+public static class AffectedProjects
+{
+    /// <summary>
+    /// Projects (in <paramref name="projects"/> order) for which a changed file matches <c>when_modified</c>, or lies in
+    /// a local module directory the project uses directly or transitively. Deleted files are passed like any other
+    /// changed path. Build <paramref name="modules"/> from the head commit (or <see cref="ModuleGraph.Empty"/>).
+    /// For repeated queries over the same projects, create one <see cref="AffectedProjectsIndex"/> and reuse it.
+    /// </summary>
+    public static IReadOnlyList<ProjectDefinition> Find(
+        IReadOnlyList<ProjectDefinition> projects,
+        ModuleGraph modules,
+        IReadOnlyCollection<string> changedFiles) =>
+        new AffectedProjectsIndex(projects, modules).Find(changedFiles);
+}
+
+/// <summary>
+/// Precompiled change detection for a fixed project list. Patterns are grouped by their wildcard-free directory and
+/// module users by module directory, so each changed file costs one dictionary lookup per ancestor directory
+/// instead of a test against every project. Immutable after construction and safe to share between threads.
+/// </summary>
+public sealed class AffectedProjectsIndex
+{
+    private readonly IReadOnlyList<ProjectDefinition> _projects;
+    private readonly WhenModifiedRules[] _rules;
+    private readonly GlobEntry[] _globs;
+    private readonly Dictionary<string, GlobEntry[]> _globsByDirectory;
+    private readonly Dictionary<string, ModuleEntry> _moduleUsers;
+
+    public AffectedProjectsIndex(IReadOnlyList<ProjectDefinition> projects, ModuleGraph modules)
+    {
+        _projects = projects;
+        _rules = projects.Select(WhenModifiedRules.For).ToArray();
+
+        // One entry per distinct inclusion pattern: 1,000 projects sharing "infra/modules/**" cost one match, not 1,000.
+        var globs = new Dictionary<string, (PathGlob Glob, List<int> Projects)>(StringComparer.Ordinal);
+        for (var p = 0; p < projects.Count; p++)
+        {
+            foreach (var glob in _rules[p].Globs.Where(g => !g.Negated))
+            {
+                if (!globs.TryGetValue(glob.Pattern, out var entry)) globs[glob.Pattern] = entry = (glob, []);
+                if (entry.Projects.Count == 0 || entry.Projects[^1] != p) entry.Projects.Add(p);
+            }
+        }
+        _globs = globs.Values.Select((g, i) => new GlobEntry(i, g.Glob, g.Projects.ToArray())).ToArray();
+        _globsByDirectory = _globs
+            .GroupBy(g => g.Glob.LiteralDirectory, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+
+        var users = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        for (var p = 0; p < projects.Count; p++)
+        {
+            foreach (var module in modules.ModulesUsedBy(projects[p].Dir))
+            {
+                if (!users.TryGetValue(module, out var list)) users[module] = list = [];
+                list.Add(p);
+            }
+        }
+        _moduleUsers = users
+            .Select((pair, i) => (pair.Key, Entry: new ModuleEntry(i, pair.Value.ToArray())))
+            .ToDictionary(x => x.Key, x => x.Entry, StringComparer.Ordinal);
+    }
+
+    public IReadOnlyList<ProjectDefinition> Find(IReadOnlyCollection<string> changedFiles)
+    {
+        var run = new Run(this);
+        foreach (var file in changedFiles)
+        {
+            run.Add(NormalizeChangedPath(file));
+            if (run.Remaining == 0) break;
+        }
+
+        var affected = new List<ProjectDefinition>();
+        for (var p = 0; p < _projects.Count; p++)
+        {
+            if (run.Affected[p]) affected.Add(_projects[p]);
+        }
+        return affected;
+    }
+
+    // Diffs normally give clean paths already; only pay for normalization when the path looks unusual.
+    private static string NormalizeChangedPath(string path) =>
+        path.StartsWith("./", StringComparison.Ordinal) || path.StartsWith('/') || path.Contains('\\') || path.Contains("//")
+            ? RepoPath.TryNormalize(path.TrimStart('/'), out var normalized, out _) ? normalized : path
+            : path;
+
+    /// <summary>The mutable state of one <see cref="Find"/> call.</summary>
+    private sealed class Run(AffectedProjectsIndex index)
+    {
+        private readonly bool[] _globDone = new bool[index._globs.Length];
+        private readonly bool[] _moduleDone = new bool[index._moduleUsers.Count];
+        private readonly Dictionary<string, GlobEntry[]>.AlternateLookup<ReadOnlySpan<char>> _globLookup =
+            index._globsByDirectory.GetAlternateLookup<ReadOnlySpan<char>>();
+        private readonly Dictionary<string, ModuleEntry>.AlternateLookup<ReadOnlySpan<char>> _moduleLookup =
+            index._moduleUsers.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public bool[] Affected { get; } = new bool[index._projects.Count];
+
+        public int Remaining { get; private set; } = index._projects.Count;
+
+        public void Add(string file)
+        {
+            // Visit "" (the root) and every ancestor directory of the file: "a", "a/b", ...
+            var end = 0;
+            while (true)
+            {
+                var directory = file.AsSpan(0, end);
+                var rest = end == 0 ? file.AsSpan() : file.AsSpan(end + 1);
+                if (_globLookup.TryGetValue(directory, out var globs)) MatchGlobs(globs, file, rest);
+                if (end > 0 && _moduleLookup.TryGetValue(directory, out var module) && !_moduleDone[module.Id])
+                {
+                    _moduleDone[module.Id] = true;
+                    foreach (var p in module.Projects) Mark(p);
+                }
+                if (Remaining == 0) return;
+
+                var next = file.IndexOf('/', end == 0 ? 0 : end + 1);
+                if (next < 0) return;
+                end = next;
+            }
+        }
+
+        private void MatchGlobs(GlobEntry[] globs, string file, ReadOnlySpan<char> rest)
+        {
+            foreach (var entry in globs)
+            {
+                if (_globDone[entry.Id] || !entry.Glob.MatchesBelowLiteralDirectory(rest)) continue;
+                var settled = true;
+                foreach (var p in entry.Projects)
+                {
+                    if (Affected[p]) continue;
+                    // A project with '!' exclusions needs its whole ordered list; this pattern alone does not decide.
+                    if (!index._rules[p].HasExclusions || index._rules[p].IsMatch(file)) Mark(p);
+                    else settled = false;
+                }
+                _globDone[entry.Id] = settled;
+            }
+        }
+
+        private void Mark(int project)
+        {
+            if (Affected[project]) return;
+            Affected[project] = true;
+            Remaining--;
+        }
+    }
+
+    private sealed record GlobEntry(int Id, PathGlob Glob, int[] Projects);
+
+    private sealed record ModuleEntry(int Id, int[] Projects);
+}

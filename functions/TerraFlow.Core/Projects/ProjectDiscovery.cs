@@ -1,0 +1,77 @@
+namespace TerraFlow.Core.Projects;
+
+/// <summary>The projects of one commit and where they came from.</summary>
+/// <param name="Projects">In configuration order, or sorted by dir when autodiscovered; empty when <paramref name="Error"/> is set.</param>
+/// <param name="Modules">The local module graph of the same commit, for <see cref="AffectedProjects"/>.</param>
+/// <param name="ConfigFile">The configuration file that was read, or null when there is none.</param>
+/// <param name="Autodiscovered">True when the projects come from scanning for Terraform directories.</param>
+/// <param name="Error">A problem in the configuration; TerraFlow must report it instead of planning.</param>
+public sealed record DiscoveryResult(
+    IReadOnlyList<ProjectDefinition> Projects,
+    ModuleGraph Modules,
+    string? ConfigFile,
+    bool Autodiscovered,
+    ConfigError? Error)
+{
+    public bool IsSuccess => Error is null;
+}
+
+/// <summary>
+/// Finds the projects of a repository: from <c>.terraflow.yml</c> / <c>.terraflow.yaml</c> at the root when present,
+/// otherwise (or when that file has no <c>projects</c> key) by autodiscovery.
+/// </summary>
+public static class ProjectDiscovery
+{
+    public static DiscoveryResult Discover(IRepositorySnapshot repo)
+    {
+        var modules = ModuleGraph.Build(repo);
+        var configFiles = ProjectDefaults.ConfigFileNames.Where(repo.Files.Contains).ToList();
+        if (configFiles.Count > 1)
+        {
+            var error = new ConfigError(configFiles[1], null, null,
+                $"both {configFiles[0]} and {configFiles[1]} exist; keep only one repository configuration file");
+            return new DiscoveryResult([], modules, configFiles[0], false, error);
+        }
+        if (configFiles.Count == 0)
+            return Autodiscover(repo, modules, autoplan: true, configFile: null);
+
+        var configFile = configFiles[0];
+        var parsed = RepoConfigParser.Parse(configFile, repo.ReadAllText(configFile));
+        if (!parsed.IsSuccess)
+            return new DiscoveryResult([], modules, configFile, false, parsed.Error);
+        if (parsed.Config.Autodiscover)
+            return Autodiscover(repo, modules, parsed.Config.Autoplan, configFile);
+        return new DiscoveryResult(parsed.Config.Projects, modules, configFile, false, null);
+    }
+
+    /// <summary>
+    /// Every directory holding ".tf"/".tf.json" files becomes a project, except directories that other directories
+    /// call as local modules (they are planned through their callers). Hidden directories and ".terraform/" are skipped.
+    /// </summary>
+    public static IReadOnlyList<string> AutodiscoverDirectories(IRepositorySnapshot repo, ModuleGraph modules) =>
+        repo.Files
+            .Where(f => ModuleGraph.IsTerraformFile(f) && !RepoPath.IsInHiddenDirectory(f))
+            .Select(RepoPath.DirectoryOf)
+            .Distinct(StringComparer.Ordinal)
+            .Where(dir => !modules.IsCalledAsModule(dir))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    private static DiscoveryResult Autodiscover(IRepositorySnapshot repo, ModuleGraph modules, bool autoplan, string? configFile)
+    {
+        var projects = new List<ProjectDefinition>();
+        var dirByName = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var dir in AutodiscoverDirectories(repo, modules))
+        {
+            var name = ProjectDefaults.NameFor(dir, ProjectDefaults.Workspace);
+            if (!dirByName.TryAdd(name, dir))
+            {
+                var error = new ConfigError(configFile ?? ProjectDefaults.ConfigFileNames[0], null, null,
+                    $"autodiscovered directories '{dirByName[name]}' and '{dir}' both get the project name '{name}'; list them in {ProjectDefaults.ConfigFileNames[0]} with distinct names");
+                return new DiscoveryResult([], modules, configFile, true, error);
+            }
+            projects.Add(new ProjectDefinition(name, dir, ProjectDefaults.Workspace, ProjectDefaults.WhenModified, [], autoplan));
+        }
+        return new DiscoveryResult(projects, modules, configFile, true, null);
+    }
+}

@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace TerraFlow.Core.Projects;
+
+/// <summary>The parsed <c>.terraflow.yml</c>.</summary>
+/// <param name="Version">Schema version; only 1 exists.</param>
+/// <param name="Autoplan">Top-level default for projects that do not set <c>autoplan</c>.</param>
+/// <param name="Autodiscover">True when the file has no <c>projects</c> key: projects are then autodiscovered.</param>
+/// <param name="Projects">Projects in file order (empty when <paramref name="Autodiscover"/> is true).</param>
+public sealed record RepoConfig(int Version, bool Autoplan, bool Autodiscover, IReadOnlyList<ProjectDefinition> Projects);
+
+/// <summary>Either a <see cref="RepoConfig"/> or the first <see cref="ConfigError"/> found in the file.</summary>
+public sealed class RepoConfigResult
+{
+    private RepoConfigResult(RepoConfig? config, ConfigError? error)
+    {
+        Config = config;
+        Error = error;
+    }
+
+    public RepoConfig? Config { get; }
+
+    public ConfigError? Error { get; }
+
+    [MemberNotNullWhen(true, nameof(Config))]
+    [MemberNotNullWhen(false, nameof(Error))]
+    public bool IsSuccess => Config is not null;
+
+    public static RepoConfigResult Success(RepoConfig config) => new(config, null);
+
+    public static RepoConfigResult Failure(ConfigError error) => new(null, error);
+}
+
+/// <summary>Values a project gets when the configuration (or autodiscovery) does not say otherwise.</summary>
+public static class ProjectDefaults
+{
+    public const string Workspace = "default";
+
+    /// <summary>The repository configuration file names, in the order they are looked for.</summary>
+    public static IReadOnlyList<string> ConfigFileNames { get; } = [".terraflow.yml", ".terraflow.yaml"];
+
+    /// <summary>Relative to the project dir: Terraform sources and variable files anywhere below it.</summary>
+    public static IReadOnlyList<string> WhenModified { get; } = ["**/*.tf", "**/*.tfvars", "**/*.tf.json"];
+
+    /// <summary>
+    /// "infra/network" → "infra-network"; workspace "staging" → "infra-network-staging"; the root dir "." → "root".
+    /// </summary>
+    public static string NameFor(string dir, string workspace)
+    {
+        var name = dir == RepoPath.Root ? "root" : dir.Replace('/', '-');
+        return workspace == Workspace ? name : name + "-" + workspace;
+    }
+}
