@@ -1,0 +1,87 @@
+using System.Text;
+using TerraFlow.Core.Workflow;
+
+namespace TerraFlow.Core.Comments;
+
+/// <summary>
+/// The collapsible <c>&lt;details&gt;</c> section of one project. Its blocks are rendered once; <see cref="Render"/>
+/// then fits them into any budget by sharing it out, so the opening and closing tags always stay balanced.
+/// </summary>
+internal sealed class ProjectSection
+{
+    private readonly string _open;
+    private readonly string _intro;
+    private readonly string _close;
+    private readonly IReadOnlyList<TruncatableBlock> _blocks;
+
+    private ProjectSection(string open, string intro, string close, IReadOnlyList<TruncatableBlock> blocks)
+    {
+        _open = open;
+        _intro = intro;
+        _close = close;
+        _blocks = blocks;
+    }
+
+    /// <summary>Length of the section with nothing cut.</summary>
+    public int FullLength => FixedLength + _blocks.Sum(b => b.FullLength);
+
+    /// <summary>Length of the parts that are never cut: tags, summary line, status sentence.</summary>
+    public int FixedLength => _open.Length + _intro.Length + _close.Length;
+
+    /// <summary>The section for a project, or null when there is nothing to show beyond its table row.</summary>
+    public static ProjectSection? For(ProjectView p, bool collapseAll)
+    {
+        if (p.Plan is null && string.IsNullOrWhiteSpace(p.PlanText) && string.IsNullOrWhiteSpace(p.Error)) return null;
+
+        var blocks = new List<TruncatableBlock>(5);
+        void Add(TruncatableBlock? b) { if (b is not null) blocks.Add(b); }
+        // Order of importance: why it failed, what changes, what drifted, outputs, then the raw plan for detail.
+        Add(CodeTextBlocks.Error(p.Error, "**Error**"));
+        if (p.Plan is { } plan)
+        {
+            Add(ChangeListBlocks.ResourceChanges(plan.ResourceChanges));
+            Add(ChangeListBlocks.Drift(plan.ResourceDrift));
+            Add(ChangeListBlocks.Outputs(plan.OutputChanges));
+        }
+        Add(CodeTextBlocks.PlanText(p.PlanText));
+
+        // Failures are opened so the error is seen without a click; everything else stays collapsed to keep the
+        // comment short. A superseded plan is only kept for reference, so nothing is opened there.
+        var open = !collapseAll && (p.Status == ProjectRunStatus.Failed || p.Plan is { Errored: true });
+        var summary = new StringBuilder()
+            .Append(open ? "<details open>" : "<details>")
+            .Append("<summary>").Append(StatusText.ProjectEmoji(p)).Append(" <b>").Append(MarkdownText.Html(p.Name))
+            .Append("</b> · <code>").Append(MarkdownText.Html(p.Dir)).Append("</code> · workspace <code>")
+            .Append(MarkdownText.Html(p.Workspace)).Append("</code> — ")
+            .Append(p.Plan is { } pl && p.Status == ProjectRunStatus.Planned
+                ? StatusText.CountsInWords(pl.Counts)
+                : StatusText.ProjectWords(p))
+            .Append("</summary>\n\n")
+            .ToString();
+        return new ProjectSection(summary, Intro(p), "</details>\n\n", blocks);
+    }
+
+    /// <summary>Renders the section in at most <paramref name="budget"/> chars; empty when not even the frame fits.</summary>
+    public string Render(int budget)
+    {
+        if (budget < FixedLength) return "";
+        var sb = new StringBuilder(Math.Min(budget, FullLength));
+        sb.Append(_open).Append(_intro);
+        var shares = Budget.Share(_blocks.Select(b => b.FullLength).ToArray(), budget - FixedLength);
+        for (var i = 0; i < _blocks.Count; i++) _blocks[i].WriteTo(sb, shares[i]);
+        sb.Append(_close);
+        return sb.ToString();
+    }
+
+    private static string Intro(ProjectView p) => p.Status switch
+    {
+        ProjectRunStatus.Planned when p.Plan is { Errored: true } =>
+            "❌ Terraform reported errors while planning; the plan below is incomplete and cannot be applied.\n\n",
+        ProjectRunStatus.Planned when p.Plan is { } plan && !plan.Counts.HasChanges =>
+            "✅ No changes. The infrastructure matches the configuration.\n\n",
+        ProjectRunStatus.Failed =>
+            $"❌ The plan failed. Fix the error below and push a new commit, or comment {MarkdownText.Code($"terraflow plan -p {p.Name}")} to try again.\n\n",
+        ProjectRunStatus.Cancelled => "⛔ The plan was cancelled before it finished.\n\n",
+        _ => "",
+    };
+}
