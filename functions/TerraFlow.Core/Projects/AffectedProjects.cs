@@ -25,9 +25,12 @@ public sealed class AffectedProjectsIndex
 {
     private readonly IReadOnlyList<ProjectDefinition> _projects;
     private readonly WhenModifiedRules[] _rules;
-    private readonly GlobEntry[] _globs;
-    private readonly Dictionary<string, GlobEntry[]> _globsByDirectory;
-    private readonly Dictionary<string, ModuleEntry> _moduleUsers;
+    private readonly int _globCount;
+    private readonly int _moduleCount;
+
+    // Keyed by directory: the patterns rooted there and the projects using it as a module, so one lookup per
+    // ancestor directory of a changed file answers both questions.
+    private readonly Dictionary<string, DirectoryEntry> _directories = new(StringComparer.Ordinal);
 
     public AffectedProjectsIndex(IReadOnlyList<ProjectDefinition> projects, ModuleGraph modules)
     {
@@ -44,10 +47,10 @@ public sealed class AffectedProjectsIndex
                 if (entry.Projects.Count == 0 || entry.Projects[^1] != p) entry.Projects.Add(p);
             }
         }
-        _globs = globs.Values.Select((g, i) => new GlobEntry(i, g.Glob, g.Projects.ToArray())).ToArray();
-        _globsByDirectory = _globs
-            .GroupBy(g => g.Glob.LiteralDirectory, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        var globEntries = globs.Values.Select((g, i) => new GlobEntry(i, g.Glob, g.Projects.ToArray())).ToArray();
+        _globCount = globEntries.Length;
+        foreach (var group in globEntries.GroupBy(g => g.Glob.LiteralDirectory, StringComparer.Ordinal))
+            _directories[group.Key] = new DirectoryEntry { Globs = group.ToArray() };
 
         var users = new Dictionary<string, List<int>>(StringComparer.Ordinal);
         for (var p = 0; p < projects.Count; p++)
@@ -58,9 +61,13 @@ public sealed class AffectedProjectsIndex
                 list.Add(p);
             }
         }
-        _moduleUsers = users
-            .Select((pair, i) => (pair.Key, Entry: new ModuleEntry(i, pair.Value.ToArray())))
-            .ToDictionary(x => x.Key, x => x.Entry, StringComparer.Ordinal);
+        foreach (var (module, projectIndexes) in users)
+        {
+            if (module == RepoPath.Root) continue; // a module at the root would contain every file; Terraform forbids the loop anyway
+            if (!_directories.TryGetValue(module, out var entry)) _directories[module] = entry = new DirectoryEntry();
+            entry.ModuleId = _moduleCount++;
+            entry.ModuleUsers = projectIndexes.ToArray();
+        }
     }
 
     public IReadOnlyList<ProjectDefinition> Find(IReadOnlyCollection<string> changedFiles)
@@ -89,12 +96,10 @@ public sealed class AffectedProjectsIndex
     /// <summary>The mutable state of one <see cref="Find"/> call.</summary>
     private sealed class Run(AffectedProjectsIndex index)
     {
-        private readonly bool[] _globDone = new bool[index._globs.Length];
-        private readonly bool[] _moduleDone = new bool[index._moduleUsers.Count];
-        private readonly Dictionary<string, GlobEntry[]>.AlternateLookup<ReadOnlySpan<char>> _globLookup =
-            index._globsByDirectory.GetAlternateLookup<ReadOnlySpan<char>>();
-        private readonly Dictionary<string, ModuleEntry>.AlternateLookup<ReadOnlySpan<char>> _moduleLookup =
-            index._moduleUsers.GetAlternateLookup<ReadOnlySpan<char>>();
+        private readonly bool[] _globDone = new bool[index._globCount];
+        private readonly bool[] _moduleDone = new bool[index._moduleCount];
+        private readonly Dictionary<string, DirectoryEntry>.AlternateLookup<ReadOnlySpan<char>> _lookup =
+            index._directories.GetAlternateLookup<ReadOnlySpan<char>>();
 
         public bool[] Affected { get; } = new bool[index._projects.Count];
 
@@ -108,11 +113,14 @@ public sealed class AffectedProjectsIndex
             {
                 var directory = file.AsSpan(0, end);
                 var rest = end == 0 ? file.AsSpan() : file.AsSpan(end + 1);
-                if (_globLookup.TryGetValue(directory, out var globs)) MatchGlobs(globs, file, rest);
-                if (end > 0 && _moduleLookup.TryGetValue(directory, out var module) && !_moduleDone[module.Id])
+                if (_lookup.TryGetValue(directory, out var entry))
                 {
-                    _moduleDone[module.Id] = true;
-                    foreach (var p in module.Projects) Mark(p);
+                    MatchGlobs(entry.Globs, file, rest);
+                    if (entry.ModuleUsers.Length > 0 && !_moduleDone[entry.ModuleId])
+                    {
+                        _moduleDone[entry.ModuleId] = true;
+                        foreach (var p in entry.ModuleUsers) Mark(p);
+                    }
                 }
                 if (Remaining == 0) return;
 
@@ -149,5 +157,13 @@ public sealed class AffectedProjectsIndex
 
     private sealed record GlobEntry(int Id, PathGlob Glob, int[] Projects);
 
-    private sealed record ModuleEntry(int Id, int[] Projects);
+    private sealed class DirectoryEntry
+    {
+        public GlobEntry[] Globs { get; init; } = [];
+
+        public int ModuleId { get; set; }
+
+        /// <summary>Projects that use this directory as a module, directly or transitively; empty when none do.</summary>
+        public int[] ModuleUsers { get; set; } = [];
+    }
 }
