@@ -61,6 +61,21 @@ internal static class StandInApp
             return 0;
         }
 
+        try
+        {
+            return await DispatchAsync(context, command, rest);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // e.g. -out into a missing folder: report like Terraform instead of crashing with a stack trace.
+            stderr.Write($"\nError: {ex.Message}\n\n");
+            return 1;
+        }
+    }
+
+    private static async Task<int> DispatchAsync(StandInContext context, string command, string[] rest)
+    {
+        var stderr = context.Err;
         switch (command)
         {
             case "version":

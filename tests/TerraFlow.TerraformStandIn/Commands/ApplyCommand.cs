@@ -44,19 +44,22 @@ internal static class ApplyCommand
 
         var planFile = flags.Positionals.Count == 1 ? flags.Positionals[0] : null;
         byte[] planJson;
+        PlanModel plan;
         try
         {
             planJson = planFile is not null
                 ? PlanFile.Read(context.Resolve(planFile))
                 : PlanFixture.Load(PlanFixture.Locate(context, context.Workspace));
+            plan = PlanModel.Parse(planJson);
         }
         catch (InvalidDataException ex)
         {
-            Diagnostics.Error(context, noColor, $"Failed to load \"{planFile}\" as a plan file", ex.Message);
+            var summary = planFile is null ? "Invalid stand-in plan fixture" : $"Failed to load \"{planFile}\" as a plan file";
+            Diagnostics.Error(context, noColor, summary, ex.Message);
             return 1;
         }
 
-        using var plan = PlanModel.Parse(planJson);
+        using var disposePlan = plan;
         if (planFile is null)
         {
             // Without a saved plan Terraform shows the plan and asks for approval.
