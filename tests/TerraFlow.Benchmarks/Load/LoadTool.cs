@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using TerraFlow.Adapters.GitHub;
+using TerraFlow.Functions;
+using TerraFlow.Runner;
+using TerraFlow.Runner.Jobs;
+using TerraFlow.Testing.FakeGitHub;
+using TerraFlow.Testing.Postgres;
+
+namespace TerraFlow.Benchmarks.Load;
+
+/// <summary>
+/// Sends signed pull_request webhooks at a fixed concurrency to a real TerraFlow host (real PostgreSQL, real HTTP,
+/// the GitHub API stand-in) and reports webhook ack latency and completed project runs per second.
+/// </summary>
+public static class LoadTool
+{
+    private const string Secret = "load-test-secret";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var pullRequests = IntArg(args, "--pull-requests", 1000);
+        var projects = IntArg(args, "--projects", 2);
+        var concurrency = IntArg(args, "--concurrency", 64);
+        var runners = IntArg(args, "--runner-concurrency", 8);
+
+        await using var github = await FakeGitHubServer.StartAsync();
+        var db = await PostgresTestCluster.Shared.CreateDatabaseAsync("load");
+        var settings = new Dictionary<string, string>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["ConnectionStrings:Postgres"] = db + ";Maximum Pool Size=200",
+            ["TerraFlow:GitHub:ApiUrl"] = github.ApiUrl,
+            ["TerraFlow:GitHub:Token"] = github.Token,
+            ["TerraFlow:GitHub:WebhookSecret"] = Secret,
+            ["TerraFlow:ArtifactsPath"] = Path.Combine(Path.GetTempPath(), "terraflow-load-artifacts"),
+            ["TerraFlow:Runner:InProcess"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        var app = await TerraFlowApp.BuildAsync(settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), builder =>
+        {
+            builder.Services.AddSingleton(new RunnerOptions { Concurrency = runners, PollInterval = TimeSpan.FromMilliseconds(200) });
+            builder.Services.AddSingleton<IJobHandler>(new InstantDiscoverHandler(projects));
+            builder.Services.AddSingleton<IJobHandler, InstantPlanHandler>();
+            builder.Services.AddSingleton<JobRunner>();
+            builder.Services.AddHostedService<RunnerHostedService>();
+        });
+        await app.StartAsync();
+        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var dataSource = app.Services.GetRequiredService<NpgsqlDataSource>();
+
+        var template = LoadTemplate();
+        for (var n = 1; n <= pullRequests; n++) github.AddPullRequest("load", "repo", n, Sha(n), Sha(0));
+
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency });
+        // Warm-up: JIT, connection pools.
+        await SendAsync(http, baseUrl, Payload(template, pullRequests + 1));
+
+        var latencies = new double[pullRequests];
+        var next = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) <= pullRequests)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var response = await SendAsync(http, baseUrl, Payload(template, i));
+                latencies[i - 1] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                if ((int)response.StatusCode != 202) throw new InvalidOperationException($"delivery {i}: {(int)response.StatusCode}");
+            }
+        }));
+        var sendSeconds = clock.Elapsed.TotalSeconds;
+
+        var expected = (long)pullRequests * projects + projects; // + the warm-up pull request
+        long done;
+        while ((done = await CountAsync(dataSource, "select count(*) from project_runs where status = 'planned'")) < expected)
+        {
+            if (clock.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException($"only {done}/{expected} project runs planned");
+            await Task.Delay(50);
+        }
+        var runSeconds = clock.Elapsed.TotalSeconds;
+
+        Array.Sort(latencies);
+        Console.WriteLine($"pull requests: {pullRequests}, projects each: {projects}, webhook concurrency: {concurrency}, runner workers: {runners}");
+        Console.WriteLine($"ack latency ms: p50 {Percentile(latencies, 0.50):F1}  p90 {Percentile(latencies, 0.90):F1}  p99 {Percentile(latencies, 0.99):F1}  max {latencies[^1]:F1}");
+        Console.WriteLine($"webhooks acked: {pullRequests / sendSeconds:F0}/s over {sendSeconds:F1}s");
+        Console.WriteLine($"project runs planned: {pullRequests * projects} in {runSeconds:F1}s = {pullRequests * projects / runSeconds:F0}/s (from first delivery to last plan result)");
+
+        await app.StopAsync();
+        await app.DisposeAsync();
+        return 0;
+    }
+
+    private static string Sha(int n) => n.ToString("x").PadLeft(40, 'a');
+
+    private static JsonObject LoadTemplate()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "..", "shared", "fixtures", "external", "octokit-webhooks", "payload-examples", "api.github.com", "pull_request", "opened.payload.json");
+            if (File.Exists(Path.Combine(dir.FullName, "TerraFlow.sln")) && File.Exists(path))
+                return JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        }
+        throw new InvalidOperationException("The shared fixtures (../shared/fixtures/external) are needed for GitHub's real payload shape.");
+    }
+
+    private static byte[] Payload(JsonObject template, int number)
+    {
+        var payload = template.DeepClone().AsObject();
+        payload["number"] = number;
+        payload["pull_request"]!["number"] = number;
+        payload["pull_request"]!["head"]!["sha"] = Sha(number);
+        payload["pull_request"]!["base"]!["sha"] = Sha(0);
+        payload["repository"]!["name"] = "repo";
+        payload["repository"]!["owner"]!["login"] = "load";
+        return Encoding.UTF8.GetBytes(payload.ToJsonString());
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string baseUrl, byte[] body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/api/webhooks/github") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-GitHub-Event", "pull_request");
+        request.Headers.Add("X-GitHub-Delivery", Guid.NewGuid().ToString());
+        request.Headers.Add("X-Hub-Signature-256", GitHubWebhookVerifier.ComputeSignature(Secret, body));
+        return await http.SendAsync(request);
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+    }
+}
