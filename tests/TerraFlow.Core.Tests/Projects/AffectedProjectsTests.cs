@@ -140,4 +140,29 @@ public class AffectedProjectsTests
         Assert.Equal(["infra-network"], Affected(config.Projects, ModuleGraph.Empty, "infra/modules/x/main.tf"));
         Assert.Equal(["root"], Affected(config.Projects, ModuleGraph.Empty, "providers.tf"));
     }
+    [Fact]
+    public void Pattern_shared_by_a_project_with_exclusions_keeps_being_checked()
+    {
+        // Same resolved pattern for both; only "strict" excludes generated files, so the first file settles "loose"
+        // only and the second file must still reach "strict".
+        var projects = new[]
+        {
+            Project("loose", "app", "**/*.tf"),
+            new ProjectDefinition("strict", "app", "prod", ["**/*.tf", "!generated/**"], [], true),
+        };
+
+        Assert.Equal(["loose"], Affected(projects, ModuleGraph.Empty, "app/generated/a.tf"));
+        Assert.Equal(["loose", "strict"], Affected(projects, ModuleGraph.Empty, "app/generated/a.tf", "app/main.tf"));
+    }
+
+    [Fact]
+    public void Nested_local_module_changes_affect_the_caller_even_outside_its_patterns()
+    {
+        var repo = new InMemoryRepositorySnapshot(("app/main.tf", "module \"m\" { source = \"./m\" }"), ("app/m/main.tf", ""));
+        var projects = new[] { Project("app", "app", "*.tf") };
+
+        // "app/m" is a module of "app", so files there affect it although "*.tf" does not reach into subdirectories.
+        Assert.Equal(["app"], Affected(projects, ModuleGraph.Build(repo), "app/m/main.tf"));
+        Assert.Empty(Affected(projects, ModuleGraph.Build(repo), "app/other/main.tf"));
+    }
 }
