@@ -7,7 +7,6 @@ using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Jobs;
-using TerraFlow.Core.Vcs;
 using TerraFlow.Runner;
 
 // A runner on its own: `dotnet run --project runners/TerraFlow.Runner` with ConnectionStrings__Postgres pointing at
@@ -24,10 +23,8 @@ if (string.IsNullOrWhiteSpace(connectionString))
 builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
 builder.Services.AddSingleton(config.GetSection("TerraFlow:Queue").Get<JobQueueOptions>() ?? new JobQueueOptions());
 builder.Services.AddSingleton<IJobQueue, PostgresJobQueue>();
-builder.Services.AddSingleton(config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions());
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddHttpClient<GitHubAppTokenProvider>();
-builder.Services.AddHttpClient<IVcsClient, GitHubClient>();
+builder.Services.AddGitHub(config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions());
 var artifacts = config["TerraFlow:ArtifactsPath"] ?? Path.Combine(".terraflow", "artifacts");
 builder.Services.AddSingleton<IArtifactStore>(new LocalFolderArtifactStore(artifacts));
 builder.Services.AddTerraFlowRunner(config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions());

@@ -51,10 +51,7 @@ public static class TerraFlowApp
         services.AddSingleton<SchemaMigrator>();
 
         var github = config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
-        services.AddSingleton(github);
-        services.AddSingleton<GitHubWebhookVerifier>();
-        services.AddHttpClient<GitHubAppTokenProvider>();
-        services.AddHttpClient<IVcsClient, GitHubClient>();
+        services.AddGitHub(github);
 
         var artifactsRoot = Path.GetFullPath(options.ArtifactsPath, builder.Environment.ContentRootPath);
         services.AddSingleton<IArtifactStore>(new LocalFolderArtifactStore(artifactsRoot));
