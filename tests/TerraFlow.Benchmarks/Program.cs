@@ -6,5 +6,5 @@ using TerraFlow.Benchmarks.Load;
 if (args.Length > 0 && args[0] == "load")
     return await LoadTool.RunAsync(args[1..]);
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(LoadTool).Assembly).Run(args);
 return 0;

@@ -170,6 +170,6 @@ public static class RunRepository
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    internal static NpgsqlParameter Text(string? value) =>
+    public static NpgsqlParameter Text(string? value) =>
         new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 }
