@@ -54,7 +54,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
     public async Task Stopped_after_the_webhook_ack_a_new_host_finishes_the_run()
     {
         using var repo = new TwoProjectRepo();
-        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha);
+        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
         var payload = GitHubWebhooks.PullRequest(new(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, repo.Git.CloneUrl));
 
         await using (var first = await Host(NoRunner))
@@ -74,7 +74,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         // network's plan takes long enough that the first host is stopped while it runs.
         repo.Git.Write("network/.standin/behavior.json", "{\"plan_delay_ms\": 4000}");
         var head = repo.Git.Commit("slow network plan");
-        _github.AddPullRequest(Owner, Repo, Number, head, repo.BaseSha);
+        _github.AddPullRequest(Owner, Repo, Number, head, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
         var payload = GitHubWebhooks.PullRequest(new(Owner, Repo, Number, head, repo.BaseSha, repo.Git.CloneUrl));
         var shortLease = new Dictionary<string, string> { ["TerraFlow:Queue:LeaseDuration"] = "00:00:03" };
 
@@ -93,14 +93,14 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             s => s.Count >= 2, TimeSpan.FromSeconds(90), what: "both projects planned after the restart");
         Assert.All(final, s => Assert.Equal("success", s.State));
         Assert.Single(_github.Comments(Owner, Repo, Number));
-        Assert.Equal(2L, await GitHubPullRequestTests.Scalar(second, "select attempts from jobs where project_name = 'network'"));
+        Assert.Equal(2, await GitHubPullRequestTests.Scalar(second, "select attempts from jobs where project_name = 'network'"));
     }
 
     [Fact]
     public async Task A_comment_created_before_a_crash_is_adopted_not_duplicated()
     {
         using var repo = new TwoProjectRepo();
-        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha);
+        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
         var payload = GitHubWebhooks.PullRequest(new(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, repo.Git.CloneUrl));
         long runId;
         await using (var first = await Host(NoRunner))

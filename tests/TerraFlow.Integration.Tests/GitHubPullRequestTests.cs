@@ -46,7 +46,7 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
     public async Task Opened_pull_request_gets_one_comment_with_plan_counts_and_a_status_per_project()
     {
         using var repo = new TwoProjectRepo();
-        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha);
+        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
         await using var host = await TerraFlowTestHost.StartAsync(_db, _github);
 
         var response = await Send(host, "pull_request", OpenedPayload(repo), "delivery-1");
@@ -132,14 +132,14 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
     public async Task A_new_push_supersedes_the_old_run_and_its_comment_says_so()
     {
         using var repo = new TwoProjectRepo();
-        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha);
+        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
         await using var host = await TerraFlowTestHost.StartAsync(_db, _github);
         await Send(host, "pull_request", OpenedPayload(repo));
         await FinalStatuses(repo.HeadSha, 2);
 
         repo.Git.Write("network/variables.tf", "variable \"cidr\" {}\n");
         var newHead = repo.Git.Commit("second push");
-        _github.AddPullRequest(Owner, Repo, Number, newHead, repo.BaseSha);
+        _github.AddPullRequest(Owner, Repo, Number, newHead, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
         Assert.Equal(HttpStatusCode.Accepted, (await Send(host, "pull_request", OpenedPayload(repo, "synchronize", newHead))).StatusCode);
 
         await FinalStatuses(newHead, 2);
@@ -155,7 +155,7 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
     public async Task Invalid_repository_config_is_commented_with_file_and_line()
     {
         using var repo = new TwoProjectRepo(config: "version: 1\nprojects:\n  - name: network\n    dirr: network\n");
-        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha);
+        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
         await using var host = await TerraFlowTestHost.StartAsync(_db, _github);
         await Send(host, "pull_request", OpenedPayload(repo));
 
@@ -168,7 +168,7 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
     public async Task Comment_commands_plan_one_project_and_answer_help()
     {
         using var repo = new TwoProjectRepo();
-        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha);
+        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
         await using var host = await TerraFlowTestHost.StartAsync(_db, _github);
 
         var help = await Send(host, "issue_comment", GitHubWebhooks.IssueComment(Owner, Repo, Number, "terraflow help"));

@@ -37,13 +37,13 @@ public static class RunRepository
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    /// <summary>Ids of the pull request's runs that have not reached an end state, oldest first.</summary>
+    /// <summary>Ids of the pull request's runs that a push would supersede (see <see cref="StatusExtensions.Open"/>), oldest first.</summary>
     public static async Task<IReadOnlyList<long>> ActiveRunIdsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, RepoRef repo, int number, CancellationToken ct)
     {
         const string sql = """
             select id from runs
             where provider = $1 and repo_owner = $2 and repo_name = $3 and pr_number = $4
-              and status in ('discovering', 'planning')
+              and status = any($5)
             order by id
             """;
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
@@ -51,6 +51,7 @@ public static class RunRepository
         cmd.Parameters.AddWithValue(repo.Owner);
         cmd.Parameters.AddWithValue(repo.Name);
         cmd.Parameters.AddWithValue(number);
+        cmd.Parameters.AddWithValue(StatusExtensions.Open.Select(StoreJson.EnumText).ToArray());
         var ids = new List<long>();
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) ids.Add(reader.GetInt64(0));

@@ -14,7 +14,7 @@ public static class RunWorkflow
 
     public static Decision Decide(RunState state, RunEvent ev) => ev switch
     {
-        _ when state.Status.IsFinal() => Decision.Unchanged(state, $"run is {state.Status.ToString().ToLowerInvariant()}; {ev.GetType().Name} ignored"),
+        _ when state.Status.IsTerminal() => Decision.Unchanged(state, $"run is {state.Status.ToString().ToLowerInvariant()}; {ev.GetType().Name} ignored"),
         DiscoveryFinished d => OnDiscovery(state, d.Outcome),
         PlanFinished p => OnPlan(state, p.Outcome),
         RunSuperseded s => OnSuperseded(state, s.NewHeadSha),
@@ -127,7 +127,7 @@ public static class RunWorkflow
             .ToList();
         var next = state with { Status = RunStatus.Closed, Projects = projects };
         var effects = new List<Effect> { new CancelJobs() };
-        if (state.Status == RunStatus.Planning) effects.Add(new SyncComment());
+        if (state.Status == RunStatus.Planning) effects.Add(new SyncComment()); // its comment must not stay "in progress"
         return new Decision(next, effects, merged ? "merged" : "closed", merged ? "pull request merged" : "pull request closed");
     }
 }

@@ -34,6 +34,14 @@ public static class StatusExtensions
     public static bool IsFinal(this ProjectRunStatus s) =>
         s is ProjectRunStatus.Planned or ProjectRunStatus.Failed or ProjectRunStatus.Cancelled or ProjectRunStatus.Skipped;
 
+    /// <summary>Planning has ended (the run may still be superseded or closed).</summary>
     public static bool IsFinal(this RunStatus s) =>
         s is RunStatus.Planned or RunStatus.NoProjects or RunStatus.Failed or RunStatus.Superseded or RunStatus.Closed;
+
+    /// <summary>Nothing can happen to the run any more: a newer run or the pull request's end replaced it.</summary>
+    public static bool IsTerminal(this RunStatus s) =>
+        s is RunStatus.NoProjects or RunStatus.Superseded or RunStatus.Closed;
+
+    /// <summary>The statuses a new push supersedes and a close closes, as stored (see StoreJson.EnumText).</summary>
+    public static readonly RunStatus[] Open = [RunStatus.Discovering, RunStatus.Planning, RunStatus.Planned, RunStatus.Failed];
 }

@@ -123,7 +123,20 @@ public class RunWorkflowTests
     }
 
     [Fact]
-    public void A_final_run_ignores_every_event()
+    public void A_finished_plan_is_still_superseded_by_a_new_push()
+    {
+        var planning = RunWorkflow.Decide(Discovering(), new DiscoveryFinished(Found([Project("a")], "a"))).State;
+        var planned = RunWorkflow.Decide(planning, new PlanFinished(new PlanOutcome("a", true, null, null, null, null))).State;
+        Assert.Equal(RunStatus.Planned, planned.Status);
+
+        var d = RunWorkflow.Decide(planned, new RunSuperseded("def"));
+        Assert.Equal(RunStatus.Superseded, d.State.Status);
+        Assert.Equal(ProjectRunStatus.Planned, d.State.Projects[0].Status);
+        Assert.Contains(d.Effects, e => e is SyncComment);
+    }
+
+    [Fact]
+    public void A_terminal_run_ignores_every_event()
     {
         var closed = RunWorkflow.Decide(Discovering(), new PullRequestClosed(false)).State;
         Assert.Equal(RunStatus.Closed, closed.Status);
