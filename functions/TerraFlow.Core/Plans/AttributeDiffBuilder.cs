@@ -17,63 +17,64 @@ internal struct ChangeValueRanges
 /// Computes the attribute-level differences between <c>change.before</c> and <c>change.after</c>.
 /// Both values are flattened to leaves (see <see cref="AttributePath"/> for the path syntax); null, absent and empty
 /// containers all count as "no value", so only real differences show. A node marked sensitive or unknown is kept as a
-/// single leaf (its content is never looked at for display), which is what keeps sensitive map keys and values out of
-/// the output. One instance is reused for every change of a plan to keep allocations to the diffs themselves.
+/// single leaf whose content is never displayed, which keeps sensitive map keys as well as values out of the output.
+/// Leaves of each side are sorted by path and merged, so key order in the JSON does not matter. One instance is
+/// reused for every change of a plan, and unchanged attributes allocate nothing.
 /// </summary>
 internal sealed class AttributeDiffBuilder
 {
-    private struct Leaf(int start, int length, bool sensitive)
+    private struct Leaf
     {
-        public readonly int Start = start;
-        public readonly int Length = length;
-        public readonly bool Sensitive = sensitive;
-        public bool Matched;
+        public int PathStart, PathLength, ValueStart, ValueLength;
+        public bool Sensitive;
+        /// <summary>The after value is unknown until apply (no value bytes).</summary>
+        public bool Unknown;
+        /// <summary>A sensitive after value with an unknown part: always reported, as known after apply.</summary>
+        public bool Forced;
     }
 
     private readonly AttributePath _path = new();
-    private readonly Dictionary<string, Leaf> _before = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Leaf>.AlternateLookup<ReadOnlySpan<char>> _beforeLookup;
-    private readonly HashSet<string> _forcedUnknown = new(StringComparer.Ordinal);
+    private readonly PathSet _afterUnknown = new();
+    private readonly PathSet _beforeSensitive = new();
+    private readonly PathSet _afterSensitive = new();
+    private readonly List<Leaf> _before = [];
+    private readonly List<Leaf> _after = [];
     private readonly List<AttributeDiff> _diffs = [];
-    private PathSet _afterUnknown = PathSet.Empty;
-    private PathSet _beforeSensitive = PathSet.Empty;
-    private PathSet _afterSensitive = PathSet.Empty;
+    private char[] _paths = new char[1024];
+    private int _pathsUsed;
 
-    public AttributeDiffBuilder() => _beforeLookup = _before.GetAlternateLookup<ReadOnlySpan<char>>();
+    // Resources of one type share attribute names, so one string per distinct path serves the whole plan.
+    private const int MaxCachedPaths = 16 * 1024;
+    private readonly Dictionary<string, string> _pathStrings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _pathLookup;
+
+    public AttributeDiffBuilder() => _pathLookup = _pathStrings.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <param name="json">The bytes every range in <paramref name="ranges"/> points into.</param>
     public IReadOnlyList<AttributeDiff> Build(ReadOnlySpan<byte> json, in ChangeValueRanges ranges)
     {
         _before.Clear();
-        _forcedUnknown.Clear();
+        _after.Clear();
         _diffs.Clear();
-        _afterUnknown = PathSet.Read(json, ranges.AfterUnknown, _path);
-        _beforeSensitive = PathSet.Read(json, ranges.BeforeSensitive, _path);
-        _afterSensitive = PathSet.Read(json, ranges.AfterSensitive, _path);
+        _pathsUsed = 0;
+        _afterUnknown.Load(json, ranges.AfterUnknown, _path);
+        _beforeSensitive.Load(json, ranges.BeforeSensitive, _path);
+        _afterSensitive.Load(json, ranges.AfterSensitive, _path);
 
-        // An unknown part inside a sensitive value must not reveal its path; the sensitive value is reported instead.
-        foreach (var unknown in _afterUnknown.Paths)
-        {
-            if (_afterSensitive.TryFindStrictAncestor(unknown, out var ancestor))
-            {
-                _forcedUnknown.Add(ancestor);
-            }
-        }
+        Walk(json, ranges.Before, _before, _beforeSensitive);
+        Walk(json, ranges.After, _after, _afterSensitive);
+        AddUnknownLeaves();
 
-        Walk(json, ranges.Before, isAfter: false);
-        Walk(json, ranges.After, isAfter: true);
-        AddUnknownDiffs(json);
-        AddRemovedDiffs(json);
-
-        if (_diffs.Count == 0)
-        {
-            return [];
-        }
-        _diffs.Sort(static (a, b) => string.CompareOrdinal(a.Path, b.Path));
-        return _diffs.ToArray();
+        var comparer = new LeafPathComparer(_paths);
+        var before = CollectionsMarshal.AsSpan(_before);
+        var after = CollectionsMarshal.AsSpan(_after);
+        SortByPath(before, comparer);
+        SortByPath(after, comparer);
+        Merge(json, before, after, comparer);
+        return _diffs.Count == 0 ? [] : _diffs.ToArray();
     }
 
-    private void Walk(ReadOnlySpan<byte> json, ValueRange range, bool isAfter)
+    private void Walk(ReadOnlySpan<byte> json, ValueRange range, List<Leaf> leaves, PathSet sensitive)
     {
         if (!range.IsPresent)
         {
@@ -82,35 +83,36 @@ internal sealed class AttributeDiffBuilder
         var reader = new Utf8JsonReader(json.Slice(range.Start, range.Length));
         reader.Read();
         _path.Truncate(0);
-        WalkValue(ref reader, json, range.Start, isAfter);
+        WalkValue(ref reader, range.Start, leaves, sensitive, isAfter: ReferenceEquals(leaves, _after));
     }
 
-    private void WalkValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, int baseOffset, bool isAfter)
+    private void WalkValue(ref Utf8JsonReader reader, int baseOffset, List<Leaf> leaves, PathSet sensitiveSet, bool isAfter)
     {
-        var path = _path.Span;
-        var sensitiveSet = isAfter ? _afterSensitive : _beforeSensitive;
-        bool sensitive = sensitiveSet.Contains(path);
-        bool unknown = _afterUnknown.Contains(path);
-        if (isAfter && unknown)
-        {
-            reader.TrySkip(); // reported by AddUnknownDiffs, whatever partial value `after` may hold
-            return;
-        }
-
         var token = reader.TokenType;
-        bool container = token is JsonTokenType.StartObject or JsonTokenType.StartArray;
         if (token == JsonTokenType.Null)
         {
             return;
         }
+        var path = _path.Span;
+        bool unknown = _afterUnknown.Count != 0 && _afterUnknown.Contains(path);
+        if (isAfter && unknown)
+        {
+            reader.TrySkip(); // AddUnknownLeaves reports it, whatever partial value `after` may hold
+            return;
+        }
+        bool sensitive = sensitiveSet.Count != 0 && sensitiveSet.Contains(path);
+        bool container = token is JsonTokenType.StartObject or JsonTokenType.StartArray;
         if (!container || sensitive || unknown)
         {
             int start = baseOffset + (int)reader.TokenStartIndex;
             reader.TrySkip();
-            int end = baseOffset + (int)reader.BytesConsumed;
             // A container kept whole (because `after` is unknown there) must stay masked if anything inside is secret.
             sensitive |= container && sensitiveSet.HasStrictDescendant(path);
-            AddLeaf(json, new Leaf(start, end - start, sensitive), isAfter);
+            leaves.Add(new Leaf
+            {
+                PathStart = StorePath(path), PathLength = path.Length,
+                ValueStart = start, ValueLength = baseOffset + (int)reader.BytesConsumed - start, Sensitive = sensitive,
+            });
             return;
         }
 
@@ -121,7 +123,7 @@ internal sealed class AttributeDiffBuilder
             {
                 _path.AppendProperty(ref reader);
                 reader.Read();
-                WalkValue(ref reader, json, baseOffset, isAfter);
+                WalkValue(ref reader, baseOffset, leaves, sensitiveSet, isAfter);
                 _path.Truncate(length);
             }
         }
@@ -131,89 +133,134 @@ internal sealed class AttributeDiffBuilder
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 _path.AppendIndex(index++);
-                WalkValue(ref reader, json, baseOffset, isAfter);
+                WalkValue(ref reader, baseOffset, leaves, sensitiveSet, isAfter);
                 _path.Truncate(length);
             }
         }
     }
 
-    private void AddLeaf(ReadOnlySpan<byte> json, Leaf leaf, bool isAfter)
+    /// <summary>Every after_unknown path becomes an after leaf; one inside a sensitive value reports that value instead.</summary>
+    private void AddUnknownLeaves()
     {
-        if (!isAfter)
+        for (int i = 0; i < _afterUnknown.Count; i++)
         {
-            _before[_path.ToString()] = leaf;
-            return;
-        }
-
-        bool forced = _forcedUnknown.Count != 0 && _forcedUnknown.Remove(_path.ToString());
-        ref var before = ref CollectionsMarshal.GetValueRefOrNullRef(_beforeLookup, _path.Span);
-        if (!System.Runtime.CompilerServices.Unsafe.IsNullRef(ref before))
-        {
-            before.Matched = true;
-            if (!forced && json.Slice(before.Start, before.Length).SequenceEqual(json.Slice(leaf.Start, leaf.Length)))
+            var path = _afterUnknown[i];
+            if (_afterSensitive.TryFindStrictAncestor(path, out int ancestor))
             {
+                // Naming the unknown part could reveal a sensitive map key: report the sensitive ancestor.
+                MarkForced(_afterSensitive[ancestor]);
+                continue;
+            }
+            _after.Add(new Leaf
+            {
+                PathStart = StorePath(path), PathLength = path.Length,
+                Sensitive = _afterSensitive.Contains(path), Unknown = true,
+            });
+        }
+    }
+
+    private void MarkForced(ReadOnlySpan<char> path)
+    {
+        var after = CollectionsMarshal.AsSpan(_after);
+        for (int i = 0; i < after.Length; i++)
+        {
+            if (PathOf(after[i]).SequenceEqual(path))
+            {
+                after[i].Forced = true;
                 return;
             }
-            _diffs.Add(MakeDiff(json, _path.ToString(), before, leaf, forced));
-            return;
         }
-        _diffs.Add(MakeDiff(json, _path.ToString(), null, leaf, forced));
+        _after.Add(new Leaf { PathStart = StorePath(path), PathLength = path.Length, Sensitive = true, Unknown = true });
     }
 
-    private void AddUnknownDiffs(ReadOnlySpan<byte> json)
+    private void Merge(ReadOnlySpan<byte> json, ReadOnlySpan<Leaf> before, ReadOnlySpan<Leaf> after, LeafPathComparer comparer)
     {
-        foreach (var path in _afterUnknown.Paths)
+        int i = 0, j = 0;
+        while (i < before.Length || j < after.Length)
         {
-            if (_afterSensitive.TryFindStrictAncestor(path, out _))
+            int order = i >= before.Length ? 1 : j >= after.Length ? -1 : comparer.Compare(before[i], after[j]);
+            if (order < 0)
             {
-                continue; // folded into the sensitive ancestor (see _forcedUnknown)
+                AddDiff(json, before[i++], null);
             }
-            Leaf? before = null;
-            if (_beforeLookup.TryGetValue(path, out var found))
+            else if (order > 0)
             {
-                before = found;
-                CollectionsMarshal.GetValueRefOrNullRef(_before, path).Matched = true;
+                AddDiff(json, null, after[j++]);
             }
-            bool sensitive = _afterSensitive.Contains(path) || before is { Sensitive: true };
-            _diffs.Add(new AttributeDiff(path, Display(json, before, sensitive), ValueDisplay.KnownAfterApply,
-                sensitive, KnownAfterApply: true));
-        }
-        // A sensitive value that is unknown and absent from `after` altogether.
-        foreach (var path in _forcedUnknown)
-        {
-            Leaf? before = null;
-            if (_before.TryGetValue(path, out var found))
+            else
             {
-                before = found;
-                CollectionsMarshal.GetValueRefOrNullRef(_before, path).Matched = true;
-            }
-            _diffs.Add(new AttributeDiff(path, Display(json, before, true), ValueDisplay.KnownAfterApply, true, true));
-        }
-    }
-
-    private void AddRemovedDiffs(ReadOnlySpan<byte> json)
-    {
-        foreach (var (path, leaf) in _before)
-        {
-            if (!leaf.Matched)
-            {
-                _diffs.Add(new AttributeDiff(path, Display(json, leaf, leaf.Sensitive), null, leaf.Sensitive, false));
+                var (b, a) = (before[i++], after[j++]);
+                bool same = !a.Unknown && !a.Forced
+                    && json.Slice(b.ValueStart, b.ValueLength).SequenceEqual(json.Slice(a.ValueStart, a.ValueLength));
+                if (!same)
+                {
+                    AddDiff(json, b, a);
+                }
             }
         }
     }
 
-    private static AttributeDiff MakeDiff(ReadOnlySpan<byte> json, string path, Leaf? before, Leaf after, bool forced)
+    private void AddDiff(ReadOnlySpan<byte> json, Leaf? before, Leaf? after)
     {
+        var named = before ?? after!.Value;
         // Either side being secret hides both: showing the non-secret side would let readers infer the other.
-        bool sensitive = after.Sensitive || before is { Sensitive: true };
-        string afterText = forced ? ValueDisplay.KnownAfterApply : Display(json, after, sensitive)!;
-        return new AttributeDiff(path, Display(json, before, sensitive), afterText, sensitive, forced);
+        bool sensitive = before is { Sensitive: true } || after is { Sensitive: true };
+        bool unknown = after is { Unknown: true } or { Forced: true };
+        string? afterText = unknown ? ValueDisplay.KnownAfterApply : Display(json, after, sensitive);
+        _diffs.Add(new AttributeDiff(PathString(PathOf(named)), Display(json, before, sensitive), afterText, sensitive, unknown));
     }
 
     private static string? Display(ReadOnlySpan<byte> json, Leaf? leaf, bool sensitive) => leaf switch
     {
         null => null,
         _ when sensitive => ValueDisplay.Sensitive,
-        { } l => ValueDisplay.Render(json.Slice(l.Start, l.Length)),
+        { } l => ValueDisplay.Render(json.Slice(l.ValueStart, l.ValueLength)),
     };
+
+    private string PathString(ReadOnlySpan<char> path)
+    {
+        if (_pathLookup.TryGetValue(path, out var cached))
+        {
+            return cached;
+        }
+        string created = new(path);
+        if (_pathStrings.Count < MaxCachedPaths)
+        {
+            _pathStrings.Add(created, created);
+        }
+        return created;
+    }
+
+    /// <summary>Terraform writes object keys in order already, so most leaf lists need no sorting at all.</summary>
+    private static void SortByPath(Span<Leaf> leaves, LeafPathComparer comparer)
+    {
+        for (int i = 1; i < leaves.Length; i++)
+        {
+            if (comparer.Compare(leaves[i - 1], leaves[i]) > 0)
+            {
+                leaves.Sort(comparer);
+                return;
+            }
+        }
+    }
+
+    private ReadOnlySpan<char> PathOf(in Leaf leaf) => _paths.AsSpan(leaf.PathStart, leaf.PathLength);
+
+    private int StorePath(ReadOnlySpan<char> path)
+    {
+        if (_pathsUsed + path.Length > _paths.Length)
+        {
+            Array.Resize(ref _paths, Math.Max(_paths.Length * 2, _pathsUsed + path.Length));
+        }
+        int start = _pathsUsed;
+        path.CopyTo(_paths.AsSpan(start));
+        _pathsUsed += path.Length;
+        return start;
+    }
+
+    private readonly struct LeafPathComparer(char[] paths) : IComparer<Leaf>
+    {
+        public int Compare(Leaf x, Leaf y) =>
+            paths.AsSpan(x.PathStart, x.PathLength).SequenceCompareTo(paths.AsSpan(y.PathStart, y.PathLength));
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -38,7 +39,10 @@ internal sealed class AttributePath
             {
                 _scratch = new char[Math.Max(utf8.Length, _scratch.Length * 2)];
             }
-            int count = Encoding.UTF8.GetChars(utf8, _scratch);
+            // Attribute names are ASCII nearly always; the ASCII widening is much cheaper than a UTF-8 decode.
+            int count = Ascii.ToUtf16(utf8, _scratch, out int written) == OperationStatus.Done
+                ? written
+                : Encoding.UTF8.GetChars(utf8, _scratch);
             name = _scratch.AsSpan(0, count);
         }
         AppendProperty(name);
@@ -95,21 +99,10 @@ internal sealed class AttributePath
             && candidate[ancestor.Length] is '.' or '[';
     }
 
-    private static bool IsIdentifier(ReadOnlySpan<char> name)
-    {
-        if (name.IsEmpty)
-        {
-            return false;
-        }
-        foreach (char c in name)
-        {
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    private static readonly SearchValues<char> IdentifierChars =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-");
+
+    private static bool IsIdentifier(ReadOnlySpan<char> name) => !name.IsEmpty && !name.ContainsAnyExcept(IdentifierChars);
 
     private void EnsureRoom(int extra)
     {

@@ -6,32 +6,52 @@ namespace TerraFlow.Core.Plans;
 /// The paths marked <c>true</c> in one of Terraform's marker trees (<c>after_unknown</c>, <c>before_sensitive</c>,
 /// <c>after_sensitive</c>). Each tree mirrors the shape of the value it describes; <c>true</c> marks that node and
 /// everything below it, so a bare <c>true</c> at the top marks the whole value (path "").
+/// Reloaded for every change; marker trees hold a handful of paths, so lookups are plain scans, which beat hashing.
 /// </summary>
 internal sealed class PathSet
 {
-    public static readonly PathSet Empty = new(new HashSet<string>(StringComparer.Ordinal));
+    private readonly List<(int Start, int Length)> _paths = [];
+    private char[] _chars = new char[256];
+    private int _used;
 
-    private readonly HashSet<string> _paths;
-    private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    public int Count => _paths.Count;
 
-    private PathSet(HashSet<string> paths)
+    public ReadOnlySpan<char> this[int index] => _chars.AsSpan(_paths[index].Start, _paths[index].Length);
+
+    /// <summary>Replaces the content with the marker tree at <paramref name="range"/> (absent marks nothing).</summary>
+    public void Load(ReadOnlySpan<byte> json, ValueRange range, AttributePath scratch)
     {
-        _paths = paths;
-        _lookup = paths.GetAlternateLookup<ReadOnlySpan<char>>();
+        _paths.Clear();
+        _used = 0;
+        // The common markers are `false` and `{}`. (Five bytes or fewer is a literal or an empty container.)
+        if (!range.IsPresent || (range.Length <= 5 && json[range.Start] != (byte)'t'))
+        {
+            return;
+        }
+        var reader = new Utf8JsonReader(json.Slice(range.Start, range.Length));
+        reader.Read();
+        scratch.Truncate(0);
+        Collect(ref reader, scratch);
     }
 
-    public bool IsEmpty => _paths.Count == 0;
-
-    public IEnumerable<string> Paths => _paths;
-
-    public bool Contains(ReadOnlySpan<char> path) => _paths.Count != 0 && _lookup.Contains(path);
+    public bool Contains(ReadOnlySpan<char> path)
+    {
+        for (int i = 0; i < _paths.Count; i++)
+        {
+            if (this[i].SequenceEqual(path))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>True when some marked path lies strictly inside <paramref name="path"/>.</summary>
     public bool HasStrictDescendant(ReadOnlySpan<char> path)
     {
-        foreach (var p in _paths)
+        for (int i = 0; i < _paths.Count; i++)
         {
-            if (AttributePath.IsStrictDescendant(p, path))
+            if (AttributePath.IsStrictDescendant(this[i], path))
             {
                 return true;
             }
@@ -40,39 +60,16 @@ internal sealed class PathSet
     }
 
     /// <summary>Finds a marked path that strictly contains <paramref name="path"/>.</summary>
-    public bool TryFindStrictAncestor(string path, out string ancestor)
+    public bool TryFindStrictAncestor(ReadOnlySpan<char> path, out int index)
     {
-        foreach (var p in _paths)
+        for (index = 0; index < _paths.Count; index++)
         {
-            if (AttributePath.IsStrictDescendant(path, p))
+            if (AttributePath.IsStrictDescendant(path, this[index]))
             {
-                ancestor = p;
                 return true;
             }
         }
-        ancestor = "";
         return false;
-    }
-
-    /// <summary>Reads a marker tree; <paramref name="range"/> may be absent, which marks nothing.</summary>
-    public static PathSet Read(ReadOnlySpan<byte> json, ValueRange range, AttributePath scratch)
-    {
-        // The common markers are `false` and `{}`: answer those without allocating anything.
-        // (Anything of five bytes or fewer is a literal or an empty container: only `true` marks something.)
-        if (!range.IsPresent)
-        {
-            return Empty;
-        }
-        if (range.Length <= 5)
-        {
-            return json[range.Start] == (byte)'t' ? FromSingle("") : Empty;
-        }
-        var reader = new Utf8JsonReader(json.Slice(range.Start, range.Length));
-        reader.Read();
-        HashSet<string>? found = null;
-        scratch.Truncate(0);
-        Collect(ref reader, scratch, ref found);
-        return found is null ? Empty : new PathSet(found);
     }
 
     /// <summary>True when the marker tree marks anything at all (used for outputs, which are masked whole).</summary>
@@ -93,22 +90,31 @@ internal sealed class PathSet
         return false;
     }
 
-    private static PathSet FromSingle(string path) => new(new HashSet<string>(StringComparer.Ordinal) { path });
+    private void Add(ReadOnlySpan<char> path)
+    {
+        if (_used + path.Length > _chars.Length)
+        {
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _used + path.Length));
+        }
+        path.CopyTo(_chars.AsSpan(_used));
+        _paths.Add((_used, path.Length));
+        _used += path.Length;
+    }
 
-    private static void Collect(ref Utf8JsonReader reader, AttributePath path, ref HashSet<string>? found)
+    private void Collect(ref Utf8JsonReader reader, AttributePath path)
     {
         int length = path.Length;
         switch (reader.TokenType)
         {
             case JsonTokenType.True:
-                (found ??= new HashSet<string>(StringComparer.Ordinal)).Add(path.ToString());
+                Add(path.Span);
                 break;
             case JsonTokenType.StartObject:
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
                     path.AppendProperty(ref reader);
                     reader.Read();
-                    Collect(ref reader, path, ref found);
+                    Collect(ref reader, path);
                     path.Truncate(length);
                 }
                 break;
@@ -117,7 +123,7 @@ internal sealed class PathSet
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
                     path.AppendIndex(index++);
-                    Collect(ref reader, path, ref found);
+                    Collect(ref reader, path);
                     path.Truncate(length);
                 }
                 break;

@@ -32,7 +32,7 @@ public static class PlanReader
         var state = new JsonReaderState();
         try
         {
-            parser.Process(utf8Json, isFinalBlock: true, ref state);
+            parser.Process(WithoutBom(utf8Json), isFinalBlock: true, ref state);
         }
         catch (JsonException ex)
         {
@@ -54,6 +54,7 @@ public static class PlanReader
         byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         int filled = 0;
         bool endOfStream = false;
+        bool atStart = true;
         try
         {
             while (true)
@@ -68,6 +69,15 @@ public static class PlanReader
                         endOfStream = true;
                     }
                     filled += read;
+                }
+
+                if (atStart)
+                {
+                    // The buffer is full (or holds the whole stream) here, so a BOM is wholly in it if present.
+                    atStart = false;
+                    int bom = filled - WithoutBom(buffer.AsSpan(0, filled)).Length;
+                    buffer.AsSpan(bom, filled - bom).CopyTo(buffer);
+                    filled -= bom;
                 }
 
                 int consumed = Process(parser, buffer.AsSpan(0, filled), endOfStream, ref state);
@@ -114,6 +124,10 @@ public static class PlanReader
             throw Malformed(ex);
         }
     }
+
+    /// <summary>Utf8JsonReader rejects a byte-order mark, which Windows tools like to write when saving plan output.</summary>
+    private static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> json) =>
+        json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? json[3..] : json;
 
     private static PlanFormatException Malformed(JsonException ex) =>
         new($"The plan is not valid JSON: {ex.Message}", ex);

@@ -21,11 +21,14 @@ internal static class ValueDisplay
 
     public static string Render(ReadOnlySpan<byte> rawJson)
     {
-        if (rawJson.Length > 0 && rawJson[0] == (byte)'"')
+        if (rawJson.Length > 0 && rawJson[0] == (byte)'"' && rawJson.Contains((byte)'\\'))
         {
             return RenderString(rawJson);
         }
-        // Numbers, literals and (rarely, when a whole container is unknown-after or sensitive-stopped) compact JSON.
+        // A JSON string without escapes is already exactly what we show (quotes included), as are other scalars.
+        if (rawJson.SequenceEqual("true"u8)) return "true";
+        if (rawJson.SequenceEqual("false"u8)) return "false";
+        // Containers (kept whole where `after` is unknown) are shown as their compact JSON.
         var slice = rawJson.Length > MaxBytesToDecode ? rawJson[..MaxBytesToDecode] : rawJson;
         return Truncate(Encoding.UTF8.GetString(slice), rawJson.Length > slice.Length);
     }

@@ -225,6 +225,25 @@ public class PlanReaderDiffTests
         AssertNoSecret(change);
     }
 
+    [Fact]
+    public void Before_and_after_are_matched_by_path_not_by_position()
+    {
+        var change = ReadOne("""["update"]""", """
+            "before":{"z":1,"a":2,"list":[0,1,2,3,4,5,6,7,8,9,10,11]},
+            "after":{"a":2,"list":[0,1,2,3,4,5,6,7,8,9,10,12],"z":1}
+            """);
+
+        Assert.Equal(["list[11]: 11 -> 12"], Lines(change));
+    }
+
+    [Fact]
+    public void Non_ascii_and_escaped_keys_are_read_correctly()
+    {
+        var change = ReadOne("""["create"]""", """ "before":null,"after":{"tags":{"café":"x","na\u006de":"y"}}""");
+
+        Assert.Equal(["tags.name", "tags[\"café\"]"], change.Diffs.Select(d => d.Path));
+    }
+
     private static void AssertNoSecret(ResourceChange change)
     {
         var text = string.Join("\n", change.Diffs.Select(d => $"{d.Path}={d.Before}={d.After}"));

@@ -123,6 +123,15 @@ public class PlanReaderDocumentTests
     }
 
     [Fact]
+    public async Task A_leading_byte_order_mark_is_accepted()
+    {
+        byte[] bytes = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"format_version":"1.0","errored":true}""")];
+
+        Assert.True(PlanReader.Read(bytes).Errored);
+        Assert.True((await PlanReader.ReadAsync(new TrickleStream(bytes, 5), CancellationToken.None)).Errored);
+    }
+
+    [Fact]
     public async Task Malformed_json_is_rejected_when_streaming_too()
     {
         var bytes = Encoding.UTF8.GetBytes("""{"format_version":"1.2","prior_state":{"values":[1,2,}}""");
