@@ -16,6 +16,7 @@ internal static class ChangeListBlocks
     private static readonly ChangeAction[] GroupOrder =
     [
         ChangeAction.Create, ChangeAction.Update, ChangeAction.DeleteThenCreate, ChangeAction.CreateThenDelete,
+        ChangeAction.CreateThenForget, ChangeAction.ForgetThenCreate,
         ChangeAction.Delete, ChangeAction.Read, ChangeAction.Forget,
     ];
 

@@ -62,6 +62,8 @@ internal static class StatusText
         ChangeAction.Delete => Group("- delete", count, null),
         ChangeAction.Read => Group("&lt;= read", count, "data sources"),
         ChangeAction.Forget => Group("forget", count, "removed from state, not destroyed"),
+        ChangeAction.CreateThenForget => Group("+/. replace", count, "create the new object, forget the old one"),
+        ChangeAction.ForgetThenCreate => Group("./+ replace", count, "forget the old object, then create"),
         _ => Group("no-op", count, null),
     };
 
