@@ -47,14 +47,16 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
     {
         using var repo = new TwoProjectRepo();
         _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
-        await using var host = await TerraFlowTestHost.StartAsync(_db, _github);
+        await using var host = await TerraFlowTestHost.StartAsync(_db, _github, settings: new Dictionary<string, string> { ["TerraFlow:PublicUrl"] = "https://terraflow.example.com/" });
 
         var response = await Send(host, "pull_request", OpenedPayload(repo), "delivery-1");
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var runId = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("runId").GetInt64();
 
         var statuses = await FinalStatuses(repo.HeadSha, 2);
         Assert.Equal(["terraflow/plan: app", "terraflow/plan: network"], statuses.Select(s => s.Context).Order());
         Assert.All(statuses, s => Assert.Equal("success", s.State));
+        Assert.All(statuses, s => Assert.Equal($"https://terraflow.example.com/api/runs/{runId}", s.TargetUrl));
         Assert.Contains(_github.Statuses, s => s.State == "pending" && s.Context == "terraflow/plan: network");
 
         // The comment is edited in place as projects finish; wait until it shows both plans.
@@ -66,6 +68,13 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
         var app = CommentTable.Row(comment[0].Body, "app");
         Assert.Equal(("0", "0", "1", "1"), (app["Add"], app["Change"], app["Destroy"], app["Replace"]));
         Assert.Contains("null_resource.vnet", comment[0].Body);
+
+        var run = System.Text.Json.JsonDocument.Parse(await _http.GetStringAsync($"{host.BaseUrl}/api/runs/{runId}")).RootElement;
+        Assert.Equal("planned", run.GetProperty("status").GetString());
+        Assert.Equal(2, run.GetProperty("projects").GetArrayLength());
+        var events = await _http.GetStringAsync($"{host.BaseUrl}/api/runs/{runId}/events");
+        Assert.Contains("\"run-created\"", events);
+        Assert.Contains("delivery-1", events);
 
         // A redelivery of the same delivery changes nothing: no run, no job, no comment, no status.
         var statusCount = _github.Statuses.Count;

@@ -10,7 +10,7 @@ namespace TerraFlow.Functions.Engine;
 /// work; a per-run advisory lock keeps two dispatchers from editing the same run's comment at once. Transient failures
 /// retry with exponential backoff; a permanent refusal (4xx) is recorded and not retried.
 /// </summary>
-public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs, CommentSync comments, ILogger<OutboxDispatcher> logger)
+public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs, CommentSync comments, TerraFlowOptions options, ILogger<OutboxDispatcher> logger)
 {
     private const int MaxAttempts = 15;
 
@@ -67,7 +67,9 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
                 var run = await RunRepository.LoadAsync(conn, tx, row.RunId!.Value, forUpdate: false, ct)
                     ?? throw new InvalidOperationException($"run {row.RunId} does not exist");
                 var state = Enum.Parse<CommitState>(status.State);
-                await vcs.SetCommitStatusAsync(run.Context.Repo, status.Sha, new CommitStatus(status.Context, state, status.Description, null), ct);
+                // With a public URL, the status links to the run's JSON (the run page comes with approvals).
+                var link = options.PublicUrl is { Length: > 0 } url ? $"{url.TrimEnd('/')}/api/runs/{run.Context.RunId}" : null;
+                await vcs.SetCommitStatusAsync(run.Context.Repo, status.Sha, new CommitStatus(status.Context, state, status.Description, link), ct);
                 break;
             case OutboxKinds.Reply:
                 var reply = StoreJson.Deserialize<ReplyPayload>(row.Payload);

@@ -19,13 +19,14 @@ public sealed class DatabaseSetup : IHostedService
 
     public string ConnectionString { get; }
 
-    public static async Task<DatabaseSetup> ResolveAsync(IConfiguration config, TerraFlowOptions options, string contentRoot, CancellationToken ct)
+    public static async Task<DatabaseSetup> ResolveAsync(IConfiguration config, TerraFlowOptions options, ILogger logger, CancellationToken ct)
     {
         var configured = config.GetConnectionString("Postgres");
         if (!string.IsNullOrWhiteSpace(configured)) return new DatabaseSetup(configured, null);
 
         var dataDir = Path.GetFullPath(options.DataPath, Directory.GetCurrentDirectory());
-        var embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDir, Persistent = true }, null, ct);
+        var embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { DataDirectory = dataDir, Persistent = true }, logger, ct);
+        logger.LogInformation("No ConnectionStrings__Postgres set: using the embedded PostgreSQL in {DataDirectory} on port {Port}", embedded.DataDirectory, embedded.Port);
         return new DatabaseSetup(embedded.ConnectionString, embedded);
     }
 

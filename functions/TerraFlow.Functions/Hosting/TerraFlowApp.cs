@@ -23,12 +23,14 @@ public static class TerraFlowApp
 
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings files ship beside the binaries; state (.terraflow/) goes to the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         configure?.Invoke(builder);
 
         var options = builder.Configuration.GetSection("TerraFlow").Get<TerraFlowOptions>() ?? new TerraFlowOptions();
-        var database = await DatabaseSetup.ResolveAsync(builder.Configuration, options, builder.Environment.ContentRootPath, ct);
+        using var startupLogs = LoggerFactory.Create(b => b.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
+        var database = await DatabaseSetup.ResolveAsync(builder.Configuration, options, startupLogs.CreateLogger<DatabaseSetup>(), ct);
         builder.Services.AddHostedService(_ => database); // registered first, so it stops last: the database outlives its users
 
         AddServices(builder, options, database.ConnectionString);
@@ -36,8 +38,17 @@ public static class TerraFlowApp
         var app = builder.Build();
         app.MapHealth();
         app.MapGitHubWebhook();
+        app.MapRuns();
 
-        await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+        try
+        {
+            await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
+        }
+        catch
+        {
+            await database.StopAsync(CancellationToken.None); // never leave an embedded server behind
+            throw;
+        }
         return app;
     }
 
@@ -53,7 +64,7 @@ public static class TerraFlowApp
         var github = config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
         services.AddGitHub(github);
 
-        var artifactsRoot = Path.GetFullPath(options.ArtifactsPath, builder.Environment.ContentRootPath);
+        var artifactsRoot = Path.GetFullPath(options.ArtifactsPath, Directory.GetCurrentDirectory());
         services.AddSingleton<IArtifactStore>(new LocalFolderArtifactStore(artifactsRoot));
 
         services.AddSingleton(config.GetSection("TerraFlow:Queue").Get<JobQueueOptions>() ?? new JobQueueOptions());
