@@ -20,7 +20,7 @@ if (string.IsNullOrWhiteSpace(connectionString))
     return 2;
 }
 
-builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+builder.Services.AddSingleton(_ => PostgresDataSource.Create(connectionString));
 builder.Services.AddSingleton(config.GetSection("TerraFlow:Queue").Get<JobQueueOptions>() ?? new JobQueueOptions());
 builder.Services.AddSingleton<IJobQueue, PostgresJobQueue>();
 builder.Services.AddSingleton(TimeProvider.System);

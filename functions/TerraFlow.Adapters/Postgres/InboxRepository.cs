@@ -18,12 +18,11 @@ public static class InboxRepository
 {
     public static async Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string kind, object payload, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("insert into workflow_inbox (run_id, kind, payload) values ($1, $2, $3::jsonb)", conn, tx);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)runId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        cmd.Parameters.AddWithValue(kind);
-        cmd.Parameters.AddWithValue(StoreJson.Serialize(payload));
-        await cmd.ExecuteNonQueryAsync(ct);
-        await using var notify = new NpgsqlCommand("select pg_notify('terraflow_inbox', '')", conn, tx);
-        await notify.ExecuteNonQueryAsync(ct);
+        await Notifying.InsertAsync(conn, tx, "terraflow_inbox", "insert into workflow_inbox (run_id, kind, payload) values ($1, $2, $3::jsonb)",
+        [
+            new NpgsqlParameter { Value = (object?)runId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint },
+            new NpgsqlParameter { Value = kind },
+            new NpgsqlParameter { Value = StoreJson.Serialize(payload) },
+        ], ct);
     }
 }

@@ -8,16 +8,15 @@ public static class JobRepository
 {
     public static async Task<long> EnqueueAsync(NpgsqlConnection conn, NpgsqlTransaction tx, JobSpec spec, CancellationToken ct)
     {
+        // The notification wakes idle runners in every process (they also poll, so a lost one only delays).
         const string sql = "insert into jobs (run_id, kind, project_name, spec) values ($1, $2, $3, $4::jsonb) returning id";
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.AddWithValue(spec.RunId);
-        cmd.Parameters.AddWithValue(spec.Kind);
-        cmd.Parameters.Add(RunRepository.Text(spec.Project?.Name));
-        cmd.Parameters.AddWithValue(StoreJson.Serialize(spec));
-        var id = (long)(await cmd.ExecuteScalarAsync(ct))!;
-        // Wakes idle runners in this and other processes (they also poll, so a lost notification only delays).
-        await using var notify = new NpgsqlCommand("select pg_notify('terraflow_jobs', '')", conn, tx);
-        await notify.ExecuteNonQueryAsync(ct);
+        var id = (long)(await Notifying.InsertAsync(conn, tx, "terraflow_jobs", sql,
+        [
+            new NpgsqlParameter { Value = spec.RunId },
+            new NpgsqlParameter { Value = spec.Kind },
+            RunRepository.Text(spec.Project?.Name),
+            new NpgsqlParameter { Value = StoreJson.Serialize(spec) },
+        ], ct))!;
         return id;
     }
 

@@ -17,10 +17,14 @@ public sealed class EngineLoop(
     EngineOptions options,
     ILogger<EngineLoop> logger) : BackgroundService
 {
+    // Several loops per queue: items of different runs proceed in parallel (SKIP LOCKED hands each item to one loop;
+    // the run row lock serializes items of the same run), and one slow GitHub call does not stall the rest.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        LoopAsync("inbox", engine.ProcessNextAsync, signals.Inbox, options.PollInterval, stoppingToken),
-        LoopAsync("outbox", outbox.DispatchNextAsync, signals.Outbox, options.PollInterval, stoppingToken),
-        LoopAsync("lease sweep", async ct => await sweeper.SweepAsync(ct) > 0, null, options.LeaseSweepInterval, stoppingToken));
+        Enumerable.Range(0, Math.Max(1, options.InboxWorkers))
+            .Select(_ => LoopAsync("inbox", engine.ProcessNextAsync, signals.Inbox, options.PollInterval, stoppingToken))
+            .Concat(Enumerable.Range(0, Math.Max(1, options.OutboxWorkers))
+                .Select(_ => LoopAsync("outbox", outbox.DispatchNextAsync, signals.Outbox, options.PollInterval, stoppingToken)))
+            .Append(LoopAsync("lease sweep", async ct => await sweeper.SweepAsync(ct) > 0, null, options.LeaseSweepInterval, stoppingToken)));
 
     private async Task LoopAsync(string name, Func<CancellationToken, Task<bool>> step, JobSignal? wake, TimeSpan idle, CancellationToken ct)
     {
@@ -51,6 +55,10 @@ public sealed class EngineOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public int InboxWorkers { get; set; } = 4;
+
+    public int OutboxWorkers { get; set; } = 4;
 }
 
 /// <summary>In-process wake-ups for the engine loops (PostgreSQL notifications feed them too).</summary>

@@ -22,7 +22,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
         await using (var cmd = new NpgsqlCommand("""
             select id, run_id, kind, payload::text, attempts from outbox
             where status = 'pending' and next_attempt_at <= now()
-            order by id limit 1 for update skip locked
+            order by next_attempt_at, id limit 1 for update skip locked
             """, conn, tx))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             row = await r.ReadAsync(ct) ? new Row(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt32(4)) : null;

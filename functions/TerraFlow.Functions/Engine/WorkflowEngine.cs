@@ -25,7 +25,7 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
         await using (var cmd = new NpgsqlCommand("""
             select id, kind, payload::text, attempts from workflow_inbox
             where processed_at is null and available_at <= now()
-            order by id limit 1 for update skip locked
+            order by available_at, id limit 1 for update skip locked
             """, conn, tx))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             item = await r.ReadAsync(ct) ? new InboxItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3)) : null;

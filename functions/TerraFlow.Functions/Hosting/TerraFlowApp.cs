@@ -58,7 +58,7 @@ public static class TerraFlowApp
         var config = builder.Configuration;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        services.AddSingleton(_ => PostgresDataSource.Create(connectionString));
         services.AddSingleton<SchemaMigrator>();
 
         var github = config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions();

@@ -23,8 +23,12 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
+        var result = await HandleAsync(conn, tx, provider, deliveryId, ev, ct);
+
+        // The delivery row goes in last, in the same transaction: one round trip fewer than insert-then-update, and a
+        // redelivery (same id) hits the primary key here, so everything above is rolled back and nothing repeats.
         await using (var insert = new NpgsqlCommand("""
-            insert into webhook_deliveries (provider, delivery_id, event, action, outcome) values ($1, $2, $3, $4, 'received')
+            insert into webhook_deliveries (provider, delivery_id, event, action, outcome, run_id) values ($1, $2, $3, $4, $5, $6)
             on conflict do nothing
             """, conn, tx))
         {
@@ -32,18 +36,13 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
             insert.Parameters.AddWithValue(deliveryId);
             insert.Parameters.AddWithValue(eventName);
             insert.Parameters.Add(RunRepository.Text(ActionOf(ev)));
+            insert.Parameters.AddWithValue(result.Status == IntakeStatus.Accepted ? "accepted: " + result.Reason : "ignored: " + result.Reason);
+            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)result.RunId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
             if (await insert.ExecuteNonQueryAsync(ct) == 0)
+            {
+                await tx.RollbackAsync(ct);
                 return new IntakeResult(IntakeStatus.Duplicate, "delivery already received; nothing new was done");
-        }
-
-        var result = await HandleAsync(conn, tx, provider, deliveryId, ev, ct);
-        await using (var update = new NpgsqlCommand("update webhook_deliveries set outcome = $3, run_id = $4 where provider = $1 and delivery_id = $2", conn, tx))
-        {
-            update.Parameters.AddWithValue(provider);
-            update.Parameters.AddWithValue(deliveryId);
-            update.Parameters.AddWithValue(result.Status == IntakeStatus.Accepted ? "accepted: " + result.Reason : "ignored: " + result.Reason);
-            update.Parameters.Add(new NpgsqlParameter { Value = (object?)result.RunId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-            await update.ExecuteNonQueryAsync(ct);
+            }
         }
         await tx.CommitAsync(ct);
         return result;

@@ -109,6 +109,8 @@ create table outbox (
     done_at         timestamptz
 );
 create index outbox_pending on outbox (next_attempt_at, id) where status = 'pending';
+-- Comment syncs coalesce the run's other pending syncs; without this each sync would scan the whole outbox.
+create index outbox_pending_by_run on outbox (run_id) where status = 'pending';
 
 create table audit_events (
     id          bigserial   primary key,
