@@ -25,7 +25,11 @@ public static class TerraFlowApp
     {
         // Settings files ship beside the binaries; state (.terraflow/) goes to the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        // Under the Functions host (custom handler), listen where the host forwards requests; otherwise on the
+        // Functions local port unless --urls / ASPNETCORE_URLS say otherwise.
+        var handlerPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
+        if (!string.IsNullOrEmpty(handlerPort)) builder.WebHost.UseUrls($"http://127.0.0.1:{handlerPort}");
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         configure?.Invoke(builder);
 
         var options = builder.Configuration.GetSection("TerraFlow").Get<TerraFlowOptions>() ?? new TerraFlowOptions();
