@@ -16,13 +16,6 @@ public sealed record PlanCommandPayload(string Provider, string Owner, string Re
 /// <summary>The workflow engine's inbox: what runners and webhooks hand over for the engine to decide on.</summary>
 public static class InboxRepository
 {
-    public static async Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string kind, object payload, CancellationToken ct)
-    {
-        await Notifying.InsertAsync(conn, tx, "terraflow_inbox", "insert into workflow_inbox (run_id, kind, payload) values ($1, $2, $3::jsonb)",
-        [
-            new NpgsqlParameter { Value = (object?)runId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint },
-            new NpgsqlParameter { Value = kind },
-            new NpgsqlParameter { Value = StoreJson.Serialize(payload) },
-        ], ct);
-    }
+    public static Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string kind, object payload, CancellationToken ct) =>
+        Notifying.InsertWorkRowAsync(conn, tx, "workflow_inbox", "terraflow_inbox", runId, kind, payload, ct);
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using NpgsqlTypes;
 
 namespace TerraFlow.Adapters.Postgres;
 
@@ -19,4 +20,13 @@ internal static class Notifying
         batch.BatchCommands.Add(notify);
         return await batch.ExecuteScalarAsync(ct);
     }
+
+    /// <summary>The inbox and the outbox share a shape: (run_id, kind, payload) plus a wake-up on their channel.</summary>
+    public static Task InsertWorkRowAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string table, string channel, long? runId, string kind, object payload, CancellationToken ct) =>
+        InsertAsync(conn, tx, channel, $"insert into {table} (run_id, kind, payload) values ($1, $2, $3::jsonb)",
+        [
+            new NpgsqlParameter { Value = (object?)runId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint },
+            new NpgsqlParameter { Value = kind },
+            new NpgsqlParameter { Value = StoreJson.Serialize(payload) },
+        ], ct);
 }

@@ -20,13 +20,6 @@ public sealed record ReplyPayload(string Provider, string Owner, string Repo, lo
 
 public static class OutboxRepository
 {
-    public static async Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string kind, object payload, CancellationToken ct)
-    {
-        await Notifying.InsertAsync(conn, tx, "terraflow_outbox", "insert into outbox (run_id, kind, payload) values ($1, $2, $3::jsonb)",
-        [
-            new NpgsqlParameter { Value = (object?)runId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint },
-            new NpgsqlParameter { Value = kind },
-            new NpgsqlParameter { Value = StoreJson.Serialize(payload) },
-        ], ct);
-    }
+    public static Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string kind, object payload, CancellationToken ct) =>
+        Notifying.InsertWorkRowAsync(conn, tx, "outbox", "terraflow_outbox", runId, kind, payload, ct);
 }

@@ -28,6 +28,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
             row = await r.ReadAsync(ct) ? new Row(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt32(4)) : null;
         if (row is null) return false;
 
+        await WorkItemTransaction.SavepointAsync(conn, tx, ct);
         try
         {
             await SendAsync(conn, tx, row, ct);
@@ -35,12 +36,15 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // Undo the attempt's writes (an aborted statement would fail the bookkeeping below). Comment ids it saved
+            // are lost too, which is safe: the retry finds those comments again by their marker.
+            await WorkItemTransaction.RollbackToSavepointAsync(conn, tx, ct);
             var permanent = ex is VcsPermanentException || row.Attempts + 1 >= MaxAttempts;
             logger.LogWarning("Outbox {Id} ({Kind}, run {RunId}) failed on attempt {Attempt}: {Error}{Final}",
                 row.Id, row.Kind, row.RunId, row.Attempts + 1, ex.Message, permanent ? " (not retried)" : "");
             var sql = permanent
                 ? "update outbox set status = 'failed', attempts = attempts + 1, last_error = $2 where id = $1"
-                : "update outbox set attempts = attempts + 1, last_error = $2, next_attempt_at = now() + least(interval '1 second' * power(2, attempts), interval '5 minutes') where id = $1";
+                : "update outbox set attempts = attempts + 1, last_error = $2, next_attempt_at = " + WorkItemTransaction.NextAttemptSql + " where id = $1";
             await ExecAsync(conn, tx, sql, row.Id, ex.Message, ct);
         }
         await tx.CommitAsync(ct);

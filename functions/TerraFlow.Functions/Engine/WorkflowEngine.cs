@@ -31,7 +31,7 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
             item = await r.ReadAsync(ct) ? new InboxItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3)) : null;
         if (item is null) return false;
 
-        await using (var savepoint = new NpgsqlCommand("savepoint item", conn, tx)) await savepoint.ExecuteNonQueryAsync(ct);
+        await WorkItemTransaction.SavepointAsync(conn, tx, ct);
         try
         {
             await HandleAsync(conn, tx, item, ct);
@@ -40,12 +40,12 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Undo the half-done work, keep the lock on the item, and schedule a retry (or give up on a poison item).
-            await using (var rollback = new NpgsqlCommand("rollback to savepoint item", conn, tx)) await rollback.ExecuteNonQueryAsync(ct);
+            await WorkItemTransaction.RollbackToSavepointAsync(conn, tx, ct);
             var giveUp = item.Attempts + 1 >= MaxAttempts || ex is VcsPermanentException;
             logger.LogError(ex, "Inbox item {Id} ({Kind}) failed on attempt {Attempt}{GiveUp}", item.Id, item.Kind, item.Attempts + 1, giveUp ? "; giving up" : "");
             var sql = giveUp
                 ? "update workflow_inbox set attempts = attempts + 1, last_error = $2, processed_at = now() where id = $1"
-                : "update workflow_inbox set attempts = attempts + 1, last_error = $2, available_at = now() + least(interval '1 second' * power(2, attempts), interval '5 minutes') where id = $1";
+                : "update workflow_inbox set attempts = attempts + 1, last_error = $2, available_at = " + WorkItemTransaction.NextAttemptSql + " where id = $1";
             await MarkAsync(conn, tx, sql, item.Id, ex.Message, ct);
         }
         await tx.CommitAsync(ct);

@@ -1,0 +1,26 @@
+using Npgsql;
+
+namespace TerraFlow.Functions.Engine;
+
+/// <summary>
+/// Shared pieces of "one claimed row per transaction" processing (inbox and outbox): a savepoint to undo a failed
+/// attempt while keeping the row locked, and the retry schedule for the next attempt.
+/// </summary>
+internal static class WorkItemTransaction
+{
+    /// <summary>SQL for the next attempt's due time: 1 s, 2 s, 4 s … doubling per attempt, at most 5 minutes.</summary>
+    public const string NextAttemptSql = "now() + least(interval '1 second' * power(2, attempts), interval '5 minutes')";
+
+    public static Task SavepointAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
+        ExecAsync(conn, tx, "savepoint work_item", ct);
+
+    /// <summary>Undoes everything since the savepoint, including an aborted statement, so the failure can be recorded.</summary>
+    public static Task RollbackToSavepointAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
+        ExecAsync(conn, tx, "rollback to savepoint work_item", ct);
+
+    private static async Task ExecAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
