@@ -7,13 +7,12 @@ public static class AuditLog
 {
     public static async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string actor, string action, string detail, string? deliveryId, CancellationToken ct)
     {
-        const string sql = "insert into audit_events (run_id, actor, action, detail, delivery_id) values ($1, $2, $3, $4, $5)";
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)runId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        cmd.Parameters.AddWithValue(actor);
-        cmd.Parameters.AddWithValue(action);
-        cmd.Parameters.AddWithValue(detail);
-        cmd.Parameters.Add(RunRepository.Text(deliveryId));
-        await cmd.ExecuteNonQueryAsync(ct);
+        var batch = new SqlBatch(conn, tx);
+        Add(batch, runId, actor, action, detail, deliveryId);
+        await batch.ExecuteAsync(ct);
     }
+
+    public static void Add(SqlBatch batch, long? runId, string actor, string action, string detail, string? deliveryId) =>
+        batch.Add("insert into audit_events (run_id, actor, action, detail, delivery_id) values ($1, $2, $3, $4, $5)",
+            SqlBatch.Bigint(runId), actor, action, detail, SqlBatch.Text(deliveryId));
 }

@@ -13,34 +13,44 @@ public static class DecisionWriter
 {
     public static async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, StoredRun run, Decision decision, string actor, string? deliveryId, CancellationToken ct)
     {
-        if (!decision.Changed)
+        var batch = new SqlBatch(conn, tx);
+        Add(batch, run, decision, actor, deliveryId);
+        await batch.ExecuteAsync(ct);
+    }
+
+    /// <summary>Adds every write of the decision to <paramref name="batch"/>; the caller sends it (one round trip).</summary>
+    public static void Add(SqlBatch batch, StoredRun run, Decision decision, string actor, string? deliveryId)
+    {
+        var runId = run.Context.RunId;
+        if (decision.Changed)
         {
-            await AuditLog.WriteAsync(conn, tx, run.Context.RunId, actor, decision.AuditAction, decision.AuditDetail, deliveryId, ct);
-            return;
+            RunRepository.AddSaveState(batch, run.State, decision.State);
+            foreach (var effect in decision.Effects) AddEffect(batch, run.Context, effect);
         }
-        await RunRepository.SaveStateAsync(conn, tx, run.State, decision.State, ct);
-        foreach (var effect in decision.Effects)
+        AuditLog.Add(batch, runId, actor, decision.AuditAction, decision.AuditDetail, deliveryId);
+    }
+
+    private static void AddEffect(SqlBatch batch, RunContext context, Effect effect)
+    {
+        switch (effect)
         {
-            switch (effect)
-            {
-                case EnqueuePlan plan:
-                    await JobRepository.EnqueueAsync(conn, tx, PlanJob(run.Context, plan), ct);
-                    break;
-                case CancelJobs:
-                    await JobRepository.CancelRunJobsAsync(conn, tx, run.Context.RunId, ct);
-                    break;
-                case SyncComment:
-                    await OutboxRepository.AddAsync(conn, tx, run.Context.RunId, OutboxKinds.SyncComment, new { }, ct);
-                    break;
-                case SetCommitStatus s:
-                    var payload = new SetStatusPayload(run.Context.HeadSha, RunWorkflow.StatusContext(s.ProjectName), s.State.ToString(), s.Description);
-                    await OutboxRepository.AddAsync(conn, tx, run.Context.RunId, OutboxKinds.SetStatus, payload, ct);
-                    break;
-                default:
-                    throw new InvalidOperationException($"No writer for effect {effect.GetType().Name}");
-            }
+            case EnqueuePlan plan:
+                JobRepository.Add(batch, PlanJob(context, plan));
+                break;
+            case CancelJobs:
+                JobRepository.AddCancelRunJobs(batch, context.RunId);
+                break;
+            case SyncComment:
+                OutboxRepository.Add(batch, context.RunId, OutboxKinds.SyncComment, new { });
+                break;
+            case SetCommitStatus s:
+                var payload = new SetStatusPayload(context.Repo.Owner, context.Repo.Name, context.Repo.InstallationId,
+                    context.HeadSha, RunWorkflow.StatusContext(s.ProjectName), s.State.ToString(), s.Description);
+                OutboxRepository.Add(batch, context.RunId, OutboxKinds.SetStatus, payload);
+                break;
+            default:
+                throw new InvalidOperationException($"No writer for effect {effect.GetType().Name}");
         }
-        await AuditLog.WriteAsync(conn, tx, run.Context.RunId, actor, decision.AuditAction, decision.AuditDetail, deliveryId, ct);
     }
 
     public static JobSpec DiscoverJob(RunContext c) => Spec(JobKinds.Discover, c, null);

@@ -16,6 +16,11 @@ public sealed record PlanCommandPayload(string Provider, string Owner, string Re
 /// <summary>The workflow engine's inbox: what runners and webhooks hand over for the engine to decide on.</summary>
 public static class InboxRepository
 {
-    public static Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string kind, object payload, CancellationToken ct) =>
-        Notifying.InsertWorkRowAsync(conn, tx, "workflow_inbox", "terraflow_inbox", runId, kind, payload, ct);
+    public static async Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string kind, object payload, CancellationToken ct)
+    {
+        var batch = new SqlBatch(conn, tx);
+        batch.Add("insert into workflow_inbox (run_id, kind, payload) values ($1, $2, $3::jsonb)", SqlBatch.Bigint(runId), kind, StoreJson.Serialize(payload));
+        batch.Notify("terraflow_inbox");
+        await batch.ExecuteAsync(ct);
+    }
 }

@@ -14,12 +14,23 @@ public static class OutboxKinds
     public const string Reply = "reply";
 }
 
-public sealed record SetStatusPayload(string Sha, string Context, string State, string Description);
+/// <summary>Carries the repository so that sending the status needs no database read.</summary>
+public sealed record SetStatusPayload(string Owner, string Repo, long? InstallationId, string Sha, string Context, string State, string Description);
 
 public sealed record ReplyPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string Marker, string Body);
 
 public static class OutboxRepository
 {
-    public static Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string kind, object payload, CancellationToken ct) =>
-        Notifying.InsertWorkRowAsync(conn, tx, "outbox", "terraflow_outbox", runId, kind, payload, ct);
+    public static async Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string kind, object payload, CancellationToken ct)
+    {
+        var batch = new SqlBatch(conn, tx);
+        Add(batch, runId, kind, payload);
+        await batch.ExecuteAsync(ct);
+    }
+
+    public static void Add(SqlBatch batch, long? runId, string kind, object payload)
+    {
+        batch.Add("insert into outbox (run_id, kind, payload) values ($1, $2, $3::jsonb)", SqlBatch.Bigint(runId), kind, StoreJson.Serialize(payload));
+        batch.Notify("terraflow_outbox");
+    }
 }

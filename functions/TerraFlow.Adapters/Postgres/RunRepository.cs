@@ -58,50 +58,45 @@ public static class RunRepository
         return ids;
     }
 
-    /// <summary>Loads a run; with <paramref name="forUpdate"/> the row stays locked until the transaction ends.</summary>
+    /// <summary>
+    /// Loads a run and its project runs in one round trip; with <paramref name="forUpdate"/> the run row stays locked
+    /// until the transaction ends (the lock is taken by the first statement, before the projects are read).
+    /// </summary>
     public static async Task<StoredRun?> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, bool forUpdate, CancellationToken ct)
     {
-        var sql = """
+        await using var batch = new NpgsqlBatch(conn, tx);
+        var run = new NpgsqlBatchCommand("""
             select provider, repo_owner, repo_name, installation_id, pr_number, head_sha, base_sha, clone_url, status,
                    requested_project, explicit, config_error::text, failure_message, superseded_by_sha, comment_ids, operation_id
             from runs where id = $1
-            """ + (forUpdate ? " for update" : "");
-        RunContext context;
-        RunState state;
-        long[] commentIds;
-        await using (var cmd = new NpgsqlCommand(sql, conn, tx))
-        {
-            cmd.Parameters.AddWithValue(runId);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return null;
-            var repo = new RepoRef(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3));
-            context = new RunContext(runId, r.GetString(0), repo, r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(15));
-            state = new RunState(
-                runId,
-                context.HeadSha,
-                StoreJson.ParseEnum<RunStatus>(r.GetString(8)),
-                r.IsDBNull(9) ? null : r.GetString(9),
-                r.GetBoolean(10),
-                r.IsDBNull(11) ? null : StoreJson.Deserialize<ConfigError>(r.GetString(11)),
-                r.IsDBNull(12) ? null : r.GetString(12),
-                r.IsDBNull(13) ? null : r.GetString(13),
-                []);
-            commentIds = r.GetFieldValue<long[]>(14);
-        }
-        var projects = await LoadProjectsAsync(conn, tx, runId, ct);
-        return new StoredRun(context, state with { Projects = projects }, commentIds);
-    }
-
-    private static async Task<IReadOnlyList<ProjectRunState>> LoadProjectsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, CancellationToken ct)
-    {
-        const string sql = """
+            """ + (forUpdate ? " for update" : ""));
+        run.Parameters.Add(new NpgsqlParameter { Value = runId });
+        var projects = new NpgsqlBatchCommand("""
             select definition::text, status, plan_summary::text, plan_sha256, artifacts::text, error
             from project_runs where run_id = $1 order by position
-            """;
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.AddWithValue(runId);
+            """);
+        projects.Parameters.Add(new NpgsqlParameter { Value = runId });
+        batch.BatchCommands.Add(run);
+        batch.BatchCommands.Add(projects);
+
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        var repo = new RepoRef(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3));
+        var context = new RunContext(runId, r.GetString(0), repo, r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(15));
+        var state = new RunState(
+            runId,
+            context.HeadSha,
+            StoreJson.ParseEnum<RunStatus>(r.GetString(8)),
+            r.IsDBNull(9) ? null : r.GetString(9),
+            r.GetBoolean(10),
+            r.IsDBNull(11) ? null : StoreJson.Deserialize<ConfigError>(r.GetString(11)),
+            r.IsDBNull(12) ? null : r.GetString(12),
+            r.IsDBNull(13) ? null : r.GetString(13),
+            []);
+        var commentIds = r.GetFieldValue<long[]>(14);
+
+        await r.NextResultAsync(ct);
         var list = new List<ProjectRunState>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
             list.Add(new ProjectRunState(
@@ -112,55 +107,36 @@ public static class RunRepository
                 r.IsDBNull(4) ? null : StoreJson.Deserialize<PlanArtifactsRef>(r.GetString(4)),
                 r.IsDBNull(5) ? null : r.GetString(5)));
         }
-        return list;
+        return new StoredRun(context, state with { Projects = list }, commentIds);
     }
 
-    /// <summary>Writes the run's new state and every project run that differs from <paramref name="before"/>.</summary>
-    public static async Task SaveStateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunState before, RunState after, CancellationToken ct)
+    /// <summary>Adds the run's new state and every project run that differs from <paramref name="before"/> to a batch.</summary>
+    public static void AddSaveState(SqlBatch batch, RunState before, RunState after)
     {
-        const string sql = """
+        batch.Add("""
             update runs set status = $2, config_error = $3::jsonb, failure_message = $4, superseded_by_sha = $5, updated_at = now()
             where id = $1
-            """;
-        await using (var cmd = new NpgsqlCommand(sql, conn, tx))
-        {
-            cmd.Parameters.AddWithValue(after.RunId);
-            cmd.Parameters.AddWithValue(StoreJson.EnumText(after.Status));
-            cmd.Parameters.Add(new NpgsqlParameter { Value = after.ConfigError is null ? DBNull.Value : StoreJson.Serialize(after.ConfigError), NpgsqlDbType = NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)after.FailureMessage ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)after.SupersededBySha ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+            """,
+            after.RunId, StoreJson.EnumText(after.Status),
+            SqlBatch.Text(after.ConfigError is null ? null : StoreJson.Serialize(after.ConfigError)),
+            SqlBatch.Text(after.FailureMessage), SqlBatch.Text(after.SupersededBySha));
 
         for (var i = 0; i < after.Projects.Count; i++)
         {
-            var project = after.Projects[i];
-            var old = before.FindProject(project.Definition.Name);
-            if (ReferenceEquals(old, project)) continue;
-            await UpsertProjectAsync(conn, tx, after.RunId, i, project, ct);
+            var p = after.Projects[i];
+            // The decider returns the same instance for a project it did not touch.
+            if (ReferenceEquals(before.FindProject(p.Definition.Name), p)) continue;
+            batch.Add("""
+                insert into project_runs (run_id, name, position, definition, status, plan_summary, plan_sha256, artifacts, error)
+                values ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8::jsonb, $9)
+                on conflict (run_id, name) do update set
+                    status = excluded.status, plan_summary = excluded.plan_summary, plan_sha256 = excluded.plan_sha256,
+                    artifacts = excluded.artifacts, error = excluded.error, updated_at = now()
+                """,
+                after.RunId, p.Definition.Name, i, StoreJson.Serialize(p.Definition), StoreJson.EnumText(p.Status),
+                SqlBatch.Text(p.Plan is null ? null : StoreJson.Serialize(p.Plan)), SqlBatch.Text(p.PlanFileSha256),
+                SqlBatch.Text(p.Artifacts is null ? null : StoreJson.Serialize(p.Artifacts)), SqlBatch.Text(p.Error));
         }
-    }
-
-    private static async Task UpsertProjectAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, int position, ProjectRunState p, CancellationToken ct)
-    {
-        const string sql = """
-            insert into project_runs (run_id, name, position, definition, status, plan_summary, plan_sha256, artifacts, error)
-            values ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8::jsonb, $9)
-            on conflict (run_id, name) do update set
-                status = excluded.status, plan_summary = excluded.plan_summary, plan_sha256 = excluded.plan_sha256,
-                artifacts = excluded.artifacts, error = excluded.error, updated_at = now()
-            """;
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.AddWithValue(runId);
-        cmd.Parameters.AddWithValue(p.Definition.Name);
-        cmd.Parameters.AddWithValue(position);
-        cmd.Parameters.AddWithValue(StoreJson.Serialize(p.Definition));
-        cmd.Parameters.AddWithValue(StoreJson.EnumText(p.Status));
-        cmd.Parameters.Add(Text(p.Plan is null ? null : StoreJson.Serialize(p.Plan)));
-        cmd.Parameters.Add(Text(p.PlanFileSha256));
-        cmd.Parameters.Add(Text(p.Artifacts is null ? null : StoreJson.Serialize(p.Artifacts)));
-        cmd.Parameters.Add(Text(p.Error));
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public static async Task SaveCommentIdsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, IReadOnlyList<long> ids, CancellationToken ct)
@@ -171,6 +147,5 @@ public static class RunRepository
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public static NpgsqlParameter Text(string? value) =>
-        new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+    public static NpgsqlParameter Text(string? value) => SqlBatch.Text(value);
 }

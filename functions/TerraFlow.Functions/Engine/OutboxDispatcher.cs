@@ -68,12 +68,11 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
                 break;
             case OutboxKinds.SetStatus:
                 var status = StoreJson.Deserialize<SetStatusPayload>(row.Payload);
-                var run = await RunRepository.LoadAsync(conn, tx, row.RunId!.Value, forUpdate: false, ct)
-                    ?? throw new InvalidOperationException($"run {row.RunId} does not exist");
                 var state = Enum.Parse<CommitState>(status.State);
                 // With a public URL, the status links to the run's JSON (the run page comes with approvals).
-                var link = options.PublicUrl is { Length: > 0 } url ? $"{url.TrimEnd('/')}/api/runs/{run.Context.RunId}" : null;
-                await vcs.SetCommitStatusAsync(run.Context.Repo, status.Sha, new CommitStatus(status.Context, state, status.Description, link), ct);
+                var link = options.PublicUrl is { Length: > 0 } url && row.RunId is { } id ? $"{url.TrimEnd('/')}/api/runs/{id}" : null;
+                var statusRepo = new RepoRef(status.Owner, status.Repo, status.InstallationId);
+                await vcs.SetCommitStatusAsync(statusRepo, status.Sha, new CommitStatus(status.Context, state, status.Description, link), ct);
                 break;
             case OutboxKinds.Reply:
                 var reply = StoreJson.Deserialize<ReplyPayload>(row.Payload);

@@ -19,9 +19,11 @@ public static class RunTransitions
 
         var runId = await RunRepository.InsertAsync(conn, tx, run, ct);
         var context = new RunContext(runId, run.Provider, pr.Repo, pr.Number, pr.HeadSha, pr.BaseSha, pr.CloneUrl, run.OperationId);
-        await JobRepository.EnqueueAsync(conn, tx, DecisionWriter.DiscoverJob(context), ct);
         var what = run.RequestedProject is null ? "plan" : $"plan -p {run.RequestedProject}";
-        await AuditLog.WriteAsync(conn, tx, runId, actor, "run-created", $"{what} for {pr.Repo}#{pr.Number} at {pr.HeadSha}", deliveryId, ct);
+        var batch = new SqlBatch(conn, tx);
+        JobRepository.Add(batch, DecisionWriter.DiscoverJob(context));
+        AuditLog.Add(batch, runId, actor, "run-created", $"{what} for {pr.Repo}#{pr.Number} at {pr.HeadSha}", deliveryId);
+        await batch.ExecuteAsync(ct);
         return runId;
     }
 

@@ -1,0 +1,56 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace TerraFlow.Adapters.Postgres;
+
+/// <summary>
+/// Collects the statements of one workflow step and sends them in a single round trip (an <see cref="NpgsqlBatch"/>),
+/// inside the caller's transaction. Round trips, not statements, are what a step costs on a busy machine.
+/// Notifications are added once per channel, however many rows asked for them.
+/// </summary>
+public sealed class SqlBatch(NpgsqlConnection conn, NpgsqlTransaction tx)
+{
+    private readonly NpgsqlBatch _batch = new(conn, tx);
+    private readonly HashSet<string> _channels = new(StringComparer.Ordinal);
+
+    public int Count => _batch.BatchCommands.Count;
+
+    public NpgsqlBatchCommand Add(string sql, params object?[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value ?? DBNull.Value });
+        _batch.BatchCommands.Add(command);
+        return command;
+    }
+
+    /// <summary>Wakes listeners on <paramref name="channel"/> when the transaction commits.</summary>
+    public void Notify(string channel) => _channels.Add(channel);
+
+    public async Task ExecuteAsync(CancellationToken ct)
+    {
+        AddNotifications();
+        if (_batch.BatchCommands.Count == 0) return;
+        await _batch.ExecuteNonQueryAsync(ct);
+        _batch.BatchCommands.Clear();
+    }
+
+    /// <summary>Runs the batch and returns the first column of the first row the first statement returned.</summary>
+    public async Task<object?> ExecuteScalarAsync(CancellationToken ct)
+    {
+        AddNotifications();
+        var value = await _batch.ExecuteScalarAsync(ct);
+        _batch.BatchCommands.Clear();
+        return value;
+    }
+
+    private void AddNotifications()
+    {
+        foreach (var channel in _channels) Add("select pg_notify($1, '')", channel);
+        _channels.Clear();
+    }
+
+    public static NpgsqlParameter Bigint(long? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint };
+
+    public static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
+}
