@@ -51,23 +51,28 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource, JobQueueOption
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary>
+    /// One statement, so one round trip and its own transaction: the job is finished and its result lands in the
+    /// workflow inbox only if the row still carries this holder's fencing token.
+    /// </summary>
     public async Task<bool> CompleteAsync(JobLease lease, JobResult result, CancellationToken ct)
     {
-        await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var finish = new NpgsqlCommand(
-            "update jobs set status = 'succeeded', finished_at = now() where id = $1 and lease_token = $2 and status = 'leased'", conn, tx))
-        {
-            finish.Parameters.AddWithValue(lease.JobId);
-            finish.Parameters.AddWithValue(lease.LeaseToken);
-            if (await finish.ExecuteNonQueryAsync(ct) != 1)
-            {
-                await tx.RollbackAsync(ct);
-                return false;
-            }
-        }
-        await InboxRepository.AddAsync(conn, tx, result.RunId, InboxKinds.JobResult, result, ct);
-        await tx.CommitAsync(ct);
-        return true;
+        await using var batch = dataSource.CreateBatch();
+        var complete = new NpgsqlBatchCommand("""
+            with finished as (
+                update jobs set status = 'succeeded', finished_at = now()
+                where id = $1 and lease_token = $2 and status = 'leased'
+                returning run_id
+            )
+            insert into workflow_inbox (run_id, kind, payload) select run_id, $3, $4::jsonb from finished
+            """);
+        complete.Parameters.Add(new NpgsqlParameter { Value = lease.JobId });
+        complete.Parameters.Add(new NpgsqlParameter { Value = lease.LeaseToken });
+        complete.Parameters.Add(new NpgsqlParameter { Value = InboxKinds.JobResult });
+        complete.Parameters.Add(new NpgsqlParameter { Value = StoreJson.Serialize(result) });
+        batch.BatchCommands.Add(complete);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_notify('terraflow_inbox', '')"));
+        await batch.ExecuteNonQueryAsync(ct);
+        return complete.RecordsAffected == 1;
     }
 }

@@ -19,16 +19,16 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         Row? row;
-        await using (var cmd = new NpgsqlCommand("""
+        // Claim and savepoint in one round trip; the savepoint lets a failed attempt be undone while the row stays locked.
+        await using (var claim = WorkItemTransaction.ClaimBatch(conn, tx, """
             select id, run_id, kind, payload::text, attempts from outbox
             where status = 'pending' and next_attempt_at <= now()
             order by next_attempt_at, id limit 1 for update skip locked
-            """, conn, tx))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            """))
+        await using (var r = await claim.ExecuteReaderAsync(ct))
             row = await r.ReadAsync(ct) ? new Row(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt32(4)) : null;
         if (row is null) return false;
 
-        await WorkItemTransaction.SavepointAsync(conn, tx, ct);
         try
         {
             await SendAsync(conn, tx, row, ct);

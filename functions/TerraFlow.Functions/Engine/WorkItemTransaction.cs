@@ -11,8 +11,14 @@ internal static class WorkItemTransaction
     /// <summary>SQL for the next attempt's due time: 1 s, 2 s, 4 s … doubling per attempt, at most 5 minutes.</summary>
     public const string NextAttemptSql = "now() + least(interval '1 second' * power(2, attempts), interval '5 minutes')";
 
-    public static Task SavepointAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
-        ExecAsync(conn, tx, "savepoint work_item", ct);
+    /// <summary>The claim query followed by the savepoint, sent together. Read the claim's rows from the reader.</summary>
+    public static NpgsqlBatch ClaimBatch(NpgsqlConnection conn, NpgsqlTransaction tx, string claimSql)
+    {
+        var batch = new NpgsqlBatch(conn, tx);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(claimSql));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("savepoint work_item"));
+        return batch;
+    }
 
     /// <summary>Undoes everything since the savepoint, including an aborted statement, so the failure can be recorded.</summary>
     public static Task RollbackToSavepointAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>

@@ -22,16 +22,16 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         InboxItem? item;
-        await using (var cmd = new NpgsqlCommand("""
+        // Claim and savepoint in one round trip; the savepoint lets a failed attempt be undone while the row stays locked.
+        await using (var claim = WorkItemTransaction.ClaimBatch(conn, tx, """
             select id, kind, payload::text, attempts from workflow_inbox
             where processed_at is null and available_at <= now()
             order by available_at, id limit 1 for update skip locked
-            """, conn, tx))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            """))
+        await using (var r = await claim.ExecuteReaderAsync(ct))
             item = await r.ReadAsync(ct) ? new InboxItem(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetInt32(3)) : null;
         if (item is null) return false;
 
-        await WorkItemTransaction.SavepointAsync(conn, tx, ct);
         try
         {
             await HandleAsync(conn, tx, item, ct);
