@@ -12,29 +12,45 @@ public static class RunRepository
 {
     public sealed record NewRun(string Provider, PullRequestInfo PullRequest, string? RequestedProject, bool Explicit, string OperationId);
 
-    public static async Task<long> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NewRun run, CancellationToken ct)
+    /// <summary>Inserts a run and returns its id.</summary>
+    public static async Task<long> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NewRun run, CancellationToken ct) =>
+        (await InsertSupersedingAsync(conn, tx, run, ct)).RunId;
+
+    /// <summary>
+    /// Inserts the run and, in the same round trip, finds the pull request's other runs a new run supersedes
+    /// (see <see cref="StatusExtensions.Open"/>), oldest first.
+    /// </summary>
+    public static async Task<(long RunId, IReadOnlyList<long> Superseded)> InsertSupersedingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NewRun run, CancellationToken ct)
     {
-        const string sql = """
+        var pr = run.PullRequest;
+        await using var batch = new NpgsqlBatch(conn, tx);
+        var insert = new NpgsqlBatchCommand("""
             insert into runs (provider, repo_owner, repo_name, installation_id, pr_number, head_sha, base_sha, clone_url,
                               status, requested_project, explicit, operation_id)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             returning id
-            """;
-        var pr = run.PullRequest;
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.AddWithValue(run.Provider);
-        cmd.Parameters.AddWithValue(pr.Repo.Owner);
-        cmd.Parameters.AddWithValue(pr.Repo.Name);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)pr.Repo.InstallationId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        cmd.Parameters.AddWithValue(pr.Number);
-        cmd.Parameters.AddWithValue(pr.HeadSha);
-        cmd.Parameters.AddWithValue(pr.BaseSha);
-        cmd.Parameters.AddWithValue(pr.CloneUrl);
-        cmd.Parameters.AddWithValue(StoreJson.EnumText(RunStatus.Discovering));
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)run.RequestedProject ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.AddWithValue(run.Explicit);
-        cmd.Parameters.AddWithValue(run.OperationId);
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+            """);
+        foreach (var value in new object?[] { run.Provider, pr.Repo.Owner, pr.Repo.Name, SqlBatch.Bigint(pr.Repo.InstallationId), pr.Number,
+                     pr.HeadSha, pr.BaseSha, pr.CloneUrl, StoreJson.EnumText(RunStatus.Discovering), SqlBatch.Text(run.RequestedProject), run.Explicit, run.OperationId })
+            insert.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
+        var others = new NpgsqlBatchCommand("""
+            select id from runs
+            where provider = $1 and repo_owner = $2 and repo_name = $3 and pr_number = $4 and status = any($5)
+              and id <> currval(pg_get_serial_sequence('runs', 'id'))
+            order by id
+            """);
+        foreach (var value in new object[] { run.Provider, pr.Repo.Owner, pr.Repo.Name, pr.Number, StatusExtensions.Open.Select(StoreJson.EnumText).ToArray() })
+            others.Parameters.Add(new NpgsqlParameter { Value = value });
+        batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(others);
+
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        var runId = r.GetInt64(0);
+        await r.NextResultAsync(ct);
+        var superseded = new List<long>();
+        while (await r.ReadAsync(ct)) superseded.Add(r.GetInt64(0));
+        return (runId, superseded);
     }
 
     /// <summary>Ids of the pull request's runs that a push would supersede (see <see cref="StatusExtensions.Open"/>), oldest first.</summary>

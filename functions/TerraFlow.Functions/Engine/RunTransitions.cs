@@ -11,19 +11,21 @@ namespace TerraFlow.Functions.Engine;
 /// </summary>
 public static class RunTransitions
 {
-    public static async Task<long> StartRunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRepository.NewRun run, string actor, string? deliveryId, CancellationToken ct)
+    /// <summary>
+    /// Creates a run with its discover job and supersedes the pull request's older runs. The job and audit rows go
+    /// into <paramref name="tail"/>, which the caller sends with its own last writes (one round trip fewer).
+    /// </summary>
+    public static async Task<long> StartRunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRepository.NewRun run, string actor, string? deliveryId, SqlBatch tail, CancellationToken ct)
     {
         var pr = run.PullRequest;
-        foreach (var activeId in await RunRepository.ActiveRunIdsAsync(conn, tx, run.Provider, pr.Repo, pr.Number, ct))
-            await ApplyAsync(conn, tx, activeId, new RunSuperseded(pr.HeadSha), actor, deliveryId, ct);
+        var (runId, older) = await RunRepository.InsertSupersedingAsync(conn, tx, run, ct);
+        foreach (var olderId in older)
+            await ApplyAsync(conn, tx, olderId, new RunSuperseded(pr.HeadSha), actor, deliveryId, ct);
 
-        var runId = await RunRepository.InsertAsync(conn, tx, run, ct);
         var context = new RunContext(runId, run.Provider, pr.Repo, pr.Number, pr.HeadSha, pr.BaseSha, pr.CloneUrl, run.OperationId);
         var what = run.RequestedProject is null ? "plan" : $"plan -p {run.RequestedProject}";
-        var batch = new SqlBatch(conn, tx);
-        JobRepository.Add(batch, DecisionWriter.DiscoverJob(context));
-        AuditLog.Add(batch, runId, actor, "run-created", $"{what} for {pr.Repo}#{pr.Number} at {pr.HeadSha}", deliveryId);
-        await batch.ExecuteAsync(ct);
+        JobRepository.Add(tail, DecisionWriter.DiscoverJob(context));
+        AuditLog.Add(tail, runId, actor, "run-created", $"{what} for {pr.Repo}#{pr.Number} at {pr.HeadSha}", deliveryId);
         return runId;
     }
 

@@ -73,7 +73,9 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
                     break;
                 }
                 var newRun = new RunRepository.NewRun(command.Provider, pr with { Repo = repo }, command.Project, Explicit: true, OperationId: command.DeliveryId);
-                await RunTransitions.StartRunAsync(conn, tx, newRun, command.Author, command.DeliveryId, ct);
+                var tail = new SqlBatch(conn, tx);
+                await RunTransitions.StartRunAsync(conn, tx, newRun, command.Author, command.DeliveryId, tail, ct);
+                await tail.ExecuteAsync(ct);
                 break;
             default:
                 throw new InvalidOperationException($"unknown inbox kind '{item.Kind}'");

@@ -23,32 +23,29 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
-        var result = await HandleAsync(conn, tx, provider, deliveryId, ev, ct);
+        var tail = new SqlBatch(conn, tx);
+        var result = await HandleAsync(conn, tx, tail, provider, deliveryId, ev, ct);
 
-        // The delivery row goes in last, in the same transaction: one round trip fewer than insert-then-update, and a
-        // redelivery (same id) hits the primary key here, so everything above is rolled back and nothing repeats.
-        await using (var insert = new NpgsqlCommand("""
+        // The delivery row goes in last, sent together with the handler's last writes: a redelivery (same id) hits the
+        // primary key here, so everything above is rolled back and nothing repeats.
+        var delivery = tail.Add("""
             insert into webhook_deliveries (provider, delivery_id, event, action, outcome, run_id) values ($1, $2, $3, $4, $5, $6)
             on conflict do nothing
-            """, conn, tx))
+            """,
+            provider, deliveryId, eventName, SqlBatch.Text(ActionOf(ev)),
+            result.Status == IntakeStatus.Accepted ? "accepted: " + result.Reason : "ignored: " + result.Reason,
+            SqlBatch.Bigint(result.RunId));
+        await tail.ExecuteAsync(ct);
+        if (delivery.RecordsAffected == 0)
         {
-            insert.Parameters.AddWithValue(provider);
-            insert.Parameters.AddWithValue(deliveryId);
-            insert.Parameters.AddWithValue(eventName);
-            insert.Parameters.Add(RunRepository.Text(ActionOf(ev)));
-            insert.Parameters.AddWithValue(result.Status == IntakeStatus.Accepted ? "accepted: " + result.Reason : "ignored: " + result.Reason);
-            insert.Parameters.Add(new NpgsqlParameter { Value = (object?)result.RunId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-            if (await insert.ExecuteNonQueryAsync(ct) == 0)
-            {
-                await tx.RollbackAsync(ct);
-                return new IntakeResult(IntakeStatus.Duplicate, "delivery already received; nothing new was done");
-            }
+            await tx.RollbackAsync(ct);
+            return new IntakeResult(IntakeStatus.Duplicate, "delivery already received; nothing new was done");
         }
         await tx.CommitAsync(ct);
         return result;
     }
 
-    private static async Task<IntakeResult> HandleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, string deliveryId, VcsEvent ev, CancellationToken ct)
+    private static async Task<IntakeResult> HandleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SqlBatch tail, string provider, string deliveryId, VcsEvent ev, CancellationToken ct)
     {
         switch (ev)
         {
@@ -66,7 +63,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
                 return new IntakeResult(IntakeStatus.Accepted, pr.Merged ? "pull request merged" : "pull request closed");
             case PullRequestEvent opened:
                 var run = new RunRepository.NewRun(provider, opened.PullRequest, null, Explicit: false, OperationId: deliveryId);
-                var runId = await RunTransitions.StartRunAsync(conn, tx, run, opened.Sender, deliveryId, ct);
+                var runId = await RunTransitions.StartRunAsync(conn, tx, run, opened.Sender, deliveryId, tail, ct);
                 return new IntakeResult(IntakeStatus.Accepted, "run created", runId);
             case PullRequestCommentEvent comment:
                 return await HandleCommentAsync(conn, tx, provider, deliveryId, comment, ct);
