@@ -1,0 +1,168 @@
+// Runners: a Container Apps environment and an event-driven Container Apps Job. KEDA's azure-servicebus scaler
+// counts messages on the "jobs" queue and starts one execution (one container) per message, up to
+// maxExecutions. The scaler only counts: the runner itself receives, renews and completes the message.
+// Shape per docs/platform-notes.md 5.3 (AVM eventTriggerConfigType). Community reports say only ~10-17 executions
+// start at once even with a high maxExecutions (microsoft/azure-container-apps#1216).
+
+param location string
+param namePrefix string
+
+@description('Log Analytics workspace (same resource group) that receives container logs.')
+param logAnalyticsWorkspaceName string
+
+@description('Resource id of the runner\'s user-assigned managed identity (roles are assigned before this module runs).')
+param identityId string
+
+@description('Client id of that identity; the runner\'s Azure.Identity credential picks it with AZURE_CLIENT_ID.')
+param identityClientId string
+
+@description('Full image reference, e.g. myregistry.azurecr.io/terraflow-runner:1.0.0.')
+param image string
+
+@description('Registry login server the identity pulls from; empty for a public image.')
+param registryServer string
+
+param serviceBusNamespaceName string
+param jobsQueueName string
+
+@description('Versionless Key Vault secret URIs.')
+param postgresConnectionStringSecretUri string
+param githubAppPrivateKeySecretUri string
+
+@description('Plain (non-secret) environment variables for the runner (name → value).')
+param environmentVariables object
+
+@description('Most executions running at once (each works on one job).')
+@minValue(1)
+@maxValue(100)
+param maxExecutions int = 20
+
+@description('Seconds one execution may run: clone 5 + init 10 + plan 30 minutes of step limits, plus margin.')
+param replicaTimeoutSeconds int = 3600
+
+param tags object = {}
+
+resource workspace 'Microsoft.OperationalInsights/workspaces@2025-07-01' existing = {
+  name: logAnalyticsWorkspaceName
+}
+
+// Microsoft.App/managedEnvironments: 2024-03-01 (GA). docs/platform-notes.md 5.3 lists only the AVM-pinned preview
+// 2025-10-02-preview for environments; a GA version is preferred for production.
+resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+  name: 'cae-${namePrefix}'
+  location: location
+  tags: tags
+  properties: {
+    appLogsConfiguration: {
+      destination: 'log-analytics'
+      logAnalyticsConfiguration: {
+        customerId: workspace.properties.customerId
+        sharedKey: workspace.listKeys().primarySharedKey
+      }
+    }
+    // Zone redundancy for Container Apps needs a VNet-integrated environment; see the README's hardening notes.
+    zoneRedundant: false
+    workloadProfiles: [
+      {
+        name: 'Consumption'
+        workloadProfileType: 'Consumption'
+      }
+    ]
+  }
+}
+
+var secretEnv = [
+  {
+    name: 'ConnectionStrings__Postgres'
+    secretRef: 'postgres-connection-string'
+  }
+  {
+    name: 'TerraFlow__GitHub__PrivateKeyPem'
+    secretRef: 'github-app-private-key'
+  }
+]
+
+var plainEnv = [for variable in items(union(environmentVariables, { AZURE_CLIENT_ID: identityClientId })): {
+  name: variable.key
+  value: variable.value
+}]
+
+// Microsoft.App/jobs@2026-01-01 as pinned by AVM (docs/platform-notes.md 5.3).
+resource job 'Microsoft.App/jobs@2026-01-01' = {
+  name: 'caj-${namePrefix}-runner'
+  location: location
+  tags: tags
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    environmentId: environment.id
+    workloadProfileName: 'Consumption'
+    configuration: {
+      triggerType: 'Event'
+      replicaTimeout: replicaTimeoutSeconds
+      // A failed execution is not restarted by Container Apps: the message's lock expires and Service Bus
+      // redelivers it (up to the queue's maxDeliveryCount), and applies are never retried at all.
+      replicaRetryLimit: 0
+      secrets: [
+        {
+          name: 'postgres-connection-string'
+          keyVaultUrl: postgresConnectionStringSecretUri
+          identity: identityId
+        }
+        {
+          name: 'github-app-private-key'
+          keyVaultUrl: githubAppPrivateKeySecretUri
+          identity: identityId
+        }
+      ]
+      registries: empty(registryServer) ? [] : [
+        {
+          server: registryServer
+          identity: identityId
+        }
+      ]
+      eventTriggerConfig: {
+        parallelism: 1
+        replicaCompletionCount: 1
+        scale: {
+          minExecutions: 0
+          maxExecutions: maxExecutions
+          pollingInterval: 30
+          rules: [
+            {
+              name: 'servicebus-jobs'
+              type: 'azure-servicebus'
+              metadata: {
+                queueName: jobsQueueName
+                namespace: serviceBusNamespaceName
+                messageCount: '1'
+              }
+              // The scaler authenticates as the runner identity (it holds Data Receiver on the jobs queue).
+              identity: identityId
+            }
+          ]
+        }
+      }
+    }
+    template: {
+      containers: [
+        {
+          name: 'runner'
+          image: image
+          resources: {
+            cpu: json('2.0')
+            memory: '4Gi'
+          }
+          env: concat(plainEnv, secretEnv)
+        }
+      ]
+    }
+  }
+}
+
+output environmentName string = environment.name
+output jobName string = job.name
