@@ -82,7 +82,8 @@ var secretEnv = [
   }
 ]
 
-var plainEnv = [for variable in items(union(environmentVariables, { AZURE_CLIENT_ID: identityClientId })): {
+// Each execution handles one queued job and exits (KEDA starts one execution per message).
+var plainEnv = [for variable in items(union(environmentVariables, { AZURE_CLIENT_ID: identityClientId, TerraFlow__Runner__SingleJob: 'true' })): {
   name: variable.key
   value: variable.value
 }]

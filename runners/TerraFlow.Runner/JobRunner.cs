@@ -43,6 +43,20 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
         }
     }
 
+    /// <summary>Waits up to <paramref name="wait"/> for a job and runs it; false when none came.</summary>
+    public async Task<bool> RunOneAsync(TimeSpan wait, CancellationToken ct)
+    {
+        var worker = $"{_workerId}/0";
+        var deadline = DateTime.UtcNow + wait;
+        while (!ct.IsCancellationRequested)
+        {
+            if (await TryRunOneAsync(worker, ct)) return true;
+            if (DateTime.UtcNow >= deadline) return false;
+            await signal.WaitAsync(options.PollInterval, ct);
+        }
+        return false;
+    }
+
     /// <summary>Runs one job if there is one; false when the queue was empty.</summary>
     public async Task<bool> TryRunOneAsync(string worker, CancellationToken ct)
     {

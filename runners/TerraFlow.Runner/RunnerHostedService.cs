@@ -6,9 +6,19 @@ using TerraFlow.Runner.Jobs;
 namespace TerraFlow.Runner;
 
 /// <summary>Runs the job loop for the lifetime of the host (in the standalone host, or the runner process).</summary>
-public sealed class RunnerHostedService(JobRunner runner) : BackgroundService
+public sealed class RunnerHostedService(JobRunner runner, RunnerOptions options, IHostApplicationLifetime lifetime) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => runner.RunAsync(stoppingToken);
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.SingleJob)
+        {
+            await runner.RunAsync(stoppingToken);
+            return;
+        }
+        // An event-driven Container Apps job execution: work on one job (waiting briefly for it), then end the process.
+        await runner.RunOneAsync(options.SingleJobWait, stoppingToken);
+        lifetime.StopApplication();
+    }
 }
 
 public static class RunnerServiceCollectionExtensions

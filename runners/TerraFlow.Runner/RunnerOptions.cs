@@ -23,6 +23,12 @@ public sealed class RunnerOptions
     /// <summary>How long an idle runner waits before asking the queue again (a notification wakes it sooner).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Process one job, then exit (for event-driven Container Apps job executions, one per queued job).</summary>
+    public bool SingleJob { get; set; }
+
+    /// <summary>With <see cref="SingleJob"/>: how long to wait for a job to become available before exiting.</summary>
+    public TimeSpan SingleJobWait { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Keeps logs and plan text stored per job readable; longer output is cut in the middle.</summary>
     public int MaxLogCharacters { get; set; } = 5_000_000;
 }

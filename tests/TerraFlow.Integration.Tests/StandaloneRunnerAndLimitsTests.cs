@@ -70,6 +70,25 @@ public sealed class StandaloneRunnerAndLimitsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_single_job_runner_exits_when_no_job_comes()
+    {
+        // Migrations come from the host; the runner only needs the schema.
+        await using (await TerraFlowTestHost.StartAsync(_db, _github, settings: new Dictionary<string, string> { ["TerraFlow:Runner:InProcess"] = "false" })) { }
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TerraFlow.Runner.dll"));
+        psi.Environment["ConnectionStrings__Postgres"] = _db;
+        psi.Environment["TerraFlow__Runner__SingleJob"] = "true";
+        psi.Environment["TerraFlow__Runner__SingleJobWait"] = "00:00:01";
+        psi.Environment["TerraFlow__ArtifactsPath"] = Path.Combine(Path.GetTempPath(), "terraflow-single-" + Guid.NewGuid().ToString("N")[..8]);
+        using var runner = Process.Start(psi)!;
+        var output = runner.StandardOutput.ReadToEndAsync();
+        var errors = runner.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await runner.WaitForExitAsync(timeout.Token);
+        Assert.True(runner.ExitCode == 0, $"exit {runner.ExitCode}: {await output}{await errors}");
+    }
+
+    [Fact]
     public async Task A_plan_too_big_for_one_comment_is_split_within_githubs_limit()
     {
         const int number = 22;
