@@ -31,12 +31,12 @@ public sealed class ExpiredLeaseSweeper(NpgsqlDataSource dataSource, ILogger<Exp
             {
                 if (attempts < max)
                 {
-                    await ExecAsync(conn, tx, "update jobs set status = 'queued', lease_token = null, lease_owner = null, available_at = now() where id = $1", id, ct);
+                    await WorkItemTransaction.ExecAsync(conn, tx, "update jobs set status = 'queued', lease_token = null, lease_owner = null, available_at = now() where id = $1", ct, id);
                     requeued++;
                 }
                 else
                 {
-                    await ExecAsync(conn, tx, "update jobs set status = 'failed', lease_token = null, finished_at = now() where id = $1", id, ct);
+                    await WorkItemTransaction.ExecAsync(conn, tx, "update jobs set status = 'failed', lease_token = null, finished_at = now() where id = $1", ct, id);
                     exhausted.Add((id, attempts, StoreJson.Deserialize<JobSpec>(spec)));
                 }
             }
@@ -55,12 +55,5 @@ public sealed class ExpiredLeaseSweeper(NpgsqlDataSource dataSource, ILogger<Exp
         return spec.Kind == JobKinds.Plan
             ? new JobResult(jobId, spec.RunId, spec.Kind, null, new PlanOutcome(spec.Project!.Name, false, null, null, null, message))
             : new JobResult(jobId, spec.RunId, spec.Kind, new DiscoveryOutcome(false, null, message, [], []), null);
-    }
-
-    private static async Task ExecAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, long id, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.AddWithValue(id);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -32,7 +32,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
         try
         {
             await SendAsync(conn, tx, row, ct);
-            await ExecAsync(conn, tx, "update outbox set status = 'done', done_at = now(), attempts = attempts + 1 where id = $1", row.Id, null, ct);
+            await WorkItemTransaction.ExecAsync(conn, tx, "update outbox set status = 'done', done_at = now(), attempts = attempts + 1 where id = $1", ct, row.Id);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -45,7 +45,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
             var sql = permanent
                 ? "update outbox set status = 'failed', attempts = attempts + 1, last_error = $2 where id = $1"
                 : "update outbox set attempts = attempts + 1, last_error = $2, next_attempt_at = " + WorkItemTransaction.NextAttemptSql + " where id = $1";
-            await ExecAsync(conn, tx, sql, row.Id, ex.Message, ct);
+            await WorkItemTransaction.ExecAsync(conn, tx, sql, ct, row.Id, ex.Message);
         }
         await tx.CommitAsync(ct);
         return true;
@@ -58,13 +58,13 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
             case OutboxKinds.SyncComment:
                 var runId = row.RunId ?? throw new InvalidOperationException("sync_comment without run");
                 // Two-key advisory lock: the first key says "comment of run", the second is the run id.
-                await ExecAsync(conn, tx, "select pg_advisory_xact_lock(1952805486, ($1 % 2147483647)::int)", runId, null, ct);
+                await WorkItemTransaction.ExecAsync(conn, tx, "select pg_advisory_xact_lock(1952805486, ($1 % 2147483647)::int)", ct, runId);
                 await comments.SyncAsync(conn, tx, runId, ct);
                 // This sync rendered the latest committed state, so it also covers the run's other pending syncs.
-                await ExecAsync(conn, tx, """
+                await WorkItemTransaction.ExecAsync(conn, tx, """
                     update outbox set status = 'done', done_at = now()
                     where id in (select id from outbox where run_id = $1 and kind = 'sync_comment' and status = 'pending' for update skip locked)
-                    """, runId, null, ct);
+                    """, ct, runId);
                 break;
             case OutboxKinds.SetStatus:
                 var status = StoreJson.Deserialize<SetStatusPayload>(row.Payload);
@@ -84,14 +84,6 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
             default:
                 throw new VcsPermanentException($"unknown outbox kind '{row.Kind}'", 0);
         }
-    }
-
-    private static async Task ExecAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, long id, string? error, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.AddWithValue(id);
-        if (sql.Contains("$2", StringComparison.Ordinal)) cmd.Parameters.AddWithValue(error ?? "");
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private sealed record Row(long Id, long? RunId, string Kind, string Payload, int Attempts);

@@ -24,9 +24,11 @@ internal static class WorkItemTransaction
     public static Task RollbackToSavepointAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct) =>
         ExecAsync(conn, tx, "rollback to savepoint work_item", ct);
 
-    private static async Task ExecAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct)
+    /// <summary>Runs one statement with positional parameters ($1, $2, …) in the transaction.</summary>
+    public static async Task ExecAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct, params object[] values)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        foreach (var value in values) cmd.Parameters.Add(new NpgsqlParameter { Value = value });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -35,7 +35,7 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
         try
         {
             await HandleAsync(conn, tx, item, ct);
-            await MarkAsync(conn, tx, "update workflow_inbox set processed_at = now() where id = $1", item.Id, null, ct);
+            await WorkItemTransaction.ExecAsync(conn, tx, "update workflow_inbox set processed_at = now() where id = $1", ct, item.Id);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -46,7 +46,7 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
             var sql = giveUp
                 ? "update workflow_inbox set attempts = attempts + 1, last_error = $2, processed_at = now() where id = $1"
                 : "update workflow_inbox set attempts = attempts + 1, last_error = $2, available_at = " + WorkItemTransaction.NextAttemptSql + " where id = $1";
-            await MarkAsync(conn, tx, sql, item.Id, ex.Message, ct);
+            await WorkItemTransaction.ExecAsync(conn, tx, sql, ct, item.Id, ex.Message);
         }
         await tx.CommitAsync(ct);
         return true;
@@ -80,14 +80,6 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
             default:
                 throw new InvalidOperationException($"unknown inbox kind '{item.Kind}'");
         }
-    }
-
-    private static async Task MarkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, long id, string? error, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.AddWithValue(id);
-        if (sql.Contains("$2", StringComparison.Ordinal)) cmd.Parameters.AddWithValue(error ?? "");
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private sealed record InboxItem(long Id, string Kind, string Payload, int Attempts);
