@@ -53,7 +53,7 @@ var secretUris = {
 var serviceBusFqdn = '${serviceBusNamespaceName}.servicebus.windows.net'
 
 // Settings both processes read. Names in the README's Configuration table, plus the Azure adapter settings
-// (TerraFlow__ServiceBus__*, TerraFlow__Blob__*), which the Service Bus and Blob adapters are to read; the
+// (TerraFlow__ServiceBus__*, TerraFlow__Artifacts__Blob__*), which the Service Bus and Blob adapters are to read; the
 // walking skeleton does not read them yet (see bicep/README.md, "What this does not do yet").
 var sharedSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
@@ -62,8 +62,8 @@ var sharedSettings = {
   TerraFlow__ServiceBus__FullyQualifiedNamespace: serviceBusFqdn
   TerraFlow__ServiceBus__JobsQueue: jobsQueue
   TerraFlow__ServiceBus__ResultsQueue: resultsQueue
-  TerraFlow__Blob__ServiceUri: 'https://${storageAccountName}.blob.${environment().suffixes.storage}/'
-  TerraFlow__Blob__Container: artifactsContainer
+  TerraFlow__Artifacts__Blob__ServiceUri: 'https://${storageAccountName}.blob.${environment().suffixes.storage}/'
+  TerraFlow__Artifacts__Blob__ContainerName: artifactsContainer
 }
 
 var functionSettings = union(sharedSettings, {

@@ -26,7 +26,7 @@ builder.Services.AddSingleton<IJobQueue, PostgresJobQueue>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddGitHub(config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions());
 var artifacts = config["TerraFlow:ArtifactsPath"] ?? Path.Combine(".terraflow", "artifacts");
-builder.Services.AddSingleton<IArtifactStore>(new LocalFolderArtifactStore(artifacts));
+builder.Services.AddSingleton(ArtifactStoreFactory.Create(config, artifacts));
 builder.Services.AddTerraFlowRunner(config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions());
 
 await builder.Build().RunAsync();

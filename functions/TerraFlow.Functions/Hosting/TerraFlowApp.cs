@@ -69,7 +69,7 @@ public static class TerraFlowApp
         services.AddGitHub(github);
 
         var artifactsRoot = Path.GetFullPath(options.ArtifactsPath, Directory.GetCurrentDirectory());
-        services.AddSingleton<IArtifactStore>(new LocalFolderArtifactStore(artifactsRoot));
+        services.AddSingleton(ArtifactStoreFactory.Create(config, artifactsRoot));
 
         services.AddSingleton(config.GetSection("TerraFlow:Queue").Get<JobQueueOptions>() ?? new JobQueueOptions());
         services.AddSingleton<PostgresJobQueue>();
