@@ -28,6 +28,10 @@ public sealed class FunctionAppPublishTests : IDisposable
         FunctionAppFiles.AssertValid(FunctionAppFiles.Schema("host.json"), hostJson);
         var host = FunctionAppFiles.ReadObject(hostJson);
         Assert.True(host["customHandler"]!["enableForwardingHttpRequest"]!.GetValue<bool>());
+        // The app maps /api/...; the host must put the functions' routes under the same prefix.
+        Assert.Equal(FunctionRegistry.RoutePrefix, host["extensions"]?["http"]?["routePrefix"]?.GetValue<string>() ?? "api");
+        // Timers' pass stops taking work after its budget, so it must end well inside the host's timeout.
+        Assert.True(TimeSpan.Parse(host["functionTimeout"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) > TimersFunction.Budget + TimeSpan.FromMinutes(1));
         // The handler the host starts must be in the app folder.
         var executable = host["customHandler"]!["description"]!["defaultExecutablePath"]!.GetValue<string>();
         Assert.True(File.Exists(Path.Combine(_dir, executable)), $"host.json starts '{executable}', which publish did not produce");
