@@ -6,6 +6,7 @@ using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Functions.Api;
+using TerraFlow.Functions.CustomHandler;
 using TerraFlow.Functions.Engine;
 using TerraFlow.Functions.Webhooks;
 using TerraFlow.Runner;
@@ -43,6 +44,7 @@ public static class TerraFlowApp
         app.MapHealth();
         app.MapGitHubWebhook();
         app.MapRuns();
+        app.MapCustomHandlerInvocations();
 
         try
         {

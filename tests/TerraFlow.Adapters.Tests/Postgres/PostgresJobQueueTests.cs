@@ -106,7 +106,10 @@ public sealed class PostgresJobQueueTests : IAsyncLifetime
         await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
             new SchemaMigrator(fresh, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None)));
 
+        // Each embedded migration exactly once.
+        var embedded = typeof(SchemaMigrator).Assembly.GetManifestResourceNames().Count(n => n.StartsWith("TerraFlow.Adapters.Postgres.Migrations.", StringComparison.Ordinal));
         await using var cmd = fresh.CreateCommand("select count(*) from schema_migrations");
-        Assert.Equal(1L, await cmd.ExecuteScalarAsync());
+        Assert.Equal((long)embedded, await cmd.ExecuteScalarAsync());
+        Assert.True(embedded >= 2, "migrations are embedded resources");
     }
 }

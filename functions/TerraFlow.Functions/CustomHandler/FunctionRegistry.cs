@@ -1,0 +1,68 @@
+namespace TerraFlow.Functions.CustomHandler;
+
+/// <summary>
+/// Every function of the Azure Functions app, in one place. Publishing writes each one's <c>function.json</c> from
+/// here (<see cref="FunctionJsonWriter"/>), the invocation endpoints are mapped from here, and a test compares the
+/// HTTP routes below with the routes the app really maps, so a route cannot exist on one side only.
+/// </summary>
+public static class FunctionRegistry
+{
+    /// <summary>The Functions host's default <c>extensions.http.routePrefix</c>; the app's own routes start with it.</summary>
+    public const string RoutePrefix = "api";
+
+    /// <summary>App-setting prefix of the Service Bus connection (identity-based: <c>ServiceBus__fullyQualifiedNamespace</c>).</summary>
+    public const string ServiceBusConnection = "ServiceBus";
+
+    /// <summary>The queue runners send their job results to.</summary>
+    public const string ResultsQueue = "tf-results";
+
+    /// <summary>NCRONTAB with seconds: every minute. The engine loop also runs while an instance is up; the timer is what
+    /// wakes a scaled-to-zero app for due timers, the outbox and expired leases.</summary>
+    public const string TimersSchedule = "0 * * * * *";
+
+    public const string JobResults = "JobResults";
+    public const string Timers = "Timers";
+
+    public static IReadOnlyList<FunctionDefinition> All { get; } =
+    [
+        // GitHub cannot send function keys in a header and its docs warn against secrets in the URL: the endpoint
+        // verifies X-Hub-Signature-256 itself, so the function is anonymous.
+        new("GitHubWebhook", new HttpTrigger("webhooks/github", ["post"], AuthLevels.Anonymous)),
+        // Platform health probes carry no key.
+        new("Health", new HttpTrigger("health", ["get"], AuthLevels.Anonymous)),
+        // Run metadata is not for the public: behind the Function App's keys until approver sign-in exists.
+        new("Run", new HttpTrigger("runs/{id:long}", ["get"], AuthLevels.Function)),
+        new("RunEvents", new HttpTrigger("runs/{id:long}/events", ["get"], AuthLevels.Function)),
+        new(JobResults, new ServiceBusQueueTrigger("message", ResultsQueue, ServiceBusConnection)),
+        new(Timers, new TimerTrigger("timer", TimersSchedule)),
+    ];
+
+    public static IEnumerable<(FunctionDefinition Function, HttpTrigger Trigger)> HttpFunctions =>
+        All.Where(f => f.Trigger is HttpTrigger).Select(f => (f, (HttpTrigger)f.Trigger));
+
+    /// <summary>Functions the host invokes with the JSON invocation payload at <c>POST /{Name}</c>.</summary>
+    public static IEnumerable<FunctionDefinition> InvokedFunctions => All.Where(f => f.Trigger is not HttpTrigger);
+}
+
+/// <param name="Name">Folder name, function name, and (for non-HTTP functions) the path the host POSTs to.</param>
+public sealed record FunctionDefinition(string Name, FunctionTrigger Trigger);
+
+public abstract record FunctionTrigger(string BindingName);
+
+/// <param name="Route">Route template below <see cref="FunctionRegistry.RoutePrefix"/>, in ASP.NET Core syntax.</param>
+/// <param name="Methods">Lower-case HTTP methods.</param>
+public sealed record HttpTrigger(string Route, IReadOnlyList<string> Methods, string AuthLevel) : FunctionTrigger("req")
+{
+    /// <summary>The path the app maps, e.g. <c>/api/runs/{id:long}</c>; with request forwarding the host calls it as is.</summary>
+    public string AppRoute => $"/{FunctionRegistry.RoutePrefix}/{Route}";
+}
+
+public sealed record ServiceBusQueueTrigger(string BindingName, string QueueName, string Connection) : FunctionTrigger(BindingName);
+
+public sealed record TimerTrigger(string BindingName, string Schedule) : FunctionTrigger(BindingName);
+
+public static class AuthLevels
+{
+    public const string Anonymous = "anonymous";
+    public const string Function = "function";
+}

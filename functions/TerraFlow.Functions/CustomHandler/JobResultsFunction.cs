@@ -1,0 +1,72 @@
+using Npgsql;
+using TerraFlow.Adapters.Postgres;
+
+namespace TerraFlow.Functions.CustomHandler;
+
+/// <summary>
+/// <c>JobResults</c>: a runner's job result from the Service Bus results queue into the workflow inbox, once.
+/// Service Bus delivers at least once, so the message id is recorded in the transaction that writes the inbox row; a
+/// redelivery finds it and changes nothing. A message that can never be processed (malformed) is recorded as
+/// rejected and answered with success, so the host completes it instead of redelivering it until it dead-letters;
+/// the reason is in the invocation's logs and in <c>processed_messages</c>. A database failure is a 500, so the host
+/// abandons the message and Service Bus redelivers it later.
+/// </summary>
+public static class JobResultsFunction
+{
+    public const string Source = FunctionRegistry.JobResults;
+
+    public static async Task<IResult> InvokeAsync(HttpContext http, NpgsqlDataSource db, ILogger<JobResultMessage> logger, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, ct);
+        if (InvocationRequest.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is not { } request)
+            return Results.Json(new { status = "rejected", reason = "not a custom-handler invocation payload" }, statusCode: StatusCodes.Status400BadRequest);
+
+        var binding = FunctionRegistry.All.Single(f => f.Name == Source).Trigger.BindingName;
+        var message = JobResultMessage.Decode(request, binding);
+        var outcome = await RecordAsync(db, message, ct);
+
+        var log = outcome switch
+        {
+            Outcome.Duplicate => $"message {message.MessageId} was already processed; nothing changed",
+            Outcome.Accepted => $"job {message.Result!.JobId} ({message.Result.Kind}) of run {message.Result.RunId} queued for the workflow engine",
+            _ => $"message {message.MessageId} rejected (delivery {message.DeliveryCount}), not retried: {message.Problem}",
+        };
+        if (outcome == Outcome.Rejected) logger.LogWarning("JobResults: {Log}", log);
+        else logger.LogInformation("JobResults: {Log}", log);
+
+        object returnValue = outcome == Outcome.Rejected
+            ? new { status = "rejected", statusCode = StatusCodes.Status400BadRequest, messageId = message.MessageId, reason = message.Problem }
+            : new { status = outcome == Outcome.Accepted ? "accepted" : "duplicate", statusCode = StatusCodes.Status200OK, messageId = message.MessageId };
+        return InvocationResponse.Ok([log], returnValue);
+    }
+
+    private enum Outcome { Accepted, Duplicate, Rejected }
+
+    private static async Task<Outcome> RecordAsync(NpgsqlDataSource db, JobResultMessage message, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var outcome = message.Result is null ? Outcome.Rejected : Outcome.Accepted;
+        await using (var cmd = new NpgsqlCommand("""
+            insert into processed_messages (source, message_id, outcome, detail, delivery_count) values ($1, $2, $3, $4, $5)
+            on conflict (source, message_id) do nothing
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue(Source);
+            cmd.Parameters.AddWithValue(message.MessageId);
+            cmd.Parameters.AddWithValue(outcome == Outcome.Accepted ? "accepted" : "rejected");
+            cmd.Parameters.AddWithValue((object?)message.Problem ?? DBNull.Value);
+            cmd.Parameters.AddWithValue((object?)message.DeliveryCount ?? DBNull.Value);
+            if (await cmd.ExecuteNonQueryAsync(ct) == 0)
+            {
+                await tx.RollbackAsync(ct);
+                return Outcome.Duplicate;
+            }
+        }
+        if (message.Result is { } result)
+            await InboxRepository.AddAsync(conn, tx, result.RunId, InboxKinds.JobResult, result, ct);
+        await tx.CommitAsync(ct);
+        return outcome;
+    }
+}
