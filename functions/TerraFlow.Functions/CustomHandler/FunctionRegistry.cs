@@ -10,11 +10,11 @@ public static class FunctionRegistry
     /// <summary>The Functions host's default <c>extensions.http.routePrefix</c>; the app's own routes start with it.</summary>
     public const string RoutePrefix = "api";
 
-    /// <summary>App-setting prefix of the Service Bus connection (identity-based: <c>ServiceBus__fullyQualifiedNamespace</c>).</summary>
-    public const string ServiceBusConnection = "ServiceBus";
+    /// <summary>App-setting prefix of the Service Bus connection (identity-based: <c>ServiceBusConnection__fullyQualifiedNamespace</c>, as bicep/ sets it).</summary>
+    public const string ServiceBusConnection = "ServiceBusConnection";
 
     /// <summary>The queue runners send their job results to.</summary>
-    public const string ResultsQueue = "tf-results";
+    public const string ResultsQueue = "results";
 
     /// <summary>NCRONTAB with seconds: every minute. The engine loop also runs while an instance is up; the timer is what
     /// wakes a scaled-to-zero app for due timers, the outbox and expired leases.</summary>
