@@ -98,8 +98,9 @@ public abstract class JobTransportCompliance : IAsyncLifetime
         Assert.NotNull(second);
         Assert.Equal(first.JobId, second.JobId);
         Assert.Equal(first.Attempt + 1, second.Attempt);
-        Assert.False(await oldRunner.RenewAsync(first, CancellationToken.None));
+        // Complete before renew: a holder that never renewed must still be refused (and its result dropped).
         Assert.False(await oldRunner.CompleteAsync(first, ResultFor(first), CancellationToken.None));
+        Assert.False(await oldRunner.RenewAsync(first, CancellationToken.None));
         Assert.True(await newRunner.RenewAsync(second, CancellationToken.None));
         Assert.True(await newRunner.CompleteAsync(second, ResultFor(second), CancellationToken.None));
 

@@ -14,6 +14,12 @@ public sealed class FakeServiceBusOptions
     /// <summary>The longest a receive waits for a message, whatever its ?timeout= asks (keeps tests fast).</summary>
     public TimeSpan MaxReceiveWait { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Serve https with a throw-away self-signed certificate (see <see cref="FakeServiceBusServer.CertificateThumbprint"/>).
+    /// Needed for bearer tokens: Azure.Core refuses to send one over plain http.
+    /// </summary>
+    public bool UseHttps { get; set; }
+
     /// <summary>Clock for lock expiry, duplicate detection and SAS expiry.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 }

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -6,7 +9,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TerraFlow.Adapters.Azure.ServiceBus;
 
 namespace TerraFlow.Testing.FakeServiceBus;
 
@@ -54,7 +56,9 @@ public sealed class FakeServiceBusServer : IAsyncDisposable
         var router = new FakeServiceBusRouter(options, new FakeServiceBusAuth(options), name => queues.GetValueOrDefault(name));
 
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var certificate = options.UseHttps ? SelfSignedCertificate() : null;
+        if (certificate is null) builder.WebHost.UseUrls("http://127.0.0.1:0");
+        else builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.Run(router.HandleAsync);
@@ -63,7 +67,21 @@ public sealed class FakeServiceBusServer : IAsyncDisposable
         // Port 0 lets the OS pick a free port; Kestrel reports the one it bound after start.
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
             .Addresses.First().TrimEnd('/');
-        return new FakeServiceBusServer(app, options, router, queues, new Uri(address + "/"));
+        return new FakeServiceBusServer(app, options, router, queues, new Uri(address + "/")) { CertificateThumbprint = certificate?.Thumbprint };
+    }
+
+    /// <summary>With <see cref="FakeServiceBusOptions.UseHttps"/>: the thumbprint clients should trust (and nothing else).</summary>
+    public string? CertificateThumbprint { get; private init; }
+
+    private static X509Certificate2 SelfSignedCertificate()
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        var now = DateTimeOffset.UtcNow;
+        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
     }
 
     /// <summary>Creates a queue (as Bicep would); returns the existing one if the name is taken.</summary>
