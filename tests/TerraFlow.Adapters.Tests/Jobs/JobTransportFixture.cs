@@ -10,7 +10,7 @@ namespace TerraFlow.Adapters.Tests.Jobs;
 public abstract class JobTransportFixture : IAsyncDisposable
 {
     /// <summary>Lease length the fixture configured; long enough for a renew test on a busy two-core machine.</summary>
-    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(4);
 
     /// <summary>A runner's queue client. Call twice to simulate two runner processes.</summary>
     public abstract IJobQueue CreateRunnerQueue();

@@ -35,8 +35,11 @@ public sealed class ServiceBusBrokerTests : IAsyncLifetime
     [Fact]
     public async Task A_peek_lock_returns_body_broker_properties_location_and_custom_properties()
     {
-        CreateQueue(lockDuration: TimeSpan.FromSeconds(30));
-        await SendAsync("job-1", "{\"hello\":\"world\"}", new() { ["RunId"] = "42" });
+        var queue = CreateQueue(lockDuration: TimeSpan.FromSeconds(30));
+        await _client.SendAsync(Queue, new ServiceBusOutgoingMessage(Encoding.UTF8.GetBytes("{\"hello\":\"world\"}"),
+            new OutgoingBrokerProperties { MessageId = "job-1", Label = "job", TimeToLive = 90 },
+            new Dictionary<string, string> { ["RunId"] = "42" }), CancellationToken.None);
+        Assert.Equal(["RunId"], queue.Messages.Single().CustomProperties.Keys); // the pipeline's own headers are not properties
 
         var m = (await ReceiveAsync())!;
 
@@ -49,6 +52,7 @@ public sealed class ServiceBusBrokerTests : IAsyncLifetime
         Assert.InRange(m.Properties.LockedUntil!.Value, DateTimeOffset.UtcNow.AddSeconds(25), DateTimeOffset.UtcNow.AddSeconds(31));
         Assert.Equal($"/{Queue}/messages/job-1/{m.Properties.LockToken}", m.LockUri.AbsolutePath);
         Assert.Equal("\"42\"", m.Headers["RunId"]); // string custom properties travel JSON-quoted
+        Assert.Contains("\"TimeToLive\":90", m.Headers["BrokerProperties"]);
     }
 
     [Fact]
@@ -93,16 +97,17 @@ public sealed class ServiceBusBrokerTests : IAsyncLifetime
     [Fact]
     public async Task Renewing_a_lock_moves_its_expiry_forward()
     {
-        CreateQueue(lockDuration: TimeSpan.FromSeconds(1));
+        // Generous slack between renewals (1.4 s) so a busy machine does not lose the lock by accident.
+        CreateQueue(lockDuration: TimeSpan.FromSeconds(2));
         await SendAsync("m");
         var held = (await ReceiveAsync())!;
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 4; i++)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            await Task.Delay(TimeSpan.FromMilliseconds(600));
             Assert.True(await _client.RenewLockAsync(held, CancellationToken.None));
         }
 
-        Assert.Null(await ReceiveAsync()); // 1.5 s after the receive, the renewed lock still holds
+        Assert.Null(await ReceiveAsync()); // 2.4 s after the receive, past the first lock, the renewed lock still holds
         Assert.True(await _client.CompleteAsync(held, CancellationToken.None));
     }
 

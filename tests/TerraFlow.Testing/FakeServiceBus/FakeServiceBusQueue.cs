@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace TerraFlow.Testing.FakeServiceBus;
 
 /// <summary>A message as the stand-in stores it. Lock fields are null while the message is available.</summary>
@@ -6,7 +8,7 @@ public sealed record FakeMessage(
     string MessageId,
     byte[] Body,
     string ContentType,
-    IReadOnlyDictionary<string, string> BrokerProperties,
+    IReadOnlyDictionary<string, JsonElement> BrokerProperties,
     IReadOnlyDictionary<string, string> CustomProperties,
     DateTimeOffset EnqueuedAt)
 {
@@ -48,7 +50,7 @@ public sealed class FakeServiceBusQueue(string name, FakeQueueSettings settings,
     public int DuplicatesDropped { get { lock (_gate) return _duplicatesDropped; } }
 
     /// <summary>Stores a message; false when duplicate detection dropped it (the sender still sees success).</summary>
-    public bool Send(string? messageId, byte[] body, string contentType, IReadOnlyDictionary<string, string> broker, IReadOnlyDictionary<string, string> custom)
+    public bool Send(string? messageId, byte[] body, string contentType, IReadOnlyDictionary<string, JsonElement> broker, IReadOnlyDictionary<string, string> custom)
     {
         var now = time.GetUtcNow();
         lock (_gate)

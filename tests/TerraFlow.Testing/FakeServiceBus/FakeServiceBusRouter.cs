@@ -16,7 +16,7 @@ internal sealed class FakeServiceBusRouter(FakeServiceBusOptions options, FakeSe
     private static readonly HashSet<string> StandardHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "Authorization", "BrokerProperties", "Content-Type", "Content-Length", "Host", "Accept", "User-Agent", "Connection",
-        "Accept-Encoding", "x-ms-retrypolicy", "x-ms-client-request-id", "x-ms-return-client-request-id", "traceparent", "Expect",
+        "Accept-Encoding", "traceparent", "tracestate", "Request-Id", "Expect",
     };
 
     private int _unauthorized;
@@ -69,9 +69,9 @@ internal sealed class FakeServiceBusRouter(FakeServiceBusOptions options, FakeSe
         if (broker is null) { await WriteError(context, 400, "BrokerProperties is not a JSON object."); return; }
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-        var custom = context.Request.Headers.Where(h => !StandardHeaders.Contains(h.Key))
+        var custom = context.Request.Headers.Where(h => IsCustomProperty(h.Key))
             .ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        broker.TryGetValue("MessageId", out var messageId);
+        var messageId = broker.TryGetValue("MessageId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null;
         queue.Send(messageId, body.ToArray(), context.Request.ContentType ?? "application/octet-stream", broker, custom);
         context.Response.StatusCode = 201;
     }
@@ -119,7 +119,7 @@ internal sealed class FakeServiceBusRouter(FakeServiceBusOptions options, FakeSe
     private static Dictionary<string, object?> BrokerPropertiesOf(FakeMessage m, bool destructive)
     {
         var p = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (k, v) in m.BrokerProperties) p[k] = v;
+        foreach (var (k, v) in m.BrokerProperties) p[k] = v; // echoed with their JSON types (TimeToLive stays a number)
         p["MessageId"] = m.MessageId;
         p["SequenceNumber"] = m.SequenceNumber;
         p["DeliveryCount"] = m.DeliveryCount;
@@ -133,15 +133,18 @@ internal sealed class FakeServiceBusRouter(FakeServiceBusOptions options, FakeSe
         return p;
     }
 
-    private static Dictionary<string, string>? ParseBroker(StringValues header)
+    /// <summary>Every request header that is neither HTTP plumbing nor the client's own x-ms-* bookkeeping.</summary>
+    private static bool IsCustomProperty(string header) =>
+        !StandardHeaders.Contains(header) && !header.StartsWith("x-ms-", StringComparison.OrdinalIgnoreCase);
+
+    private static Dictionary<string, JsonElement>? ParseBroker(StringValues header)
     {
-        if (StringValues.IsNullOrEmpty(header)) return new Dictionary<string, string>();
+        if (StringValues.IsNullOrEmpty(header)) return new Dictionary<string, JsonElement>();
         try
         {
             using var doc = JsonDocument.Parse(header.ToString());
             if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
-            return doc.RootElement.EnumerateObject().ToDictionary(p => p.Name,
-                p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
+            return doc.RootElement.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.Clone(), StringComparer.Ordinal);
         }
         catch (JsonException)
         {
