@@ -86,7 +86,9 @@ public static class TerraFlowApp
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<ExpiredLeaseSweeper>();
         services.AddHostedService<NotificationListener>();
-        services.AddHostedService<EngineLoop>();
+        // Off where something else drives the engine (the Timers function in Azure) or to measure intake alone.
+        if (config.GetValue("TerraFlow:Engine:Enabled", defaultValue: true))
+            services.AddHostedService<EngineLoop>();
 
         var runner = config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions();
         if (config.GetValue("TerraFlow:Runner:InProcess", defaultValue: true))

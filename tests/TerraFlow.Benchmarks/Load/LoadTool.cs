@@ -29,6 +29,8 @@ public static class LoadTool
         var projects = IntArg(args, "--projects", 2);
         var concurrency = IntArg(args, "--concurrency", 64);
         var runners = IntArg(args, "--runner-concurrency", 8);
+        // --intake-only: no engine and no runner, to see what the webhook path costs without the rest competing.
+        var intakeOnly = args.Contains("--intake-only");
 
         await using var github = await FakeGitHubServer.StartAsync();
         var db = await PostgresTestCluster.Shared.CreateDatabaseAsync("load");
@@ -42,9 +44,11 @@ public static class LoadTool
             ["TerraFlow:ArtifactsPath"] = Path.Combine(Path.GetTempPath(), "terraflow-load-artifacts"),
             ["TerraFlow:Runner:InProcess"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["TerraFlow:Engine:Enabled"] = intakeOnly ? "false" : "true",
         };
         var app = await TerraFlowApp.BuildAsync(settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), builder =>
         {
+            if (intakeOnly) return;
             builder.Services.AddSingleton(new RunnerOptions { Concurrency = runners, PollInterval = TimeSpan.FromMilliseconds(200) });
             builder.Services.AddSingleton<IJobHandler>(new InstantDiscoverHandler(projects));
             builder.Services.AddSingleton<IJobHandler, InstantPlanHandler>();
@@ -80,6 +84,16 @@ public static class LoadTool
             }
         }));
         var sendSeconds = clock.Elapsed.TotalSeconds;
+        if (intakeOnly)
+        {
+            Array.Sort(latencies);
+            Console.WriteLine($"intake only (no engine, no runner): {pullRequests} deliveries, concurrency {concurrency}");
+            Console.WriteLine($"ack latency ms: p50 {Percentile(latencies, 0.50):F1}  p90 {Percentile(latencies, 0.90):F1}  p99 {Percentile(latencies, 0.99):F1}  max {latencies[^1]:F1}");
+            Console.WriteLine($"webhooks acked: {pullRequests / sendSeconds:F0}/s over {sendSeconds:F1}s");
+            await app.StopAsync();
+            await app.DisposeAsync();
+            return 0;
+        }
 
         var expected = (long)pullRequests * projects + projects; // + the warm-up pull request
         long done;
