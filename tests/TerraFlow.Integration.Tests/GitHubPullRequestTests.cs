@@ -195,6 +195,24 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_github_outage_is_retried_and_still_ends_with_one_comment()
+    {
+        using var repo = new TwoProjectRepo();
+        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
+        await using (var first = await TerraFlowTestHost.StartAsync(_db, _github, settings: new Dictionary<string, string> { ["TerraFlow:Runner:InProcess"] = "false" }))
+            await Send(first, "pull_request", OpenedPayload(repo));
+
+        // GitHub answers 502 to the next requests; the outbox backs off and tries again.
+        _github.FailNextRequests(4, 502);
+        await using var second = await TerraFlowTestHost.StartAsync(_db, _github);
+        await FinalStatuses(repo.HeadSha, 2);
+        await Eventually.ValueAsync(() => Scalar(second, "select count(*) from outbox where status <> 'done'"), n => (long)n! == 0, what: "outbox drained");
+        Assert.Single(_github.Comments(Owner, Repo, Number));
+        Assert.True(await Scalar(second, "select count(*) from outbox where attempts > 1") is long retried && retried > 0, "some sends needed a retry");
+        Assert.Contains(_github.Requests, r => r.ResponseStatus == 502);
+    }
+
+    [Fact]
     public async Task A_pull_request_without_terraform_changes_gets_no_comment()
     {
         using var repo = new TwoProjectRepo();

@@ -36,16 +36,11 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // Undo the attempt's writes (an aborted statement would fail the bookkeeping below). Comment ids it saved
-            // are lost too, which is safe: the retry finds those comments again by their marker.
-            await WorkItemTransaction.RollbackToSavepointAsync(conn, tx, ct);
+            // Comment ids the attempt saved are undone too, which is safe: the retry finds those comments by their marker.
             var permanent = ex is VcsPermanentException || row.Attempts + 1 >= MaxAttempts;
             logger.LogWarning("Outbox {Id} ({Kind}, run {RunId}) failed on attempt {Attempt}: {Error}{Final}",
                 row.Id, row.Kind, row.RunId, row.Attempts + 1, ex.Message, permanent ? " (not retried)" : "");
-            var sql = permanent
-                ? "update outbox set status = 'failed', attempts = attempts + 1, last_error = $2 where id = $1"
-                : "update outbox set attempts = attempts + 1, last_error = $2, next_attempt_at = " + WorkItemTransaction.NextAttemptSql + " where id = $1";
-            await WorkItemTransaction.ExecAsync(conn, tx, sql, ct, row.Id, ex.Message);
+            await WorkItemTransaction.RecordFailureAsync(conn, tx, WorkItemTransaction.WorkTable.Outbox, row.Id, ex.Message, permanent, ct);
         }
         await tx.CommitAsync(ct);
         return true;

@@ -39,14 +39,10 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // Undo the half-done work, keep the lock on the item, and schedule a retry (or give up on a poison item).
-            await WorkItemTransaction.RollbackToSavepointAsync(conn, tx, ct);
+            // A poison item (too many attempts, or refused by the VCS host) is given up on and stays recorded.
             var giveUp = item.Attempts + 1 >= MaxAttempts || ex is VcsPermanentException;
             logger.LogError(ex, "Inbox item {Id} ({Kind}) failed on attempt {Attempt}{GiveUp}", item.Id, item.Kind, item.Attempts + 1, giveUp ? "; giving up" : "");
-            var sql = giveUp
-                ? "update workflow_inbox set attempts = attempts + 1, last_error = $2, processed_at = now() where id = $1"
-                : "update workflow_inbox set attempts = attempts + 1, last_error = $2, available_at = " + WorkItemTransaction.NextAttemptSql + " where id = $1";
-            await WorkItemTransaction.ExecAsync(conn, tx, sql, ct, item.Id, ex.Message);
+            await WorkItemTransaction.RecordFailureAsync(conn, tx, WorkItemTransaction.WorkTable.Inbox, item.Id, ex.Message, giveUp, ct);
         }
         await tx.CommitAsync(ct);
         return true;
