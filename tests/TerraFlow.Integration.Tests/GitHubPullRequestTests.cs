@@ -115,6 +115,17 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Health_reports_database_and_artifact_store()
+    {
+        await using var host = await TerraFlowTestHost.StartAsync(_db, _github);
+        var health = System.Text.Json.JsonDocument.Parse(await _http.GetStringAsync($"{host.BaseUrl}/api/health")).RootElement;
+        Assert.Equal("healthy", health.GetProperty("status").GetString());
+        Assert.True(health.GetProperty("database").GetProperty("reachable").GetBoolean());
+        Assert.True(health.GetProperty("artifacts").GetProperty("reachable").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await _http.GetAsync($"{host.BaseUrl}/api/health/live")).StatusCode);
+    }
+
+    [Fact]
     public async Task Bad_input_gets_a_4xx_with_a_reason_and_ignored_events_a_2xx()
     {
         await using var host = await TerraFlowTestHost.StartAsync(_db, _github);

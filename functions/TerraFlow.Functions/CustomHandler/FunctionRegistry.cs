@@ -30,6 +30,7 @@ public static class FunctionRegistry
         new("GitHubWebhook", new HttpTrigger("webhooks/github", ["post"], AuthLevels.Anonymous)),
         // Platform health probes carry no key.
         new("Health", new HttpTrigger("health", ["get"], AuthLevels.Anonymous)),
+        new("HealthLive", new HttpTrigger("health/live", ["get"], AuthLevels.Anonymous)),
         // Run metadata is not for the public: behind the Function App's keys until approver sign-in exists.
         new("Run", new HttpTrigger("runs/{id:long}", ["get"], AuthLevels.Function)),
         new("RunEvents", new HttpTrigger("runs/{id:long}/events", ["get"], AuthLevels.Function)),
