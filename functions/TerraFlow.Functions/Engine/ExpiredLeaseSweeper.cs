@@ -42,18 +42,10 @@ public sealed class ExpiredLeaseSweeper(NpgsqlDataSource dataSource, ILogger<Exp
             }
         }
         foreach (var (id, attempts, spec) in exhausted)
-            await InboxRepository.AddAsync(conn, tx, spec.RunId, InboxKinds.JobResult, FailedResult(id, attempts, spec), ct);
+            await InboxRepository.AddAsync(conn, tx, spec.RunId, InboxKinds.JobResult, JobFailures.Exhausted(id, attempts, spec), ct);
         await tx.CommitAsync(ct);
         if (requeued + exhausted.Count > 0)
             logger.LogWarning("Expired job leases: {Requeued} requeued, {Failed} failed after their last attempt", requeued, exhausted.Count);
         return requeued + exhausted.Count;
-    }
-
-    private static JobResult FailedResult(long jobId, int attempts, JobSpec spec)
-    {
-        var message = $"The runner stopped responding {attempts} times while working on this job; giving up.";
-        return spec.Kind == JobKinds.Plan
-            ? new JobResult(jobId, spec.RunId, spec.Kind, null, new PlanOutcome(spec.Project!.Name, false, null, null, null, message))
-            : new JobResult(jobId, spec.RunId, spec.Kind, new DiscoveryOutcome(false, null, message, [], []), null);
     }
 }

@@ -36,13 +36,7 @@ internal static class JobMessages
     public static JobResult? TryReadResult(ReadOnlyMemory<byte> body) => TryRead<JobResult>(body);
 
     /// <summary>The result a delivery past the attempt limit gets, shaped like the PostgreSQL lease sweeper's.</summary>
-    public static JobResult Exhausted(long jobId, int attempts, JobSpec spec)
-    {
-        var message = $"The runner stopped responding {attempts} times while working on this job; giving up.";
-        return spec.Kind == JobKinds.Plan && spec.Project is not null
-            ? new JobResult(jobId, spec.RunId, spec.Kind, null, new PlanOutcome(spec.Project.Name, false, null, null, null, message))
-            : new JobResult(jobId, spec.RunId, spec.Kind, new DiscoveryOutcome(false, null, message, [], []), null);
-    }
+    public static JobResult Exhausted(long jobId, int attempts, JobSpec spec) => JobFailures.Exhausted(jobId, attempts, spec);
 
     private static T? TryRead<T>(ReadOnlyMemory<byte> body) where T : class
     {
