@@ -1,28 +1,30 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Npgsql;
 using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Core.Artifacts;
-using TerraFlow.Core.Jobs;
 using TerraFlow.Runner;
 
-// A runner on its own: `dotnet run --project runners/TerraFlow.Runner` with ConnectionStrings__Postgres pointing at
-// the database the Function App (or standalone host) uses. It shares the artifact folder through TerraFlow__ArtifactsPath.
+// A runner on its own: `dotnet run --project runners/TerraFlow.Runner`. It takes jobs from Azure Service Bus when
+// TerraFlow__ServiceBus__FullyQualifiedNamespace (managed identity) or TerraFlow__ServiceBus__ConnectionString is set,
+// otherwise from the PostgreSQL queue at ConnectionStrings__Postgres (the database the host uses). It shares the
+// artifact folder through TerraFlow__ArtifactsPath (or Blob storage through TerraFlow:Artifacts:Blob).
 var builder = Host.CreateApplicationBuilder(args);
 var config = builder.Configuration;
-var connectionString = config.GetConnectionString("Postgres");
-if (string.IsNullOrWhiteSpace(connectionString))
+if (JobTransport.ServiceBus(config) is null)
 {
-    Console.Error.WriteLine("TerraFlow runner: set ConnectionStrings__Postgres to the TerraFlow database.");
-    return 2;
+    var connectionString = config.GetConnectionString("Postgres");
+    if (string.IsNullOrWhiteSpace(connectionString))
+    {
+        Console.Error.WriteLine("TerraFlow runner: set ConnectionStrings__Postgres to the TerraFlow database, or TerraFlow__ServiceBus__FullyQualifiedNamespace / __ConnectionString to take jobs from Service Bus.");
+        return 2;
+    }
+    builder.Services.AddSingleton(_ => PostgresDataSource.Create(connectionString));
 }
-
-builder.Services.AddSingleton(_ => PostgresDataSource.Create(connectionString));
-builder.Services.AddSingleton(config.GetSection("TerraFlow:Queue").Get<JobQueueOptions>() ?? new JobQueueOptions());
-builder.Services.AddSingleton<IJobQueue, PostgresJobQueue>();
+builder.Services.AddJobQueue(config);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddGitHub(config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions());
 var artifacts = config["TerraFlow:ArtifactsPath"] ?? Path.Combine(".terraflow", "artifacts");

@@ -27,7 +27,11 @@ public static class JobRepository
         batch.Notify("terraflow_jobs");
     }
 
-    /// <summary>Cancels the run's unfinished jobs. A runner holding one loses its lease at the next renewal and stops.</summary>
+    /// <summary>
+    /// Cancels the run's unfinished jobs. A runner holding one (PostgreSQL queue) loses its lease at the next renewal
+    /// and stops. A job already sent to Service Bus cannot be withdrawn: a runner still runs it, and its result is
+    /// ignored because the run it belongs to is superseded or closed (a terminal state).
+    /// </summary>
     public static async Task<int> CancelRunJobsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(CancelSql, conn, tx);
@@ -39,6 +43,6 @@ public static class JobRepository
 
     private const string CancelSql = """
         update jobs set status = 'cancelled', finished_at = now(), lease_token = null
-        where run_id = $1 and status in ('queued', 'leased')
+        where run_id = $1 and status in ('queued', 'leased', 'dispatched')
         """;
 }

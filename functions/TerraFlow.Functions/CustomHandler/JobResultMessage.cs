@@ -36,6 +36,10 @@ public sealed record JobResultMessage(string MessageId, int? DeliveryCount, JobR
         return Check(result) is { } problem ? new(messageId, deliveryCount, null, problem) : new(messageId, deliveryCount, result, null);
     }
 
+    /// <summary>A result already decoded by the Service Bus client (the standalone host's drain), checked the same way.</summary>
+    public static JobResultMessage FromResult(string messageId, int deliveryCount, JobResult result) =>
+        Check(result) is { } problem ? new(messageId, deliveryCount, null, problem) : new(messageId, deliveryCount, result, null);
+
     // The engine trusts a result's shape; a message that would make it fail forever is refused here instead.
     private static string? Check(JobResult r) => r switch
     {

@@ -1,14 +1,16 @@
 using Npgsql;
-using TerraFlow.Adapters.Postgres;
+using TerraFlow.Functions.Engine;
+using Outcome = TerraFlow.Functions.Engine.JobResultInbox.Outcome;
 
 namespace TerraFlow.Functions.CustomHandler;
 
 /// <summary>
 /// <c>JobResults</c>: a runner's job result from the Service Bus results queue into the workflow inbox, once.
 /// Service Bus delivers at least once, so the message id is recorded in the transaction that writes the inbox row; a
-/// redelivery finds it and changes nothing. A message that can never be processed (malformed) is recorded as
-/// rejected and answered with success, so the host completes it instead of redelivering it until it dead-letters;
-/// the reason is in the invocation's logs and in <c>processed_messages</c>. A database failure is a 500, so the host
+/// redelivery finds it and changes nothing (<see cref="JobResultInbox"/>, shared with the standalone host's drain).
+/// A message that can never be processed (malformed) is recorded as rejected and answered with success, so the host
+/// completes it instead of redelivering it until it dead-letters; the reason is in the invocation's logs and in
+/// <c>processed_messages</c>. A database failure is a 500, so the host
 /// abandons the message and Service Bus redelivers it later.
 /// </summary>
 public static class JobResultsFunction
@@ -24,7 +26,7 @@ public static class JobResultsFunction
 
         var binding = FunctionRegistry.All.Single(f => f.Name == Source).Trigger.BindingName;
         var message = JobResultMessage.Decode(request, binding);
-        var outcome = await RecordAsync(db, message, ct);
+        var outcome = await JobResultInbox.RecordAsync(db, message, ct);
 
         var log = outcome switch
         {
@@ -39,34 +41,5 @@ public static class JobResultsFunction
             ? new { status = "rejected", statusCode = StatusCodes.Status400BadRequest, messageId = message.MessageId, reason = message.Problem }
             : new { status = outcome == Outcome.Accepted ? "accepted" : "duplicate", statusCode = StatusCodes.Status200OK, messageId = message.MessageId };
         return InvocationResponse.Ok([log], returnValue);
-    }
-
-    private enum Outcome { Accepted, Duplicate, Rejected }
-
-    private static async Task<Outcome> RecordAsync(NpgsqlDataSource db, JobResultMessage message, CancellationToken ct)
-    {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var outcome = message.Result is null ? Outcome.Rejected : Outcome.Accepted;
-        await using (var cmd = new NpgsqlCommand("""
-            insert into processed_messages (source, message_id, outcome, detail, delivery_count) values ($1, $2, $3, $4, $5)
-            on conflict (source, message_id) do nothing
-            """, conn, tx))
-        {
-            cmd.Parameters.AddWithValue(Source);
-            cmd.Parameters.AddWithValue(message.MessageId);
-            cmd.Parameters.AddWithValue(outcome == Outcome.Accepted ? "accepted" : "rejected");
-            cmd.Parameters.AddWithValue((object?)message.Problem ?? DBNull.Value);
-            cmd.Parameters.AddWithValue((object?)message.DeliveryCount ?? DBNull.Value);
-            if (await cmd.ExecuteNonQueryAsync(ct) == 0)
-            {
-                await tx.RollbackAsync(ct);
-                return Outcome.Duplicate;
-            }
-        }
-        if (message.Result is { } result)
-            await InboxRepository.AddAsync(conn, tx, result.RunId, InboxKinds.JobResult, result, ct);
-        await tx.CommitAsync(ct);
-        return outcome;
     }
 }

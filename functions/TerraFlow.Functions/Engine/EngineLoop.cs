@@ -67,4 +67,7 @@ public sealed class WorkSignals
     public JobSignal Inbox { get; } = new();
 
     public JobSignal Outbox { get; } = new();
+
+    /// <summary>New job rows, for <see cref="JobDispatchLoop"/> (the in-process runner has its own signal).</summary>
+    public JobSignal Jobs { get; } = new();
 }

@@ -22,7 +22,7 @@ public sealed class NotificationListener(NpgsqlDataSource dataSource, WorkSignal
                 {
                     switch (e.Channel)
                     {
-                        case "terraflow_jobs": jobs.Notify(); break;
+                        case "terraflow_jobs": jobs.Notify(); signals.Jobs.Notify(); break;
                         case "terraflow_inbox": signals.Inbox.Notify(); break;
                         case "terraflow_outbox": signals.Outbox.Notify(); break;
                     }

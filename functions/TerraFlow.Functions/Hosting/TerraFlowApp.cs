@@ -1,6 +1,8 @@
 using Npgsql;
 using TerraFlow.Adapters.Artifacts;
+using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Jobs;
@@ -22,6 +24,9 @@ public static class TerraFlowApp
     /// <summary>The Azure Functions local port, so the same URLs work under <c>func start</c> and standalone.</summary>
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
+    /// <summary>True when the Azure Functions host started this process as its custom handler.</summary>
+    public static bool RunsUnderFunctionsHost => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT"));
+
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
         // Settings files ship beside the binaries; state (.terraflow/) goes to the working directory.
@@ -29,7 +34,7 @@ public static class TerraFlowApp
         // Under the Functions host (custom handler), listen where the host forwards requests; otherwise on the
         // Functions local port unless --urls / ASPNETCORE_URLS say otherwise.
         var handlerPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
-        if (!string.IsNullOrEmpty(handlerPort)) builder.WebHost.UseUrls($"http://127.0.0.1:{handlerPort}");
+        if (RunsUnderFunctionsHost) builder.WebHost.UseUrls($"http://127.0.0.1:{handlerPort}");
         else if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         configure?.Invoke(builder);
 
@@ -73,9 +78,8 @@ public static class TerraFlowApp
         var artifactsRoot = Path.GetFullPath(options.ArtifactsPath, Directory.GetCurrentDirectory());
         services.AddSingleton(ArtifactStoreFactory.Create(config, artifactsRoot));
 
-        services.AddSingleton(config.GetSection("TerraFlow:Queue").Get<JobQueueOptions>() ?? new JobQueueOptions());
-        services.AddSingleton<PostgresJobQueue>();
-        services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<PostgresJobQueue>());
+        // Jobs go over Service Bus when TerraFlow:ServiceBus names a namespace or connection string, else PostgreSQL.
+        var serviceBus = services.AddJobQueue(config);
 
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton(config.GetSection("TerraFlow:Engine").Get<EngineOptions>() ?? new EngineOptions());
@@ -87,8 +91,17 @@ public static class TerraFlowApp
         services.AddSingleton<ExpiredLeaseSweeper>();
         services.AddHostedService<NotificationListener>();
         // Off where something else drives the engine (the Timers function in Azure) or to measure intake alone.
-        if (config.GetValue("TerraFlow:Engine:Enabled", defaultValue: true))
+        var engineEnabled = config.GetValue("TerraFlow:Engine:Enabled", defaultValue: true);
+        if (engineEnabled)
             services.AddHostedService<EngineLoop>();
+        if (serviceBus is not null)
+        {
+            services.AddSingleton<ServiceBusJobDispatcher>();
+            services.AddSingleton<JobDispatchLoop>();
+            if (engineEnabled) services.AddHostedService(sp => sp.GetRequiredService<JobDispatchLoop>());
+            // In Azure the JobResults function (Service Bus trigger) drains results; standalone, this loop does.
+            if (!RunsUnderFunctionsHost) services.AddHostedService<ServiceBusResultsLoop>();
+        }
 
         var runner = config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions();
         if (config.GetValue("TerraFlow:Runner:InProcess", defaultValue: true))

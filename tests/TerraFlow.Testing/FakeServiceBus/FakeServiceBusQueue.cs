@@ -32,6 +32,7 @@ public sealed class FakeServiceBusQueue(string name, FakeQueueSettings settings,
     private readonly Dictionary<string, DateTimeOffset> _seenIds = new(StringComparer.Ordinal);
     private long _lastSequence;
     private int _duplicatesDropped;
+    private int _accepted;
 
     public string Name { get; } = name;
 
@@ -45,6 +46,9 @@ public sealed class FakeServiceBusQueue(string name, FakeQueueSettings settings,
     public int ActiveCount { get { lock (_gate) return _active.Count; } }
 
     public int DeadLetteredCount { get { lock (_gate) return _deadLettered.Count; } }
+
+    /// <summary>Messages ever stored by a send (completed ones included; duplicates dropped are not).</summary>
+    public int AcceptedCount { get { lock (_gate) return _accepted; } }
 
     /// <summary>Sends accepted with 201 but dropped by duplicate detection.</summary>
     public int DuplicatesDropped { get { lock (_gate) return _duplicatesDropped; } }
@@ -66,6 +70,7 @@ public sealed class FakeServiceBusQueue(string name, FakeQueueSettings settings,
                 _seenIds[id] = now + window;
             }
             _active.Add(new FakeMessage(++_lastSequence, id, body, contentType, broker, custom, now));
+            _accepted++;
             return true;
         }
     }

@@ -20,7 +20,14 @@ public sealed class ServiceBusJobDispatcher(ServiceBusRestClient client, Service
     /// leaves its message locked; the lock expires and the result comes again (the handler must be idempotent per
     /// job). Returns how many results were handled.
     /// </summary>
-    public async Task<int> DrainResultsAsync(Func<JobResult, CancellationToken, Task> handle, CancellationToken ct)
+    public Task<int> DrainResultsAsync(Func<JobResult, CancellationToken, Task> handle, CancellationToken ct) =>
+        DrainResultDeliveriesAsync((delivery, token) => handle(delivery.Result, token), ct);
+
+    /// <summary>
+    /// As above, with each result's message id and delivery count, for a handler that records what it processed
+    /// (the host's idempotent inbox write keys on the message id, like the JobResults function does).
+    /// </summary>
+    public async Task<int> DrainResultDeliveriesAsync(Func<ResultDelivery, CancellationToken, Task> handle, CancellationToken ct)
     {
         var handled = 0;
         for (var received = 0; received < options.MaxDrainBatch; received++)
@@ -36,7 +43,7 @@ public sealed class ServiceBusJobDispatcher(ServiceBusRestClient client, Service
                 continue;
             }
 
-            await handle(result, ct);
+            await handle(new ResultDelivery(message.Properties.MessageId ?? JobMessages.ResultMessageId(result.JobId, message.Properties.DeliveryCount), message.Properties.DeliveryCount, result), ct);
             if (!await client.CompleteAsync(message, ct))
                 logger.LogWarning("Result of job {JobId} was handled but its lock had expired; it will be handled again", result.JobId);
             handled++;
@@ -45,3 +52,6 @@ public sealed class ServiceBusJobDispatcher(ServiceBusRestClient client, Service
         return handled;
     }
 }
+
+/// <summary>One result taken from the results queue: its Service Bus identity and the decoded result.</summary>
+public sealed record ResultDelivery(string MessageId, int DeliveryCount, JobResult Result);

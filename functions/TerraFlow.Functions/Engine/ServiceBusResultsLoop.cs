@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TerraFlow.Adapters.Azure.ServiceBus;
+using TerraFlow.Functions.CustomHandler;
+
+namespace TerraFlow.Functions.Engine;
+
+/// <summary>
+/// With Service Bus as the job transport, in the standalone host: drains the results queue into the workflow inbox
+/// through <see cref="JobResultInbox"/>, the same idempotent write as the <c>JobResults</c> function (which does
+/// this job in Azure, where this loop is not registered).
+/// </summary>
+public sealed class ServiceBusResultsLoop(
+    NpgsqlDataSource dataSource,
+    ServiceBusJobDispatcher dispatcher,
+    EngineOptions options,
+    ILogger<ServiceBusResultsLoop> logger) : BackgroundService
+{
+    /// <summary>Records one result; completing the message is left to the drain, after this returns.</summary>
+    public async Task HandleAsync(ResultDelivery delivery, CancellationToken ct)
+    {
+        var message = JobResultMessage.FromResult(delivery.MessageId, delivery.DeliveryCount, delivery.Result);
+        var outcome = await JobResultInbox.RecordAsync(dataSource, message, ct);
+        if (outcome == JobResultInbox.Outcome.Rejected)
+            logger.LogWarning("Result message {MessageId} rejected, not retried: {Problem}", message.MessageId, message.Problem);
+        else if (outcome == JobResultInbox.Outcome.Duplicate)
+            logger.LogInformation("Result message {MessageId} was already processed; nothing changed", message.MessageId);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Each empty receive is a long poll (DrainReceiveTimeout), so this loop needs no sleep of its own.
+                await dispatcher.DrainResultDeliveriesAsync(HandleAsync, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The message that failed stays locked and comes back after its lock expires.
+                logger.LogError(ex, "Draining Service Bus results failed; retrying");
+                await Task.Delay(options.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+}
