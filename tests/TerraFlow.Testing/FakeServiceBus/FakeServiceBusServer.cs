@@ -18,7 +18,7 @@ namespace TerraFlow.Testing.FakeServiceBus;
 /// It demands a valid SAS token (signed with <see cref="FakeServiceBusOptions.Key"/>) or an accepted bearer token.
 /// <code>
 /// await using var bus = await FakeServiceBusServer.StartAsync();
-/// bus.CreateQueue("terraflow-jobs", new FakeQueueSettings { LockDuration = TimeSpan.FromSeconds(5) });
+/// bus.CreateQueue("jobs", new FakeQueueSettings { LockDuration = TimeSpan.FromSeconds(5) });
 /// var client = ServiceBusRestClient.FromConnectionString(bus.ConnectionString);
 /// </code>
 /// </summary>

@@ -13,10 +13,10 @@ public sealed class ServiceBusOptions
     public string? ConnectionString { get; set; }
 
     /// <summary>Queue the function app sends jobs to and runners peek-lock from.</summary>
-    public string JobsQueue { get; set; } = "terraflow-jobs";
+    public string JobsQueue { get; set; } = "jobs";
 
     /// <summary>Queue runners send results to and the function app drains.</summary>
-    public string ResultsQueue { get; set; } = "terraflow-results";
+    public string ResultsQueue { get; set; } = "results";
 
     /// <summary>
     /// The jobs queue's LockDuration (configured on the queue, not per call; Bicep sets both from one value).
