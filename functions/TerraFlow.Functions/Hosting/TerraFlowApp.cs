@@ -41,7 +41,7 @@ public static class TerraFlowApp
         ConsoleLogFormat.Apply(builder.Logging, builder.Configuration, RunsUnderFunctionsHost);
 
         var options = builder.Configuration.GetSection("TerraFlow").Get<TerraFlowOptions>() ?? new TerraFlowOptions();
-        using var startupLogs = LoggerFactory.Create(b => b.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
+        using var startupLogs = LoggerFactory.Create(b => ConsoleLogFormat.AddConsole(b.AddConfiguration(builder.Configuration.GetSection("Logging")), builder.Configuration, RunsUnderFunctionsHost));
         var database = await DatabaseSetup.ResolveAsync(builder.Configuration, options, startupLogs.CreateLogger<DatabaseSetup>(), ct);
         builder.Services.AddHostedService(_ => database); // registered first, so it stops last: the database outlives its users
         // Next, so it stops after the engine and runner and its last flush includes their final items.
