@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Security;
 using TerraFlow.Runner.Jobs;
@@ -68,6 +70,19 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
             return true;
         }
 
+        // One operation from the webhook to here: the activity continues the request's trace, and every log line
+        // of the job carries the operation id (JSON console logs show scopes; the Functions host forwards them).
+        using var activity = TerraFlowTelemetry.StartJob(lease.Spec.Kind, lease.JobId, lease.Spec.OperationId);
+        activity?.SetTag("terraflow.run.id", lease.Spec.RunId);
+        activity?.SetTag("terraflow.job.attempt", lease.Attempt);
+        using var scope = logger.BeginScope(new Dictionary<string, object>
+        {
+            ["OperationId"] = lease.Spec.OperationId, ["JobId"] = lease.JobId, ["RunId"] = lease.Spec.RunId,
+        });
+        var kindTag = new KeyValuePair<string, object?>("kind", lease.Spec.Kind);
+        if (lease.QueueWaitMs is { } wait) TerraFlowTelemetry.JobQueueWait.Record(wait, kindTag);
+        var started = Stopwatch.GetTimestamp();
+
         using var jobCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var renewal = RenewLoopAsync(lease, jobCts);
         var masker = new SecretMasker();
@@ -83,14 +98,28 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             logger.LogInformation("Job {JobId} stopped: its lease was lost (cancelled or taken over)", lease.JobId);
+            activity?.SetTag("terraflow.job.outcome", "lease-lost");
             return true;
+        }
+        catch (Exception ex)
+        {
+            TerraFlowTelemetry.JobsFailed.Add(1, kindTag, new KeyValuePair<string, object?>("reason", "exception"));
+            activity?.AddException(ex);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw;
         }
         finally
         {
             await jobCts.CancelAsync();
             await renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            TerraFlowTelemetry.JobDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, kindTag);
         }
 
+        if (result.Discovery is { Succeeded: false } || result.Plan is { Succeeded: false })
+        {
+            TerraFlowTelemetry.JobsFailed.Add(1, kindTag, new KeyValuePair<string, object?>("reason", "outcome"));
+            activity?.SetStatus(ActivityStatusCode.Error, "job outcome is a failure");
+        }
         if (!await queue.CompleteAsync(lease, result, ct))
             logger.LogInformation("Job {JobId} finished after losing its lease; result dropped", lease.JobId);
         return true;

@@ -5,6 +5,7 @@ using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Runner;
 
@@ -14,6 +15,9 @@ using TerraFlow.Runner;
 // artifact folder through TerraFlow__ArtifactsPath (or Blob storage through TerraFlow:Artifacts:Blob).
 var builder = Host.CreateApplicationBuilder(args);
 var config = builder.Configuration;
+ConsoleLogFormat.Apply(builder.Logging, config, underFunctionsHost: false);
+// Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set; jobs continue the webhook's operation.
+builder.Services.AddTerraFlowTelemetry(config, "terraflow-runner");
 if (JobTransport.ServiceBus(config) is null)
 {
     var connectionString = config.GetConnectionString("Postgres");

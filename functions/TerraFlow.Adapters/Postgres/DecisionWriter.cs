@@ -25,6 +25,11 @@ public static class DecisionWriter
         if (decision.Changed)
         {
             RunRepository.AddSaveState(batch, run.State, decision.State);
+            // A run "finishes" when its planning ends (planned, failed, no projects, superseded or closed before
+            // then). Counted when the decision is written; a rolled-back transaction is retried, so a rare double
+            // count is possible but a missed one is not.
+            if (!run.State.Status.IsFinal() && decision.State.Status.IsFinal())
+                Telemetry.TerraFlowTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", decision.State.Status.ToString().ToLowerInvariant()));
             foreach (var effect in decision.Effects) AddEffect(batch, run.Context, effect);
         }
         AuditLog.Add(batch, runId, actor, decision.AuditAction, decision.AuditDetail, deliveryId);

@@ -11,7 +11,8 @@ public static class InboxKinds
     public const string PlanCommand = "plan_command";
 }
 
-public sealed record PlanCommandPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string? Project, string Author, string DeliveryId);
+/// <param name="OperationId">The command request's trace id; absent in items queued before telemetry existed.</param>
+public sealed record PlanCommandPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string? Project, string Author, string DeliveryId, string? OperationId = null);
 
 /// <summary>The workflow engine's inbox: what runners and webhooks hand over for the engine to decide on.</summary>
 public static class InboxRepository

@@ -22,7 +22,7 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource, JobQueueOption
     {
         const string sql = """
             with next as (
-                select id from jobs
+                select id, available_at from jobs
                 where status = 'queued' and available_at <= now()
                 order by available_at, id
                 limit 1
@@ -31,14 +31,16 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource, JobQueueOption
             update jobs j set status = 'leased', attempts = j.attempts + 1, lease_owner = $1,
                               lease_token = nextval('job_lease_tokens'), lease_expires_at = now() + $2
             from next where j.id = next.id
-            returning j.id, j.lease_token, j.attempts, j.spec::text
+            returning j.id, j.lease_token, j.attempts, j.spec::text,
+                      extract(epoch from clock_timestamp() - next.available_at)::float8 * 1000
             """;
         await using var cmd = dataSource.CreateCommand(sql);
         cmd.Parameters.AddWithValue(workerId);
         cmd.Parameters.AddWithValue(options.LeaseDuration);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        return new JobLease(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), StoreJson.Deserialize<JobSpec>(r.GetString(3)));
+        // The wait is measured with the database's clock on both ends, so runner clock skew cannot distort it.
+        return new JobLease(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), StoreJson.Deserialize<JobSpec>(r.GetString(3))) { QueueWaitMs = r.GetDouble(4) };
     }
 
     public async Task<bool> RenewAsync(JobLease lease, CancellationToken ct)

@@ -28,7 +28,11 @@ public static class JobKinds
 }
 
 /// <summary>A job a runner holds. <see cref="LeaseToken"/> fences the holder: a stale holder's writes are refused.</summary>
-public sealed record JobLease(long JobId, long LeaseToken, int Attempt, JobSpec Spec);
+public sealed record JobLease(long JobId, long LeaseToken, int Attempt, JobSpec Spec)
+{
+    /// <summary>How long the job waited to be claimed since it became available, when the transport knows (metrics only).</summary>
+    public double? QueueWaitMs { get; init; }
+}
 
 /// <summary>What a runner reports back. Exactly one of the kind-specific parts is set.</summary>
 public sealed record JobResult(

@@ -1,3 +1,4 @@
+using TerraFlow.Adapters.Telemetry;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
@@ -68,10 +69,11 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
                     await AuditLog.WriteAsync(conn, tx, null, command.Author, "ignored", $"plan command on closed {repo}#{command.Number}", command.DeliveryId, ct);
                     break;
                 }
-                var newRun = new RunRepository.NewRun(command.Provider, pr with { Repo = repo }, command.Project, Explicit: true, OperationId: command.DeliveryId);
+                var newRun = new RunRepository.NewRun(command.Provider, pr with { Repo = repo }, command.Project, Explicit: true, OperationId: command.OperationId ?? command.DeliveryId);
                 var tail = new SqlBatch(conn, tx);
                 await RunTransitions.StartRunAsync(conn, tx, newRun, command.Author, command.DeliveryId, tail, ct);
                 await tail.ExecuteAsync(ct);
+                TerraFlowTelemetry.RunsStarted.Add(1, new KeyValuePair<string, object?>("trigger", "command"));
                 break;
             default:
                 throw new InvalidOperationException($"unknown inbox kind '{item.Kind}'");

@@ -4,6 +4,7 @@ using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
@@ -37,15 +38,19 @@ public static class TerraFlowApp
         if (RunsUnderFunctionsHost) builder.WebHost.UseUrls($"http://127.0.0.1:{handlerPort}");
         else if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         configure?.Invoke(builder);
+        ConsoleLogFormat.Apply(builder.Logging, builder.Configuration, RunsUnderFunctionsHost);
 
         var options = builder.Configuration.GetSection("TerraFlow").Get<TerraFlowOptions>() ?? new TerraFlowOptions();
-        using var startupLogs = LoggerFactory.Create(b => b.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
+        using var startupLogs = LoggerFactory.Create(b => ConsoleLogFormat.AddConsole(b.AddConfiguration(builder.Configuration.GetSection("Logging")), builder.Configuration, RunsUnderFunctionsHost));
         var database = await DatabaseSetup.ResolveAsync(builder.Configuration, options, startupLogs.CreateLogger<DatabaseSetup>(), ct);
         builder.Services.AddHostedService(_ => database); // registered first, so it stops last: the database outlives its users
+        // Next, so it stops after the engine and runner and its last flush includes their final items.
+        builder.Services.AddTerraFlowTelemetry(builder.Configuration, "terraflow-functions");
 
         AddServices(builder, options, database.ConnectionString);
 
         var app = builder.Build();
+        app.UseRequestTelemetryTags();
         app.MapHealth();
         app.MapGitHubWebhook();
         app.MapRuns();

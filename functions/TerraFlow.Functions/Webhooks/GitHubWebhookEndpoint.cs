@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.Telemetry;
 
 namespace TerraFlow.Functions.Webhooks;
 
@@ -21,22 +23,40 @@ public static class GitHubWebhookEndpoint
 
     private static async Task<IResult> HandleAsync(HttpContext http, WebhookIntake intake, GitHubOptions options, GitHubWebhookVerifier verifier, ILogger<WebhookIntake> logger, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "error";
+        try
+        {
+            var (result, answer) = await AnswerAsync(http, intake, options, verifier, logger, ct);
+            outcome = answer;
+            return result;
+        }
+        finally
+        {
+            // Recorded for every answer, refusals included: a burst of 401s is exactly what an operator must see.
+            TerraFlowTelemetry.WebhooksReceived.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+            TerraFlowTelemetry.WebhookAckDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    private static async Task<(IResult Result, string Outcome)> AnswerAsync(HttpContext http, WebhookIntake intake, GitHubOptions options, GitHubWebhookVerifier verifier, ILogger<WebhookIntake> logger, CancellationToken ct)
+    {
         var request = http.Request;
         var body = await WebhookBody.ReadAsync(http, MaxBodyBytes, ct);
-        if (body is null) return Problem(StatusCodes.Status413PayloadTooLarge, $"payload larger than {MaxBodyBytes} bytes");
+        if (body is null) return (Problem(StatusCodes.Status413PayloadTooLarge, $"payload larger than {MaxBodyBytes} bytes"), "too-large");
 
         if (string.IsNullOrEmpty(options.WebhookSecret))
         {
             logger.LogWarning("GitHub webhook refused: TerraFlow__GitHub__WebhookSecret is not configured");
-            return Problem(StatusCodes.Status401Unauthorized, "webhook secret not configured on this TerraFlow; deliveries cannot be verified");
+            return (Problem(StatusCodes.Status401Unauthorized, "webhook secret not configured on this TerraFlow; deliveries cannot be verified"), "unauthorized");
         }
         if (!verifier.Verify(request.Headers[GitHubWebhookVerifier.SignatureHeader].ToString(), body))
-            return Problem(StatusCodes.Status401Unauthorized, "missing or invalid X-Hub-Signature-256");
+            return (Problem(StatusCodes.Status401Unauthorized, "missing or invalid X-Hub-Signature-256"), "unauthorized");
 
         var eventName = request.Headers["X-GitHub-Event"].ToString();
         var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
-        if (eventName.Length == 0) return Problem(StatusCodes.Status400BadRequest, "missing X-GitHub-Event header");
-        if (deliveryId.Length is 0 or > 200) return Problem(StatusCodes.Status400BadRequest, "missing or invalid X-GitHub-Delivery header");
+        if (eventName.Length == 0) return (Problem(StatusCodes.Status400BadRequest, "missing X-GitHub-Event header"), "bad-request");
+        if (deliveryId.Length is 0 or > 200) return (Problem(StatusCodes.Status400BadRequest, "missing or invalid X-GitHub-Delivery header"), "bad-request");
 
         Core.Vcs.VcsEvent ev;
         try
@@ -45,13 +65,19 @@ public static class GitHubWebhookEndpoint
         }
         catch (WebhookPayloadException ex)
         {
-            return Problem(StatusCodes.Status400BadRequest, ex.Message);
+            return (Problem(StatusCodes.Status400BadRequest, ex.Message), "bad-request");
         }
 
-        var result = await intake.AcceptAsync(Provider, deliveryId, eventName, ev, ct);
+        // The request's trace id becomes the run's operation id, so the runner's telemetry joins this request's
+        // operation in Application Insights; the delivery id stays in the audit trail.
+        var operationId = TerraFlowTelemetry.CurrentOperationId() ?? deliveryId;
+        Activity.Current?.SetTag("terraflow.delivery_id", deliveryId);
+        var result = await intake.AcceptAsync(Provider, deliveryId, eventName, ev, ct, operationId);
+        if (result.RunId is not null) TerraFlowTelemetry.RunsStarted.Add(1, new KeyValuePair<string, object?>("trigger", "push"));
         logger.LogInformation("GitHub delivery {DeliveryId} ({Event}): {Status} — {Reason}", deliveryId, eventName, result.Status, result.Reason);
         var payload = new { status = result.Status.ToString().ToLowerInvariant(), reason = result.Reason, runId = result.RunId };
-        return result.Status == IntakeStatus.Accepted ? Results.Json(payload, statusCode: StatusCodes.Status202Accepted) : Results.Json(payload);
+        var outcome = result.Status.ToString().ToLowerInvariant();
+        return result.Status == IntakeStatus.Accepted ? (Results.Json(payload, statusCode: StatusCodes.Status202Accepted), outcome) : (Results.Json(payload), outcome);
     }
 
     internal static IResult Problem(int status, string reason) =>

@@ -18,13 +18,16 @@ public sealed record IntakeResult(IntakeStatus Status, string Reason, long? RunI
 /// </summary>
 public sealed class WebhookIntake(NpgsqlDataSource dataSource)
 {
-    public async Task<IntakeResult> AcceptAsync(string provider, string deliveryId, string eventName, VcsEvent ev, CancellationToken ct)
+    /// <param name="operationId">Correlates the run's jobs with this delivery in logs and telemetry (the request's
+    /// trace id); the delivery id when omitted.</param>
+    public async Task<IntakeResult> AcceptAsync(string provider, string deliveryId, string eventName, VcsEvent ev, CancellationToken ct, string? operationId = null)
     {
+        operationId ??= deliveryId;
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
 
         var tail = new SqlBatch(conn, tx);
-        var result = await HandleAsync(conn, tx, tail, provider, deliveryId, ev, ct);
+        var result = await HandleAsync(conn, tx, tail, provider, deliveryId, operationId, ev, ct);
 
         // The delivery row goes in last, sent together with the handler's last writes: a redelivery (same id) hits the
         // primary key here, so everything above is rolled back and nothing repeats.
@@ -45,7 +48,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
         return result;
     }
 
-    private static async Task<IntakeResult> HandleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SqlBatch tail, string provider, string deliveryId, VcsEvent ev, CancellationToken ct)
+    private static async Task<IntakeResult> HandleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SqlBatch tail, string provider, string deliveryId, string operationId, VcsEvent ev, CancellationToken ct)
     {
         switch (ev)
         {
@@ -62,17 +65,17 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
                 await RunTransitions.CloseRunsAsync(conn, tx, provider, pr.Repo, pr.Number, pr.Merged, closed.Sender, deliveryId, ct);
                 return new IntakeResult(IntakeStatus.Accepted, pr.Merged ? "pull request merged" : "pull request closed");
             case PullRequestEvent opened:
-                var run = new RunRepository.NewRun(provider, opened.PullRequest, null, Explicit: false, OperationId: deliveryId);
+                var run = new RunRepository.NewRun(provider, opened.PullRequest, null, Explicit: false, OperationId: operationId);
                 var runId = await RunTransitions.StartRunAsync(conn, tx, run, opened.Sender, deliveryId, tail, ct);
                 return new IntakeResult(IntakeStatus.Accepted, "run created", runId);
             case PullRequestCommentEvent comment:
-                return await HandleCommentAsync(conn, tx, provider, deliveryId, comment, ct);
+                return await HandleCommentAsync(conn, tx, provider, deliveryId, operationId, comment, ct);
             default:
                 return new IntakeResult(IntakeStatus.Ignored, $"event {ev.GetType().Name} is not handled");
         }
     }
 
-    private static async Task<IntakeResult> HandleCommentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, string deliveryId, PullRequestCommentEvent comment, CancellationToken ct)
+    private static async Task<IntakeResult> HandleCommentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, string deliveryId, string operationId, PullRequestCommentEvent comment, CancellationToken ct)
     {
         var command = CommentCommandParser.Parse(comment.Body);
         switch (command)
@@ -80,7 +83,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
             case null:
                 return new IntakeResult(IntakeStatus.Ignored, "comment is not a TerraFlow command");
             case PlanCommand plan:
-                var payload = new PlanCommandPayload(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number, plan.Project, comment.Author, deliveryId);
+                var payload = new PlanCommandPayload(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number, plan.Project, comment.Author, deliveryId, operationId);
                 await InboxRepository.AddAsync(conn, tx, null, InboxKinds.PlanCommand, payload, ct);
                 await AuditLog.WriteAsync(conn, tx, null, comment.Author, "command-plan", $"{comment.Repo}#{comment.Number}: {comment.Body.Split('\n')[0].Trim()}", deliveryId, ct);
                 return new IntakeResult(IntakeStatus.Accepted, "plan command queued");

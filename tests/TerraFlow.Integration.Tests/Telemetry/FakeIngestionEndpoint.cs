@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace TerraFlow.Integration.Tests.Telemetry;
+
+/// <summary>
+/// Stands in for Application Insights ingestion on 127.0.0.1: accepts <c>POST /v2.1/track</c> (gzip or plain, a
+/// JSON array or one envelope per line) and keeps every envelope for assertions.
+/// </summary>
+public sealed class FakeIngestionEndpoint : IAsyncDisposable
+{
+    public const string InstrumentationKey = "00000000-1111-2222-3333-444444444444";
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<JsonElement> _items = new();
+
+    private FakeIngestionEndpoint(WebApplication app) => _app = app;
+
+    public string Url { get; private set; } = "";
+
+    public string ConnectionString => $"InstrumentationKey={InstrumentationKey};IngestionEndpoint={Url}/";
+
+    public IReadOnlyList<JsonElement> Items => _items.ToArray();
+
+    public static async Task<FakeIngestionEndpoint> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeIngestionEndpoint(app);
+        app.MapPost("/v2.1/track", (Func<HttpContext, Task<IResult>>)fake.TrackAsync);
+        await app.StartAsync();
+        fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return fake;
+    }
+
+    private async Task<IResult> TrackAsync(HttpContext http)
+    {
+        Stream body = http.Request.Body;
+        if (http.Request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+            body = new GZipStream(body, CompressionMode.Decompress);
+        using var reader = new StreamReader(body);
+        var text = (await reader.ReadToEndAsync()).Trim();
+        var count = 0;
+        if (text.StartsWith('['))
+        {
+            foreach (var item in JsonDocument.Parse(text).RootElement.EnumerateArray()) { _items.Enqueue(item.Clone()); count++; }
+        }
+        else
+        {
+            foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries)) { _items.Enqueue(JsonDocument.Parse(line).RootElement.Clone()); count++; }
+        }
+        return Results.Json(new { itemsReceived = count, itemsAccepted = count, errors = Array.Empty<object>() });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
