@@ -82,8 +82,8 @@ var secretEnv = [
   }
 ]
 
-// Each execution handles one queued job and exits (KEDA starts one execution per message).
-var plainEnv = [for variable in items(union(environmentVariables, { AZURE_CLIENT_ID: identityClientId, TerraFlow__Runner__SingleJob: 'true' })): {
+// Each execution handles one queued job and exits (KEDA starts one execution per message); logs as JSON lines.
+var plainEnv = [for variable in items(union(environmentVariables, { AZURE_CLIENT_ID: identityClientId, TerraFlow__Runner__SingleJob: 'true', Logging__Console__FormatterName: 'json' })): {
   name: variable.key
   value: variable.value
 }]
