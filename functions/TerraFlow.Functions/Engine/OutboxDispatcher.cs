@@ -54,12 +54,14 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
                 var runId = row.RunId ?? throw new InvalidOperationException("sync_comment without run");
                 // Two-key advisory lock: the first key says "comment of run", the second is the run id.
                 await WorkItemTransaction.ExecAsync(conn, tx, "select pg_advisory_xact_lock(1952805486, ($1 % 2147483647)::int)", ct, runId);
-                await comments.SyncAsync(conn, tx, runId, ct);
-                // This sync rendered the latest committed state, so it also covers the run's other pending syncs.
+                // Coalesce first, render second: the run's other pending syncs are claimed before the state is read,
+                // and each was committed together with the state change it announces, so the render below includes
+                // all of them. (Claiming them after rendering could swallow a change committed in between.)
                 await WorkItemTransaction.ExecAsync(conn, tx, """
                     update outbox set status = 'done', done_at = now()
                     where id in (select id from outbox where run_id = $1 and kind = 'sync_comment' and status = 'pending' for update skip locked)
                     """, ct, runId);
+                await comments.SyncAsync(conn, tx, runId, ct);
                 break;
             case OutboxKinds.SetStatus:
                 var status = StoreJson.Deserialize<SetStatusPayload>(row.Payload);
