@@ -14,6 +14,9 @@ namespace TerraFlow.Runner;
 public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, RunnerOptions options, JobSignal signal, ILogger<JobRunner> logger)
 {
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+    // The runner's environment (e.g. ARM_CLIENT_SECRET, which Terraform inherits) does not change while it runs:
+    // read it once, not per job.
+    private readonly SecretMasker _environmentSecrets = EnvironmentSecrets();
     private readonly string _workerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>How often a held lease is renewed; a third of the lease leaves room for two missed renewals.</summary>
@@ -85,9 +88,8 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
 
         using var jobCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var renewal = RenewLoopAsync(lease, jobCts);
-        var masker = new SecretMasker();
-        masker.AddSecretEnvironment(Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Select(e => new KeyValuePair<string, string?>((string)e.Key, e.Value as string)));
+        // Per job: the job adds its own secrets (the clone token) to a copy of the process-wide ones.
+        var masker = _environmentSecrets.Clone();
         logger.LogInformation("Job {JobId} ({Kind}, run {RunId}, attempt {Attempt}) started [operation {OperationId}]",
             lease.JobId, lease.Spec.Kind, lease.Spec.RunId, lease.Attempt, lease.Spec.OperationId);
         JobResult result;
@@ -147,5 +149,13 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
                 return;
             }
         }
+    }
+
+    private static SecretMasker EnvironmentSecrets()
+    {
+        var masker = new SecretMasker();
+        masker.AddSecretEnvironment(Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => new KeyValuePair<string, string?>((string)e.Key, e.Value as string)));
+        return masker;
     }
 }

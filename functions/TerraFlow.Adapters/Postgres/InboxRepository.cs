@@ -20,8 +20,13 @@ public static class InboxRepository
     public static async Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long? runId, string kind, object payload, CancellationToken ct)
     {
         var batch = new SqlBatch(conn, tx);
+        Add(batch, runId, kind, payload);
+        await batch.ExecuteAsync(ct);
+    }
+
+    public static void Add(SqlBatch batch, long? runId, string kind, object payload)
+    {
         batch.Add("insert into workflow_inbox (run_id, kind, payload) values ($1, $2, $3::jsonb)", SqlBatch.Bigint(runId), kind, StoreJson.Serialize(payload));
         batch.Notify("terraflow_inbox");
-        await batch.ExecuteAsync(ct);
     }
 }

@@ -33,14 +33,7 @@ public static class RunRepository
         foreach (var value in new object?[] { run.Provider, pr.Repo.Owner, pr.Repo.Name, SqlBatch.Bigint(pr.Repo.InstallationId), pr.Number,
                      pr.HeadSha, pr.BaseSha, pr.CloneUrl, StoreJson.EnumText(RunStatus.Discovering), SqlBatch.Text(run.RequestedProject), run.Explicit, run.OperationId })
             insert.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
-        var others = new NpgsqlBatchCommand("""
-            select id from runs
-            where provider = $1 and repo_owner = $2 and repo_name = $3 and pr_number = $4 and status = any($5)
-              and id <> currval(pg_get_serial_sequence('runs', 'id'))
-            order by id
-            """);
-        foreach (var value in new object[] { run.Provider, pr.Repo.Owner, pr.Repo.Name, pr.Number, StatusExtensions.Open.Select(StoreJson.EnumText).ToArray() })
-            others.Parameters.Add(new NpgsqlParameter { Value = value });
+        var others = OpenRunsCommand(run.Provider, pr.Repo, pr.Number, "and id <> currval(pg_get_serial_sequence('runs', 'id'))");
         batch.BatchCommands.Add(insert);
         batch.BatchCommands.Add(others);
 
@@ -56,22 +49,24 @@ public static class RunRepository
     /// <summary>Ids of the pull request's runs that a push would supersede (see <see cref="StatusExtensions.Open"/>), oldest first.</summary>
     public static async Task<IReadOnlyList<long>> ActiveRunIdsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, RepoRef repo, int number, CancellationToken ct)
     {
-        const string sql = """
-            select id from runs
-            where provider = $1 and repo_owner = $2 and repo_name = $3 and pr_number = $4
-              and status = any($5)
-            order by id
-            """;
-        await using var cmd = new NpgsqlCommand(sql, conn, tx);
-        cmd.Parameters.AddWithValue(provider);
-        cmd.Parameters.AddWithValue(repo.Owner);
-        cmd.Parameters.AddWithValue(repo.Name);
-        cmd.Parameters.AddWithValue(number);
-        cmd.Parameters.AddWithValue(StatusExtensions.Open.Select(StoreJson.EnumText).ToArray());
+        await using var batch = new NpgsqlBatch(conn, tx) { BatchCommands = { OpenRunsCommand(provider, repo, number, "") } };
         var ids = new List<long>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct)) ids.Add(reader.GetInt64(0));
         return ids;
+    }
+
+    /// <summary>The pull request's runs in an open status, oldest first; <paramref name="extraCondition"/> narrows it.</summary>
+    private static NpgsqlBatchCommand OpenRunsCommand(string provider, RepoRef repo, int number, string extraCondition)
+    {
+        var command = new NpgsqlBatchCommand($"""
+            select id from runs
+            where provider = $1 and repo_owner = $2 and repo_name = $3 and pr_number = $4 and status = any($5) {extraCondition}
+            order by id
+            """);
+        foreach (var value in new object[] { provider, repo.Owner, repo.Name, number, StatusExtensions.Open.Select(StoreJson.EnumText).ToArray() })
+            command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
     }
 
     /// <summary>

@@ -29,6 +29,14 @@ public sealed class SecretMasker
             if (LooksSecret(name)) Add(value);
     }
 
+    /// <summary>A masker with the same secrets, to which further secrets can be added without touching this one.</summary>
+    public SecretMasker Clone()
+    {
+        var copy = new SecretMasker();
+        lock (_gate) copy._secrets.AddRange(_secrets);
+        return copy;
+    }
+
     public string Apply(string text)
     {
         lock (_gate)

@@ -57,8 +57,8 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
             case IgnoredEvent ignored:
                 return new IntakeResult(IntakeStatus.Ignored, ignored.Reason);
             case InstallationEvent installation:
-                await UpsertInstallationAsync(conn, tx, provider, installation, ct);
-                await AuditLog.WriteAsync(conn, tx, null, installation.Account, "installation-" + installation.Action, $"installation {installation.InstallationId}", deliveryId, ct);
+                AddInstallation(tail, provider, installation);
+                AuditLog.Add(tail, null, installation.Account, "installation-" + installation.Action, $"installation {installation.InstallationId}", deliveryId);
                 return new IntakeResult(IntakeStatus.Accepted, $"installation {installation.Action}");
             case PullRequestEvent { Action: PullRequestAction.Closed } closed:
                 var pr = closed.PullRequest;
@@ -69,13 +69,14 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
                 var runId = await RunTransitions.StartRunAsync(conn, tx, run, opened.Sender, deliveryId, tail, ct);
                 return new IntakeResult(IntakeStatus.Accepted, "run created", runId);
             case PullRequestCommentEvent comment:
-                return await HandleCommentAsync(conn, tx, provider, deliveryId, operationId, comment, ct);
+                return HandleComment(tail, provider, deliveryId, operationId, comment);
             default:
                 return new IntakeResult(IntakeStatus.Ignored, $"event {ev.GetType().Name} is not handled");
         }
     }
 
-    private static async Task<IntakeResult> HandleCommentAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, string deliveryId, string operationId, PullRequestCommentEvent comment, CancellationToken ct)
+    /// <summary>A comment only adds rows, so they all go into <paramref name="tail"/> with the delivery row.</summary>
+    private static IntakeResult HandleComment(SqlBatch tail, string provider, string deliveryId, string operationId, PullRequestCommentEvent comment)
     {
         var command = CommentCommandParser.Parse(comment.Body);
         switch (command)
@@ -84,40 +85,33 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
                 return new IntakeResult(IntakeStatus.Ignored, "comment is not a TerraFlow command");
             case PlanCommand plan:
                 var payload = new PlanCommandPayload(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number, plan.Project, comment.Author, deliveryId, operationId);
-                await InboxRepository.AddAsync(conn, tx, null, InboxKinds.PlanCommand, payload, ct);
-                await AuditLog.WriteAsync(conn, tx, null, comment.Author, "command-plan", $"{comment.Repo}#{comment.Number}: {comment.Body.Split('\n')[0].Trim()}", deliveryId, ct);
+                InboxRepository.Add(tail, null, InboxKinds.PlanCommand, payload);
+                AuditLog.Add(tail, null, comment.Author, "command-plan", $"{comment.Repo}#{comment.Number}: {comment.Body.Split('\n')[0].Trim()}", deliveryId);
                 return new IntakeResult(IntakeStatus.Accepted, "plan command queued");
             case HelpCommand:
-                await ReplyAsync(conn, tx, provider, deliveryId, comment, RunCommentRenderer.RenderHelp(), ct);
+                AddReply(tail, provider, deliveryId, comment, RunCommentRenderer.RenderHelp());
                 return new IntakeResult(IntakeStatus.Accepted, "help requested");
             case InvalidCommand invalid:
-                await ReplyAsync(conn, tx, provider, deliveryId, comment, RunCommentRenderer.RenderCommandError(invalid.Message), ct);
+                AddReply(tail, provider, deliveryId, comment, RunCommentRenderer.RenderCommandError(invalid.Message));
                 return new IntakeResult(IntakeStatus.Accepted, "invalid command answered with help");
             default:
                 return new IntakeResult(IntakeStatus.Ignored, $"command {command.GetType().Name} is not handled yet");
         }
     }
 
-    private static Task ReplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, string deliveryId, PullRequestCommentEvent comment, string body, CancellationToken ct)
+    private static void AddReply(SqlBatch tail, string provider, string deliveryId, PullRequestCommentEvent comment, string body)
     {
         // The delivery id makes the marker unique per command, so a retried send finds its earlier post.
         var reply = new ReplyPayload(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number,
             $"<!-- terraflow:reply:{deliveryId} -->", body);
-        return OutboxRepository.AddAsync(conn, tx, null, OutboxKinds.Reply, reply, ct);
+        OutboxRepository.Add(tail, null, OutboxKinds.Reply, reply);
     }
 
-    private static async Task UpsertInstallationAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, InstallationEvent e, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
+    private static void AddInstallation(SqlBatch tail, string provider, InstallationEvent e) =>
+        tail.Add("""
             insert into installations (provider, installation_id, account, last_action) values ($1, $2, $3, $4)
             on conflict (provider, installation_id) do update set account = excluded.account, last_action = excluded.last_action, updated_at = now()
-            """, conn, tx);
-        cmd.Parameters.AddWithValue(provider);
-        cmd.Parameters.AddWithValue(e.InstallationId);
-        cmd.Parameters.AddWithValue(e.Account);
-        cmd.Parameters.AddWithValue(e.Action);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+            """, provider, e.InstallationId, e.Account, e.Action);
 
     private static string? ActionOf(VcsEvent ev) => ev switch
     {

@@ -10,6 +10,7 @@ using TerraFlow.Adapters.GitHub;
 using TerraFlow.Functions;
 using TerraFlow.Runner;
 using TerraFlow.Runner.Jobs;
+using TerraFlow.Testing;
 using TerraFlow.Testing.FakeGitHub;
 using TerraFlow.Testing.Postgres;
 
@@ -117,16 +118,8 @@ public static class LoadTool
 
     private static string Sha(int n) => n.ToString("x").PadLeft(40, 'a');
 
-    private static JsonObject LoadTemplate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var path = Path.Combine(dir.FullName, "..", "shared", "fixtures", "external", "octokit-webhooks", "payload-examples", "api.github.com", "pull_request", "opened.payload.json");
-            if (File.Exists(Path.Combine(dir.FullName, "TerraFlow.sln")) && File.Exists(path))
-                return JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        }
-        throw new InvalidOperationException("The shared fixtures (../shared/fixtures/external) are needed for GitHub's real payload shape.");
-    }
+    private static JsonObject LoadTemplate() =>
+        JsonNode.Parse(File.ReadAllText(RepoLayout.SharedFixture("octokit-webhooks/payload-examples/api.github.com/pull_request/opened.payload.json")))!.AsObject();
 
     private static byte[] Payload(JsonObject template, int number)
     {

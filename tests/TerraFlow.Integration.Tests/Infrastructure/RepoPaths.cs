@@ -1,20 +1,13 @@
+using TerraFlow.Testing;
+
 namespace TerraFlow.Integration.Tests.Infrastructure;
 
-/// <summary>Finds the repository root, the shared fixtures and the built Terraform stand-in from a test's output folder.</summary>
+/// <summary>The repository root, the shared fixtures (see <see cref="RepoLayout"/>) and the built Terraform stand-in.</summary>
 public static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepoLayout.Root;
 
-    public static string SharedFixtures
-    {
-        get
-        {
-            var path = Path.GetFullPath(Path.Combine(Root, "..", "shared", "fixtures", "external"));
-            if (!Directory.Exists(path))
-                throw new InvalidOperationException($"The shared external fixtures are missing: expected them at {path} (beside the checkout).");
-            return path;
-        }
-    }
+    public static string SharedFixtures => RepoLayout.SharedFixtures;
 
     /// <summary>The stand-in's app host, built by the ProjectReference in this test project's csproj.</summary>
     public static string TerraformStandIn
@@ -27,12 +20,5 @@ public static class RepoPaths
             if (!File.Exists(path)) throw new InvalidOperationException($"Terraform stand-in not built at {path}");
             return path;
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "TerraFlow.sln"))) return dir.FullName;
-        throw new InvalidOperationException("TerraFlow.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -130,7 +130,7 @@ public sealed class AzuriteServer : IAsyncDisposable
 
         var name = OperatingSystem.IsWindows() ? "azurite-blob.cmd" : "azurite-blob";
         var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).ToList();
-        if (FindRepoRoot() is { } repo)
+        if (RepoLayout.TryFindRoot() is { } repo)
         {
             candidates.Add(Path.Combine(repo, ".tools", "azurite", "node_modules", ".bin"));
         }
@@ -192,19 +192,6 @@ public sealed class AzuriteServer : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string? FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "TerraFlow.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return null;
     }
 
     private static void Append(StringBuilder output, string? line)
