@@ -92,6 +92,11 @@ public sealed class GitHubClient : IVcsClient
             GitHubHttp.Json(request, GitHubJsonContext.Default.GitHubStatusRequest), token, ct).ConfigureAwait(false);
     }
 
+    // Filled in by the lifecycle work (collaborator permission and team membership endpoints).
+    public Task<RepoPermission> GetPermissionAsync(RepoRef repo, string user, CancellationToken ct) => throw new NotImplementedException();
+
+    public Task<bool> IsTeamMemberAsync(RepoRef repo, string team, string user, CancellationToken ct) => throw new NotImplementedException();
+
     public async Task<string?> GetCloneTokenAsync(RepoRef repo, CancellationToken ct) =>
         await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);
 

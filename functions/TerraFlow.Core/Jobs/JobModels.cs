@@ -1,4 +1,5 @@
 using TerraFlow.Core.Plans;
+using TerraFlow.Core.Policies;
 using TerraFlow.Core.Projects;
 
 namespace TerraFlow.Core.Jobs;
@@ -16,7 +17,14 @@ public sealed record JobSpec(
     /// <summary>For <see cref="JobKinds.Plan"/>: the project to plan.</summary>
     ProjectDefinition? Project,
     /// <summary>Correlates logs and telemetry from the webhook through the runner.</summary>
-    string OperationId);
+    string OperationId)
+{
+    /// <summary>For <see cref="JobKinds.Apply"/>: artifact key of the stored plan file to apply.</summary>
+    public string? PlanFile { get; init; }
+
+    /// <summary>For <see cref="JobKinds.Apply"/>: SHA-256 (hex) the plan file must have; the runner refuses anything else.</summary>
+    public string? PlanSha256 { get; init; }
+}
 
 public static class JobKinds
 {
@@ -25,6 +33,9 @@ public static class JobKinds
 
     /// <summary>terraform init + plan + show for one project.</summary>
     public const string Plan = "plan";
+
+    /// <summary>terraform init + apply of exactly the approved plan file. Never retried automatically.</summary>
+    public const string Apply = "apply";
 }
 
 /// <summary>A job a runner holds. <see cref="LeaseToken"/> fences the holder: a stale holder's writes are refused.</summary>
@@ -40,7 +51,10 @@ public sealed record JobResult(
     long RunId,
     string Kind,
     DiscoveryOutcome? Discovery,
-    PlanOutcome? Plan);
+    PlanOutcome? Plan)
+{
+    public ApplyOutcome? Apply { get; init; }
+}
 
 /// <param name="AllProjects">Every project of the repository (so <c>-p name</c> can address an unaffected one).</param>
 /// <param name="AffectedProjects">Names of the projects the pull request's changes affect.</param>
@@ -49,7 +63,11 @@ public sealed record DiscoveryOutcome(
     ConfigError? ConfigError,
     string? FailureMessage,
     IReadOnlyList<ProjectDefinition> AllProjects,
-    IReadOnlyList<string> AffectedProjects);
+    IReadOnlyList<string> AffectedProjects)
+{
+    /// <summary>Project name → CODEOWNERS owners (<c>@user</c>, <c>@org/team</c>) of its changed files; empty without a CODEOWNERS file.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> CodeOwners { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+}
 
 public sealed record PlanArtifacts(string PlanFile, string PlanJson, string PlanText, string Log);
 
@@ -60,7 +78,17 @@ public sealed record PlanOutcome(
     PlanSummary? Summary,
     string? PlanFileSha256,
     PlanArtifacts? Artifacts,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Built-in rules and conftest results for the plan; null when the plan failed.</summary>
+    public PolicyOutcome? Policy { get; init; }
+}
+
+/// <param name="Interrupted">The apply did not run to its end (runner stopped or lost): a human must check the state.</param>
+/// <param name="Output">The end of the masked apply output, for the comment.</param>
+/// <param name="Log">Artifact key of the full masked log.</param>
+/// <param name="Error">Masked, human-readable reason when the apply failed or was interrupted.</param>
+public sealed record ApplyOutcome(string ProjectName, bool Succeeded, bool Interrupted, string? Output, string? Log, string? Error);
 
 /// <summary>The job transport: a PostgreSQL queue by default, Service Bus in Azure.</summary>
 public interface IJobQueue

@@ -12,7 +12,17 @@ public sealed record ProjectDefinition(
     string Workspace,
     IReadOnlyList<string> WhenModified,
     IReadOnlyList<string> DependsOn,
-    bool Autoplan);
+    bool Autoplan)
+{
+    /// <summary>Apply trigger, requirements, approvers, lock timing and policy owners.</summary>
+    public ApplySettings Apply { get; init; } = ApplySettings.Default;
+
+    /// <summary>Built-in policy rules (repository-wide ones first, then the project's own).</summary>
+    public IReadOnlyList<Policies.PolicyRule> Policies { get; init; } = [];
+
+    /// <summary>Repository-relative folders of Rego policies the runner checks with <c>conftest test</c>.</summary>
+    public IReadOnlyList<string> PolicyPaths { get; init; } = [];
+}
 
 /// <summary>A problem in the repository configuration, pointing at the file and line a user must fix.</summary>
 public sealed record ConfigError(string File, int? Line, int? Column, string Message)

@@ -10,6 +10,10 @@ public sealed record PullRequestEvent(PullRequestAction Action, PullRequestInfo 
 /// <summary>A new comment on a pull request.</summary>
 public sealed record PullRequestCommentEvent(RepoRef Repo, int Number, long CommentId, string Author, string Body) : VcsEvent;
 
+/// <summary>A submitted pull-request review; only <paramref name="Approved"/> reviews count as approvals.</summary>
+/// <param name="CommitSha">The commit the review was made on.</param>
+public sealed record PullRequestReviewEvent(RepoRef Repo, int Number, long ReviewId, string Reviewer, bool Approved, string CommitSha) : VcsEvent;
+
 public sealed record InstallationEvent(long InstallationId, string Action, string Account) : VcsEvent;
 
 public sealed record PingEvent(string Zen) : VcsEvent;

@@ -17,7 +17,17 @@ public sealed record PullRequestInfo(
     string CloneUrl,
     string Author,
     bool Open,
-    bool Merged);
+    bool Merged)
+{
+    /// <summary>Whether the host would merge it now (null while the host is still computing it).</summary>
+    public bool? Mergeable { get; init; }
+
+    /// <summary>The host's finer merge state, e.g. GitHub's <c>mergeable_state</c> ("clean", "behind", "dirty", "blocked").</summary>
+    public string? MergeableState { get; init; }
+}
+
+/// <summary>A person's permission on a repository, lowest first (GitHub: none/read/triage/write/maintain/admin).</summary>
+public enum RepoPermission { None, Read, Triage, Write, Maintain, Admin }
 
 public sealed record PullRequestComment(long Id, string Author, string Body);
 
@@ -38,6 +48,12 @@ public interface IVcsClient
     Task UpdateCommentAsync(RepoRef repo, long commentId, string body, CancellationToken ct);
 
     Task SetCommitStatusAsync(RepoRef repo, string sha, CommitStatus status, CancellationToken ct);
+
+    /// <summary>The user's permission on the repository.</summary>
+    Task<RepoPermission> GetPermissionAsync(RepoRef repo, string user, CancellationToken ct);
+
+    /// <summary>Whether the user is an active member of <paramref name="team"/> (written <c>org/team-slug</c>).</summary>
+    Task<bool> IsTeamMemberAsync(RepoRef repo, string team, string user, CancellationToken ct);
 
     /// <summary>Credentials a runner uses to clone over https (an installation token or the configured token); null when none.</summary>
     Task<string?> GetCloneTokenAsync(RepoRef repo, CancellationToken ct);

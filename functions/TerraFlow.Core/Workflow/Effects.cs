@@ -17,7 +17,28 @@ public sealed record CancelJobs : Effect;
 /// <summary>Create or edit the run's PR comment so that it shows the current state.</summary>
 public sealed record SyncComment : Effect;
 
-public sealed record SetCommitStatus(string ProjectName, CommitState State, string Description) : Effect;
+public enum StatusKind { Plan, Policy, Apply }
+
+public sealed record SetCommitStatus(string ProjectName, CommitState State, string Description) : Effect
+{
+    public StatusKind Kind { get; init; } = StatusKind.Plan;
+}
+
+/// <summary>Queue the apply of exactly the stored plan whose hash is <paramref name="PlanSha256"/>.</summary>
+public sealed record EnqueueApply(ProjectDefinition Project, string PlanSha256, PlanArtifactsRef Artifacts) : Effect;
+
+/// <summary>Take the project's lock for this pull request (the decider saw it free in its <see cref="LockView"/>).</summary>
+public sealed record AcquireLock(ProjectDefinition Project) : Effect;
+
+/// <summary>Join the FIFO queue of the project's lock; the pull request is re-planned when the lock reaches it.</summary>
+public sealed record QueueForLock(ProjectDefinition Project) : Effect;
+
+/// <summary>Release this pull request's locks (all of them when <paramref name="Projects"/> is null), leave its lock queues,
+/// and hand each freed lock to the next pull request in its queue, which is re-planned.</summary>
+public sealed record ReleaseLocks(IReadOnlyList<ProjectDefinition>? Projects) : Effect;
+
+/// <summary>Post a new comment on the pull request (acknowledgements, refusals, warnings).</summary>
+public sealed record PostReply(string Body) : Effect;
 
 /// <summary>The outcome of one decision: new state, effects, and the audit line that explains it.</summary>
 public sealed record Decision(RunState State, IReadOnlyList<Effect> Effects, string AuditAction, string AuditDetail)

@@ -1,15 +1,62 @@
 using TerraFlow.Core.Jobs;
+using TerraFlow.Core.Vcs;
 
 namespace TerraFlow.Core.Workflow;
 
 /// <summary>Something that happened to a run. The decider turns (state, event) into (new state, effects).</summary>
 public abstract record RunEvent;
 
-public sealed record DiscoveryFinished(DiscoveryOutcome Outcome) : RunEvent;
+public sealed record DiscoveryFinished(DiscoveryOutcome Outcome) : RunEvent
+{
+    /// <summary>Lock holders, so projects locked by another pull request wait in its queue instead of planning.</summary>
+    public LockView Locks { get; init; } = LockView.Empty;
+}
 
 public sealed record PlanFinished(PlanOutcome Outcome) : RunEvent;
 
 /// <summary>A newer push (or a new plan command) replaced this run.</summary>
 public sealed record RunSuperseded(string NewHeadSha) : RunEvent;
 
-public sealed record PullRequestClosed(bool Merged) : RunEvent;
+public sealed record PullRequestClosed(bool Merged) : RunEvent
+{
+    public LockView Locks { get; init; } = LockView.Empty;
+}
+
+/// <summary>Facts about the pull request the engine read from the VCS host just before deciding.</summary>
+/// <param name="Undiverged">The branch is not behind its base.</param>
+public sealed record PullRequestFacts(string HeadSha, string Author, bool? Mergeable, bool Undiverged);
+
+/// <summary>
+/// Who is acting, as the engine found out from the VCS host: their permission on the repository and which of the teams
+/// the run's rules name they belong to. The decider needs no I/O to check eligibility.
+/// </summary>
+public sealed record Actor(string Login, RepoPermission Permission, IReadOnlyList<string> Teams);
+
+/// <summary>
+/// Lock holders in the run's repository: lock key (<see cref="Locks.LockKey"/>) → pull request number. Read under the
+/// repository's lock mutex in the same transaction that decides, so the decision cannot race another pull request.
+/// </summary>
+public sealed record LockView(IReadOnlyDictionary<string, int> Holders)
+{
+    public static readonly LockView Empty = new(new Dictionary<string, int>());
+}
+
+/// <param name="Project">Null approves every project of the run.</param>
+/// <param name="PlanSha256">Set for approval links: the plan hash the link was issued for.</param>
+public sealed record ApprovalSubmitted(Actor Approver, ApprovalSource Source, string? Project, string? PlanSha256, DateTimeOffset At, PullRequestFacts Facts) : RunEvent
+{
+    public LockView Locks { get; init; } = LockView.Empty;
+}
+
+/// <summary><c>terraflow approve-policies [-p project]</c> by a policy owner.</summary>
+public sealed record PolicyOverrideRequested(Actor By, string? Project, DateTimeOffset At) : RunEvent;
+
+public enum ApplyTriggerSource { Command, Approval, Merge }
+
+/// <summary><c>terraflow apply [-p project]</c>; <paramref name="Project"/> null means every planned project with changes.</summary>
+public sealed record ApplyRequested(Actor By, string? Project, PullRequestFacts Facts, LockView Locks) : RunEvent;
+
+public sealed record ApplyFinished(ApplyOutcome Outcome) : RunEvent;
+
+/// <summary><c>terraflow unlock [-p project]</c>.</summary>
+public sealed record UnlockRequested(Actor By, string? Project) : RunEvent;

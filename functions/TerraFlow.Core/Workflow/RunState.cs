@@ -1,4 +1,5 @@
 using TerraFlow.Core.Plans;
+using TerraFlow.Core.Policies;
 using TerraFlow.Core.Projects;
 
 namespace TerraFlow.Core.Workflow;
@@ -18,6 +19,9 @@ public sealed record RunState(
     IReadOnlyList<ProjectRunState> Projects)
 {
     public ProjectRunState? FindProject(string name) => Projects.FirstOrDefault(p => p.Definition.Name == name);
+
+    /// <summary>The pull request was merged (its run is then closed once no apply is in flight).</summary>
+    public bool Merged { get; init; }
 }
 
 public sealed record ProjectRunState(
@@ -26,7 +30,35 @@ public sealed record ProjectRunState(
     PlanSummary? Plan,
     string? PlanFileSha256,
     PlanArtifactsRef? Artifacts,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Policy results of the plan (built-in rules and conftest), when policies ran.</summary>
+    public PolicyOutcome? Policy { get; init; }
+
+    /// <summary>The policy owner who overrode a denying policy with <c>terraflow approve-policies</c>.</summary>
+    public Approval? PolicyOverride { get; init; }
+
+    /// <summary>Approvals of this plan, one per approver (a second approval by the same person changes nothing).</summary>
+    public IReadOnlyList<Approval> Approvals { get; init; } = [];
+
+    /// <summary>The apply of this plan, once one was requested.</summary>
+    public ApplyRecord? Apply { get; init; }
+
+    /// <summary>With <see cref="ProjectRunStatus.WaitingForLock"/>: the pull request holding the project's lock.</summary>
+    public int? WaitingBehind { get; init; }
+
+    /// <summary>CODEOWNERS entries (<c>@user</c>, <c>@org/team</c>) of the project's changed files.</summary>
+    public IReadOnlyList<string> CodeOwners { get; init; } = [];
+}
+
+public enum ApprovalSource { Review, Comment, Link }
+
+/// <summary>One recorded approval (or policy override): who, how, when.</summary>
+public sealed record Approval(string User, ApprovalSource Source, DateTimeOffset At);
+
+/// <summary>An apply of a stored plan file; <paramref name="PlanSha256"/> is the hash that was approved and applied.</summary>
+/// <param name="Output">The end of the masked apply output, for the comment.</param>
+public sealed record ApplyRecord(string RequestedBy, string PlanSha256, string? Output, string? Log, string? Error);
 
 /// <summary>Artifact keys of a finished plan.</summary>
 public sealed record PlanArtifactsRef(string PlanFile, string PlanJson, string PlanText, string Log);

@@ -27,12 +27,28 @@ public enum ProjectRunStatus
     Planned,
     Failed,
     Cancelled,
+    /// <summary>Another pull request holds the project's lock; this one is queued behind it and re-planned when it frees.</summary>
+    WaitingForLock,
+    /// <summary>Apply requested; waiting for the projects it depends on to apply first.</summary>
+    ApplyPending,
+    /// <summary>The apply job is queued or running.</summary>
+    Applying,
+    Applied,
+    ApplyFailed,
+    /// <summary>The runner died or was stopped during the apply; a human must check the state. Never retried automatically.</summary>
+    ApplyInterrupted,
+    /// <summary>A project it depends on failed to apply, so this one was not applied.</summary>
+    ApplyBlocked,
 }
 
 public static class StatusExtensions
 {
+    /// <summary>Planning of the project has ended (it may still be applied).</summary>
     public static bool IsFinal(this ProjectRunStatus s) =>
-        s is ProjectRunStatus.Planned or ProjectRunStatus.Failed or ProjectRunStatus.Cancelled or ProjectRunStatus.Skipped;
+        s is not (ProjectRunStatus.Queued or ProjectRunStatus.Running);
+
+    /// <summary>An apply was requested and has not ended yet.</summary>
+    public static bool IsApplyInFlight(this ProjectRunStatus s) => s is ProjectRunStatus.ApplyPending or ProjectRunStatus.Applying;
 
     /// <summary>Planning has ended (the run may still be superseded or closed).</summary>
     public static bool IsFinal(this RunStatus s) =>
