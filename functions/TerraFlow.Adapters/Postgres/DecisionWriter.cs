@@ -30,12 +30,12 @@ public static class DecisionWriter
             // count is possible but a missed one is not.
             if (!run.State.Status.IsFinal() && decision.State.Status.IsFinal())
                 Telemetry.TerraFlowTelemetry.RunsFinished.Add(1, new KeyValuePair<string, object?>("status", decision.State.Status.ToString().ToLowerInvariant()));
-            foreach (var effect in decision.Effects) AddEffect(batch, run.Context, effect);
+            foreach (var effect in decision.Effects) AddEffect(batch, run.Context, effect, actor);
         }
         AuditLog.Add(batch, runId, actor, decision.AuditAction, decision.AuditDetail, deliveryId);
     }
 
-    private static void AddEffect(SqlBatch batch, RunContext context, Effect effect)
+    private static void AddEffect(SqlBatch batch, RunContext context, Effect effect, string actor)
     {
         switch (effect)
         {
@@ -50,8 +50,28 @@ public static class DecisionWriter
                 break;
             case SetCommitStatus s:
                 var payload = new SetStatusPayload(context.Repo.Owner, context.Repo.Name, context.Repo.InstallationId,
-                    context.HeadSha, RunWorkflow.StatusContext(s.ProjectName), s.State.ToString(), s.Description);
+                    context.HeadSha, RunWorkflow.StatusContext(s.ProjectName, s.Kind), s.State.ToString(), s.Description);
                 OutboxRepository.Add(batch, context.RunId, OutboxKinds.SetStatus, payload);
+                break;
+            case EnqueueApply apply:
+                // The applies row makes "one apply per stored plan" a database fact: a second one fails the transaction.
+                batch.Add("insert into applies (run_id, project, plan_sha256, requested_by) values ($1, $2, $3, $4)",
+                    context.RunId, apply.Project.Name, apply.PlanSha256, actor);
+                JobRepository.Add(batch, ApplyJob(context, apply));
+                break;
+            case AcquireLock acquire:
+                LockRepository.AddAcquire(batch, context, acquire.Project);
+                break;
+            case QueueForLock queue:
+                LockRepository.AddQueue(batch, context, queue.Project);
+                break;
+            case ReleaseLocks release:
+                LockRepository.AddRelease(batch, context, release.Keys, release.LeaveQueues);
+                break;
+            case PostReply reply:
+                // A random marker: the outbox row is written once, and a retried send finds its earlier post by it.
+                OutboxRepository.Add(batch, context.RunId, OutboxKinds.Reply, new ReplyPayload(context.Provider, context.Repo.Owner, context.Repo.Name,
+                    context.Repo.InstallationId, context.PullRequestNumber, $"<!-- terraflow:reply:{Guid.NewGuid():N} -->", reply.Body));
                 break;
             default:
                 throw new InvalidOperationException($"No writer for effect {effect.GetType().Name}");
@@ -61,6 +81,9 @@ public static class DecisionWriter
     public static JobSpec DiscoverJob(RunContext c) => Spec(JobKinds.Discover, c, null);
 
     private static JobSpec PlanJob(RunContext c, EnqueuePlan plan) => Spec(JobKinds.Plan, c, plan.Project);
+
+    private static JobSpec ApplyJob(RunContext c, EnqueueApply apply) =>
+        Spec(JobKinds.Apply, c, apply.Project) with { PlanFile = apply.Artifacts.PlanFile, PlanSha256 = apply.PlanSha256 };
 
     private static JobSpec Spec(string kind, RunContext c, TerraFlow.Core.Projects.ProjectDefinition? project) =>
         new(kind, c.RunId, c.Repo.Owner, c.Repo.Name, c.Repo.InstallationId, c.CloneUrl, c.HeadSha, c.BaseSha, project, c.OperationId);

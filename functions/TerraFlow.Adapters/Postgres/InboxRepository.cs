@@ -9,7 +9,21 @@ public static class InboxKinds
 
     /// <summary>A <c>terraflow plan</c> comment; needs the pull request's head from the VCS before it can start a run.</summary>
     public const string PlanCommand = "plan_command";
+
+    /// <summary>A lock this pull request waited for reached it: plan it again (a <see cref="PlanCommandPayload"/>, autoplan rules).</summary>
+    public const string Replan = "replan";
+
+    /// <summary>A lifecycle comment command (apply, approve, unlock, approve-policies): a <see cref="LifecycleCommandPayload"/>.</summary>
+    public const string LifecycleCommand = "lifecycle_command";
+
+    /// <summary>An approving pull-request review: a <see cref="ReviewPayload"/>.</summary>
+    public const string Review = "review";
 }
+
+/// <param name="Command">"apply", "approve", "unlock" or "approve-policies".</param>
+public sealed record LifecycleCommandPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string Command, string? Project, string Author, string DeliveryId);
+
+public sealed record ReviewPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string Reviewer, string CommitSha, string DeliveryId);
 
 /// <param name="OperationId">The command request's trace id; absent in items queued before telemetry existed.</param>
 public sealed record PlanCommandPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string? Project, string Author, string DeliveryId, string? OperationId = null);

@@ -56,6 +56,18 @@ public static class RunRepository
         return ids;
     }
 
+    /// <summary>The pull request's newest run (whatever its status), or null when it has none.</summary>
+    public static async Task<long?> LatestRunIdAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, RepoRef repo, int number, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            "select id from runs where provider = $1 and repo_owner = $2 and repo_name = $3 and pr_number = $4 order by id desc limit 1", conn, tx);
+        cmd.Parameters.AddWithValue(provider);
+        cmd.Parameters.AddWithValue(repo.Owner);
+        cmd.Parameters.AddWithValue(repo.Name);
+        cmd.Parameters.AddWithValue(number);
+        return await cmd.ExecuteScalarAsync(ct) is long id ? id : null;
+    }
+
     /// <summary>The pull request's runs in an open status, oldest first; <paramref name="extraCondition"/> narrows it.</summary>
     private static NpgsqlBatchCommand OpenRunsCommand(string provider, RepoRef repo, int number, string extraCondition)
     {
@@ -73,22 +85,41 @@ public static class RunRepository
     /// Loads a run and its project runs in one round trip; with <paramref name="forUpdate"/> the run row stays locked
     /// until the transaction ends (the lock is taken by the first statement, before the projects are read).
     /// </summary>
-    public static async Task<StoredRun?> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, bool forUpdate, CancellationToken ct)
+    /// <param name="withLocks">Also take the repository's lock mutex (a transaction-scoped advisory lock, after the
+    /// run row lock) and read the repository's project locks into <see cref="StoredRun.Locks"/>. Every decision that
+    /// may take, queue for or release a lock loads the run this way, so lock decisions of one repository never race.</param>
+    public static async Task<StoredRun?> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, bool forUpdate, CancellationToken ct, bool withLocks = false)
     {
         await using var batch = new NpgsqlBatch(conn, tx);
         var run = new NpgsqlBatchCommand("""
             select provider, repo_owner, repo_name, installation_id, pr_number, head_sha, base_sha, clone_url, status,
-                   requested_project, explicit, config_error::text, failure_message, superseded_by_sha, comment_ids, operation_id
+                   requested_project, explicit, config_error::text, failure_message, superseded_by_sha, comment_ids, operation_id, merged
             from runs where id = $1
             """ + (forUpdate ? " for update" : ""));
         run.Parameters.Add(new NpgsqlParameter { Value = runId });
         var projects = new NpgsqlBatchCommand("""
-            select definition::text, status, plan_summary::text, plan_sha256, artifacts::text, error
+            select definition::text, status, plan_summary::text, plan_sha256, artifacts::text, error, lifecycle::text
             from project_runs where run_id = $1 order by position
             """);
         projects.Parameters.Add(new NpgsqlParameter { Value = runId });
         batch.BatchCommands.Add(run);
         batch.BatchCommands.Add(projects);
+        if (withLocks)
+        {
+            var mutex = new NpgsqlBatchCommand("""
+                select pg_advisory_xact_lock(hashtextextended('terraflow:locks:' || provider || '/' || repo_owner || '/' || repo_name, 0))
+                from runs where id = $1
+                """);
+            mutex.Parameters.Add(new NpgsqlParameter { Value = runId });
+            var locks = new NpgsqlBatchCommand("""
+                select l.lock_key, l.pr_number from project_locks l join runs r
+                  on l.provider = r.provider and l.repo_owner = r.repo_owner and l.repo_name = r.repo_name
+                where r.id = $1
+                """);
+            locks.Parameters.Add(new NpgsqlParameter { Value = runId });
+            batch.BatchCommands.Add(mutex);
+            batch.BatchCommands.Add(locks);
+        }
 
         await using var r = await batch.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
@@ -103,34 +134,44 @@ public static class RunRepository
             r.IsDBNull(11) ? null : StoreJson.Deserialize<ConfigError>(r.GetString(11)),
             r.IsDBNull(12) ? null : r.GetString(12),
             r.IsDBNull(13) ? null : r.GetString(13),
-            []);
+            []) { Merged = r.GetBoolean(16) };
         var commentIds = r.GetFieldValue<long[]>(14);
 
         await r.NextResultAsync(ct);
         var list = new List<ProjectRunState>();
         while (await r.ReadAsync(ct))
         {
-            list.Add(new ProjectRunState(
+            var project = new ProjectRunState(
                 StoreJson.Deserialize<ProjectDefinition>(r.GetString(0)),
                 StoreJson.ParseEnum<ProjectRunStatus>(r.GetString(1)),
                 r.IsDBNull(2) ? null : StoreJson.Deserialize<PlanSummary>(r.GetString(2)),
                 r.IsDBNull(3) ? null : r.GetString(3),
                 r.IsDBNull(4) ? null : StoreJson.Deserialize<PlanArtifactsRef>(r.GetString(4)),
-                r.IsDBNull(5) ? null : r.GetString(5)));
+                r.IsDBNull(5) ? null : r.GetString(5));
+            list.Add(ProjectLifecycle.Into(project, r.IsDBNull(6) ? null : r.GetString(6)));
         }
-        return new StoredRun(context, state with { Projects = list }, commentIds);
+        var lockView = LockView.Empty;
+        if (withLocks)
+        {
+            await r.NextResultAsync(ct); // the mutex
+            await r.NextResultAsync(ct);
+            var holders = new Dictionary<string, int>(StringComparer.Ordinal);
+            while (await r.ReadAsync(ct)) holders[r.GetString(0)] = r.GetInt32(1);
+            lockView = new LockView(context.PullRequestNumber, holders);
+        }
+        return new StoredRun(context, state with { Projects = list }, commentIds) { Locks = lockView };
     }
 
     /// <summary>Adds the run's new state and every project run that differs from <paramref name="before"/> to a batch.</summary>
     public static void AddSaveState(SqlBatch batch, RunState before, RunState after)
     {
         batch.Add("""
-            update runs set status = $2, config_error = $3::jsonb, failure_message = $4, superseded_by_sha = $5, updated_at = now()
+            update runs set status = $2, config_error = $3::jsonb, failure_message = $4, superseded_by_sha = $5, merged = $6, updated_at = now()
             where id = $1
             """,
             after.RunId, StoreJson.EnumText(after.Status),
             SqlBatch.Text(after.ConfigError is null ? null : StoreJson.Serialize(after.ConfigError)),
-            SqlBatch.Text(after.FailureMessage), SqlBatch.Text(after.SupersededBySha));
+            SqlBatch.Text(after.FailureMessage), SqlBatch.Text(after.SupersededBySha), after.Merged);
 
         for (var i = 0; i < after.Projects.Count; i++)
         {
@@ -138,15 +179,16 @@ public static class RunRepository
             // The decider returns the same instance for a project it did not touch.
             if (ReferenceEquals(before.FindProject(p.Definition.Name), p)) continue;
             batch.Add("""
-                insert into project_runs (run_id, name, position, definition, status, plan_summary, plan_sha256, artifacts, error)
-                values ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8::jsonb, $9)
+                insert into project_runs (run_id, name, position, definition, status, plan_summary, plan_sha256, artifacts, error, lifecycle)
+                values ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8::jsonb, $9, $10::jsonb)
                 on conflict (run_id, name) do update set
                     status = excluded.status, plan_summary = excluded.plan_summary, plan_sha256 = excluded.plan_sha256,
-                    artifacts = excluded.artifacts, error = excluded.error, updated_at = now()
+                    artifacts = excluded.artifacts, error = excluded.error, lifecycle = excluded.lifecycle, updated_at = now()
                 """,
                 after.RunId, p.Definition.Name, i, StoreJson.Serialize(p.Definition), StoreJson.EnumText(p.Status),
                 SqlBatch.Text(p.Plan is null ? null : StoreJson.Serialize(p.Plan)), SqlBatch.Text(p.PlanFileSha256),
-                SqlBatch.Text(p.Artifacts is null ? null : StoreJson.Serialize(p.Artifacts)), SqlBatch.Text(p.Error));
+                SqlBatch.Text(p.Artifacts is null ? null : StoreJson.Serialize(p.Artifacts)), SqlBatch.Text(p.Error),
+                SqlBatch.Text(ProjectLifecycle.From(p)));
         }
     }
 

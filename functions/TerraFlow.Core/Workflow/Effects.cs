@@ -33,9 +33,13 @@ public sealed record AcquireLock(ProjectDefinition Project) : Effect;
 /// <summary>Join the FIFO queue of the project's lock; the pull request is re-planned when the lock reaches it.</summary>
 public sealed record QueueForLock(ProjectDefinition Project) : Effect;
 
-/// <summary>Release this pull request's locks (all of them when <paramref name="Projects"/> is null), leave its lock queues,
-/// and hand each freed lock to the next pull request in its queue, which is re-planned.</summary>
-public sealed record ReleaseLocks(IReadOnlyList<ProjectDefinition>? Projects) : Effect;
+/// <summary>Release this pull request's locks (all of them, and its places in lock queues, when <paramref name="Keys"/> is
+/// null) and hand each freed lock to the next pull request in its queue, which is re-planned.</summary>
+public sealed record ReleaseLocks(IReadOnlyList<string>? Keys) : Effect
+{
+    /// <summary>Also leave every lock queue (the pull request is merged or closed and wants nothing any more).</summary>
+    public bool LeaveQueues { get; init; }
+}
 
 /// <summary>Post a new comment on the pull request (acknowledgements, refusals, warnings).</summary>
 public sealed record PostReply(string Body) : Effect;

@@ -14,4 +14,8 @@ public sealed record RunContext(
     string OperationId);
 
 /// <summary>A run as loaded from the store: its facts, its workflow state and its PR comments so far.</summary>
-public sealed record StoredRun(RunContext Context, RunState State, IReadOnlyList<long> CommentIds);
+public sealed record StoredRun(RunContext Context, RunState State, IReadOnlyList<long> CommentIds)
+{
+    /// <summary>The repository's lock holders, when the run was loaded with its locks.</summary>
+    public LockView Locks { get; init; } = LockView.Empty;
+}

@@ -20,6 +20,12 @@ public sealed record RunSuperseded(string NewHeadSha) : RunEvent;
 public sealed record PullRequestClosed(bool Merged) : RunEvent
 {
     public LockView Locks { get; init; } = LockView.Empty;
+
+    /// <summary>Who merged or closed it.</summary>
+    public string By { get; init; } = "unknown";
+
+    /// <summary>The pull request as it was merged; needed to check on-merge apply requirements (null: no on-merge apply).</summary>
+    public PullRequestFacts? Facts { get; init; }
 }
 
 /// <summary>Facts about the pull request the engine read from the VCS host just before deciding.</summary>
@@ -36,9 +42,15 @@ public sealed record Actor(string Login, RepoPermission Permission, IReadOnlyLis
 /// Lock holders in the run's repository: lock key (<see cref="Locks.LockKey"/>) → pull request number. Read under the
 /// repository's lock mutex in the same transaction that decides, so the decision cannot race another pull request.
 /// </summary>
-public sealed record LockView(IReadOnlyDictionary<string, int> Holders)
+/// <param name="PullRequest">The run's own pull request number.</param>
+public sealed record LockView(int PullRequest, IReadOnlyDictionary<string, int> Holders)
 {
-    public static readonly LockView Empty = new(new Dictionary<string, int>());
+    public static readonly LockView Empty = new(0, new Dictionary<string, int>());
+
+    /// <summary>The other pull request holding <paramref name="key"/>, or null when it is free or ours.</summary>
+    public int? HeldByOther(string key) => Holders.TryGetValue(key, out var pr) && pr != PullRequest ? pr : null;
+
+    public IEnumerable<string> HeldByUs => Holders.Where(h => h.Value == PullRequest).Select(h => h.Key);
 }
 
 /// <param name="Project">Null approves every project of the run.</param>
@@ -49,7 +61,10 @@ public sealed record ApprovalSubmitted(Actor Approver, ApprovalSource Source, st
 }
 
 /// <summary><c>terraflow approve-policies [-p project]</c> by a policy owner.</summary>
-public sealed record PolicyOverrideRequested(Actor By, string? Project, DateTimeOffset At) : RunEvent;
+public sealed record PolicyOverrideRequested(Actor By, string? Project, DateTimeOffset At, PullRequestFacts Facts) : RunEvent
+{
+    public LockView Locks { get; init; } = LockView.Empty;
+}
 
 public enum ApplyTriggerSource { Command, Approval, Merge }
 

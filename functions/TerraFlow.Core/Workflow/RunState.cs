@@ -1,6 +1,7 @@
 using TerraFlow.Core.Plans;
 using TerraFlow.Core.Policies;
 using TerraFlow.Core.Projects;
+using TerraFlow.Core.Vcs;
 
 namespace TerraFlow.Core.Workflow;
 
@@ -54,7 +55,14 @@ public sealed record ProjectRunState(
 public enum ApprovalSource { Review, Comment, Link }
 
 /// <summary>One recorded approval (or policy override): who, how, when.</summary>
-public sealed record Approval(string User, ApprovalSource Source, DateTimeOffset At);
+/// <param name="Permission">The approver's repository permission when they approved.</param>
+/// <param name="Teams">The teams named in the project's rules that the approver belonged to when they approved.</param>
+public sealed record Approval(string User, ApprovalSource Source, DateTimeOffset At)
+{
+    public RepoPermission Permission { get; init; }
+
+    public IReadOnlyList<string> Teams { get; init; } = [];
+}
 
 /// <summary>An apply of a stored plan file; <paramref name="PlanSha256"/> is the hash that was approved and applied.</summary>
 /// <param name="Output">The end of the masked apply output, for the comment.</param>

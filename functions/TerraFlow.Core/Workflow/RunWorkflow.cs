@@ -1,4 +1,5 @@
 using TerraFlow.Core.Jobs;
+using TerraFlow.Core.Locks;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Vcs;
 
@@ -12,17 +13,32 @@ public static class RunWorkflow
 {
     public static string StatusContext(string projectName) => $"terraflow/plan: {projectName}";
 
+    public static string StatusContext(string projectName, StatusKind kind) => kind switch
+    {
+        StatusKind.Policy => $"terraflow/policy: {projectName}",
+        StatusKind.Apply => $"terraflow/apply: {projectName}",
+        _ => StatusContext(projectName),
+    };
+
     public static Decision Decide(RunState state, RunEvent ev) => ev switch
     {
+        // An apply result is always recorded, even for a run closed or superseded while Terraform ran.
+        ApplyFinished a => ApplyDecisions.OnFinished(state, a.Outcome),
+        UnlockRequested u => PullRequestEndDecisions.OnUnlock(state, u),
+        ApprovalSubmitted or ApplyRequested or PolicyOverrideRequested when state.Status.IsTerminal() =>
+            Decisions.Refuse(state, ev.GetType().Name, $"the run is {ApplyDecisions.StatusWord(state.Status)}", reply: ev is not ApprovalSubmitted { Source: ApprovalSource.Review }),
         _ when state.Status.IsTerminal() => Decision.Unchanged(state, $"run is {state.Status.ToString().ToLowerInvariant()}; {ev.GetType().Name} ignored"),
-        DiscoveryFinished d => OnDiscovery(state, d.Outcome),
+        DiscoveryFinished d => OnDiscovery(state, d.Outcome, d.Locks),
         PlanFinished p => OnPlan(state, p.Outcome),
         RunSuperseded s => OnSuperseded(state, s.NewHeadSha),
-        PullRequestClosed c => OnClosed(state, c.Merged),
+        PullRequestClosed c => PullRequestEndDecisions.OnClosed(state, c),
+        ApprovalSubmitted a => ApprovalDecisions.OnApproval(state, a),
+        ApplyRequested r => ApplyDecisions.OnRequested(state, r),
+        PolicyOverrideRequested o => ApprovalDecisions.OnPolicyOverride(state, o, o.Facts, o.Locks),
         _ => throw new ArgumentOutOfRangeException(nameof(ev), ev, "unknown run event"),
     };
 
-    private static Decision OnDiscovery(RunState state, DiscoveryOutcome outcome)
+    private static Decision OnDiscovery(RunState state, DiscoveryOutcome outcome, LockView locks)
     {
         if (state.Status != RunStatus.Discovering)
             return Decision.Unchanged(state, "discovery result arrived twice");
@@ -49,10 +65,31 @@ public static class RunWorkflow
         foreach (var project in selected)
         {
             var plan = state.Explicit || project.Autoplan;
-            projects.Add(new ProjectRunState(project, plan ? ProjectRunStatus.Queued : ProjectRunStatus.Skipped, null, null, null, null));
+            var codeOwners = outcome.CodeOwners.TryGetValue(project.Name, out var owners) ? owners : [];
+            var run = new ProjectRunState(project, plan ? ProjectRunStatus.Queued : ProjectRunStatus.Skipped, null, null, null, null) { CodeOwners = codeOwners };
+            if (plan && project.Apply.LockAt == LockTiming.Plan)
+            {
+                if (locks.HeldByOther(LockKey.For(project)) is { } holder)
+                {
+                    // FIFO: the pull request waits in the lock's queue and is re-planned when the lock reaches it.
+                    projects.Add(run with { Status = ProjectRunStatus.WaitingForLock, WaitingBehind = holder });
+                    effects.Add(new QueueForLock(project));
+                    effects.Add(new SetCommitStatus(project.Name, CommitState.Pending, $"Waiting for the lock held by #{holder}"));
+                    continue;
+                }
+                effects.Add(new AcquireLock(project));
+            }
+            projects.Add(run);
             if (!plan) continue;
             effects.Add(new EnqueuePlan(project));
             effects.Add(new SetCommitStatus(project.Name, CommitState.Pending, "Plan queued"));
+        }
+        if (state.RequestedProject is null)
+        {
+            // Locks this pull request took for projects its new commits no longer touch are released.
+            var wanted = selected.Select(LockKey.For).ToHashSet(StringComparer.Ordinal);
+            var stale = locks.HeldByUs.Where(k => !wanted.Contains(k)).ToList();
+            if (stale.Count > 0) effects.Add(new ReleaseLocks(stale));
         }
         var next = state with { Status = RunStatus.Planning, Projects = projects };
         if (projects.All(p => p.Status.IsFinal())) next = next with { Status = RunStatus.Planned };
@@ -87,6 +124,7 @@ public static class RunWorkflow
                 PlanFileSha256 = outcome.PlanFileSha256,
                 Artifacts = outcome.Artifacts is { } a ? new PlanArtifactsRef(a.PlanFile, a.PlanJson, a.PlanText, a.Log) : null,
                 Error = null,
+                Policy = outcome.Policy,
             }
             : project with { Status = ProjectRunStatus.Failed, Error = outcome.Error, Artifacts = outcome.Artifacts is { } f ? new PlanArtifactsRef(f.PlanFile, f.PlanJson, f.PlanText, f.Log) : null };
 
@@ -97,8 +135,24 @@ public static class RunWorkflow
         var status = outcome.Succeeded
             ? new SetCommitStatus(project.Definition.Name, CommitState.Success, DescribePlan(outcome))
             : new SetCommitStatus(project.Definition.Name, CommitState.Failure, "Plan failed");
-        return new Decision(next, [status, new SyncComment()], outcome.Succeeded ? "planned" : "plan-failed",
+        Effect[] effects = outcome.Succeeded && outcome.Policy is { } policy
+            ? [status, PolicyStatus(project.Definition.Name, policy), new SyncComment()]
+            : [status, new SyncComment()];
+        return new Decision(next, effects, outcome.Succeeded ? "planned" : "plan-failed",
             $"{project.Definition.Name}: {status.Description}");
+    }
+
+    private static SetCommitStatus PolicyStatus(string project, Policies.PolicyOutcome policy)
+    {
+        var (state, text) = policy switch
+        {
+            { Error: { } error } => (CommitState.Failure, "Policies could not be evaluated: " + error),
+            { Denied: true } => (CommitState.Failure, "Denied: " + string.Join(", ", policy.Violations.Where(v => v.Severity == Policies.PolicySeverity.Deny).Select(v => v.Rule).Distinct())),
+            _ when policy.ApprovalRules.Any() => (CommitState.Pending, "Needs approval: " + string.Join(", ", policy.ApprovalRules.Select(v => v.Rule).Distinct())),
+            { Violations.Count: > 0 } => (CommitState.Success, $"Passed with {policy.Violations.Count} warning(s)"),
+            _ => (CommitState.Success, "Passed"),
+        };
+        return new SetCommitStatus(project, state, text) { Kind = StatusKind.Policy };
     }
 
     private static string DescribePlan(PlanOutcome outcome)
@@ -110,24 +164,14 @@ public static class RunWorkflow
 
     private static Decision OnSuperseded(RunState state, string newHeadSha)
     {
+        // A running apply finishes (its result is still recorded); applies waiting on dependencies do not start.
         var projects = state.Projects
-            .Select(p => p.Status is ProjectRunStatus.Queued or ProjectRunStatus.Running ? p with { Status = ProjectRunStatus.Cancelled } : p)
+            .Select(p => p.Status is ProjectRunStatus.Queued or ProjectRunStatus.Running or ProjectRunStatus.ApplyPending ? p with { Status = ProjectRunStatus.Cancelled } : p)
             .ToList();
         var next = state with { Status = RunStatus.Superseded, SupersededBySha = newHeadSha, Projects = projects };
         // No comment exists for a run that never got past discovery, and none is wanted.
         var hadComment = state.Status != RunStatus.Discovering || state.Projects.Count > 0;
         Effect[] effects = hadComment ? [new CancelJobs(), new SyncComment()] : [new CancelJobs()];
         return new Decision(next, effects, "superseded", $"superseded by {newHeadSha}");
-    }
-
-    private static Decision OnClosed(RunState state, bool merged)
-    {
-        var projects = state.Projects
-            .Select(p => p.Status is ProjectRunStatus.Queued or ProjectRunStatus.Running ? p with { Status = ProjectRunStatus.Cancelled } : p)
-            .ToList();
-        var next = state with { Status = RunStatus.Closed, Projects = projects };
-        var effects = new List<Effect> { new CancelJobs() };
-        if (state.Status == RunStatus.Planning) effects.Add(new SyncComment()); // its comment must not stay "in progress"
-        return new Decision(next, effects, merged ? "merged" : "closed", merged ? "pull request merged" : "pull request closed");
     }
 }

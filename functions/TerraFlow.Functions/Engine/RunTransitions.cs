@@ -30,18 +30,36 @@ public static class RunTransitions
     }
 
     /// <summary>Locks the run, lets the state machine decide, writes the decision. Returns false when the run does not exist.</summary>
-    public static async Task<bool> ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, RunEvent ev, string actor, string? deliveryId, CancellationToken ct)
+    public static async Task<bool> ApplyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, RunEvent ev, string actor, string? deliveryId, CancellationToken ct) =>
+        await DecideAsync(conn, tx, runId, ev, actor, deliveryId, ct) is not null;
+
+    /// <summary>Like <see cref="ApplyAsync"/>, returning the run before and the decision (null when the run does not exist).</summary>
+    public static async Task<(StoredRun Before, Decision Decision)?> DecideAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, RunEvent ev, string actor, string? deliveryId, CancellationToken ct)
     {
-        var run = await RunRepository.LoadAsync(conn, tx, runId, forUpdate: true, ct);
-        if (run is null) return false;
+        // Plan results and supersedes never touch locks; everything else may, and then decides under the repository's
+        // lock mutex with the current lock holders.
+        var withLocks = ev is not (PlanFinished or RunSuperseded);
+        var run = await RunRepository.LoadAsync(conn, tx, runId, forUpdate: true, ct, withLocks);
+        if (run is null) return null;
+        ev = ev switch
+        {
+            DiscoveryFinished d => d with { Locks = run.Locks },
+            ApprovalSubmitted a => a with { Locks = run.Locks },
+            ApplyRequested r => r with { Locks = run.Locks },
+            PolicyOverrideRequested o => o with { Locks = run.Locks },
+            PullRequestClosed c => c with { Locks = run.Locks },
+            _ => ev,
+        };
         var decision = RunWorkflow.Decide(run.State, ev);
         await DecisionWriter.WriteAsync(conn, tx, run, decision, actor, deliveryId, ct);
-        return true;
+        return (run, decision);
     }
 
-    public static async Task CloseRunsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, RepoRef repo, int number, bool merged, string actor, string? deliveryId, CancellationToken ct)
+    public static async Task CloseRunsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, PullRequestInfo pr, string actor, string? deliveryId, CancellationToken ct)
     {
-        foreach (var activeId in await RunRepository.ActiveRunIdsAsync(conn, tx, provider, repo, number, ct))
-            await ApplyAsync(conn, tx, activeId, new PullRequestClosed(merged), actor, deliveryId, ct);
+        // Undiverged/mergeable mean nothing after a merge; the facts carry the author for approval counting.
+        var closed = new PullRequestClosed(pr.Merged) { By = actor, Facts = new PullRequestFacts(pr.HeadSha, pr.Author, true, true) };
+        foreach (var activeId in await RunRepository.ActiveRunIdsAsync(conn, tx, provider, pr.Repo, pr.Number, ct))
+            await ApplyAsync(conn, tx, activeId, closed, actor, deliveryId, ct);
     }
 }

@@ -13,7 +13,7 @@ namespace TerraFlow.Functions.Engine;
 /// item and the run, decides, and writes the decision. A crash anywhere rolls back to "not processed"; the next
 /// engine picks the item up again.
 /// </summary>
-public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, ILogger<WorkflowEngine> logger)
+public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, LifecycleCommandHandler lifecycle, ILogger<WorkflowEngine> logger)
 {
     private const int MaxAttempts = 10;
 
@@ -57,10 +57,19 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
                 var result = StoreJson.Deserialize<JobResult>(item.Payload);
                 RunEvent ev = result.Discovery is { } d ? new DiscoveryFinished(d)
                     : result.Plan is { } p ? new PlanFinished(p)
+                    : result.Apply is { } a ? new ApplyFinished(a)
                     : throw new InvalidOperationException($"job result {result.JobId} carries no outcome");
                 await RunTransitions.ApplyAsync(conn, tx, result.RunId, ev, "runner", null, ct);
                 break;
-            case InboxKinds.PlanCommand:
+            case InboxKinds.LifecycleCommand:
+                await lifecycle.HandleCommandAsync(conn, tx, StoreJson.Deserialize<LifecycleCommandPayload>(item.Payload), ct);
+                break;
+            case InboxKinds.Review:
+                await lifecycle.HandleReviewAsync(conn, tx, StoreJson.Deserialize<ReviewPayload>(item.Payload), ct);
+                break;
+            case InboxKinds.PlanCommand or InboxKinds.Replan:
+                // A re-plan (a lock reached this pull request) follows autoplan rules; a plan command plans what it names.
+                var replan = item.Kind == InboxKinds.Replan;
                 var command = StoreJson.Deserialize<PlanCommandPayload>(item.Payload);
                 var repo = new RepoRef(command.Owner, command.Repo, command.InstallationId);
                 var pr = await vcs.GetPullRequestAsync(repo, command.Number, ct);
@@ -69,11 +78,11 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
                     await AuditLog.WriteAsync(conn, tx, null, command.Author, "ignored", $"plan command on closed {repo}#{command.Number}", command.DeliveryId, ct);
                     break;
                 }
-                var newRun = new RunRepository.NewRun(command.Provider, pr with { Repo = repo }, command.Project, Explicit: true, OperationId: command.OperationId ?? command.DeliveryId);
+                var newRun = new RunRepository.NewRun(command.Provider, pr with { Repo = repo }, command.Project, Explicit: !replan, OperationId: command.OperationId ?? command.DeliveryId);
                 var tail = new SqlBatch(conn, tx);
                 await RunTransitions.StartRunAsync(conn, tx, newRun, command.Author, command.DeliveryId, tail, ct);
                 await tail.ExecuteAsync(ct);
-                TerraFlowTelemetry.RunsStarted.Add(1, new KeyValuePair<string, object?>("trigger", "command"));
+                TerraFlowTelemetry.RunsStarted.Add(1, new KeyValuePair<string, object?>("trigger", replan ? "lock-released" : "command"));
                 break;
             default:
                 throw new InvalidOperationException($"unknown inbox kind '{item.Kind}'");

@@ -91,6 +91,9 @@ public static class TerraFlowApp
         services.AddSingleton<WorkSignals>();
         services.AddSingleton<JobSignal>();
         services.AddSingleton<WorkflowEngine>();
+        services.AddSingleton<PullRequestFactsReader>();
+        services.AddSingleton<LifecycleCommandHandler>();
+        services.AddSingleton<TerraFlow.Functions.Approvals.IApprovalRecorder, TerraFlow.Functions.Approvals.PostgresApprovalRecorder>();
         services.AddSingleton<CommentSync>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<ExpiredLeaseSweeper>();

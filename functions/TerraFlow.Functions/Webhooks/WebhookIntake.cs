@@ -62,7 +62,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
                 return new IntakeResult(IntakeStatus.Accepted, $"installation {installation.Action}");
             case PullRequestEvent { Action: PullRequestAction.Closed } closed:
                 var pr = closed.PullRequest;
-                await RunTransitions.CloseRunsAsync(conn, tx, provider, pr.Repo, pr.Number, pr.Merged, closed.Sender, deliveryId, ct);
+                await RunTransitions.CloseRunsAsync(conn, tx, provider, pr, closed.Sender, deliveryId, ct);
                 return new IntakeResult(IntakeStatus.Accepted, pr.Merged ? "pull request merged" : "pull request closed");
             case PullRequestEvent opened:
                 var run = new RunRepository.NewRun(provider, opened.PullRequest, null, Explicit: false, OperationId: operationId);
@@ -70,6 +70,13 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
                 return new IntakeResult(IntakeStatus.Accepted, "run created", runId);
             case PullRequestCommentEvent comment:
                 return HandleComment(tail, provider, deliveryId, operationId, comment);
+            case PullRequestReviewEvent { Approved: false }:
+                return new IntakeResult(IntakeStatus.Ignored, "only approving reviews count");
+            case PullRequestReviewEvent review:
+                InboxRepository.Add(tail, null, InboxKinds.Review, new ReviewPayload(provider, review.Repo.Owner, review.Repo.Name, review.Repo.InstallationId,
+                    review.Number, review.Reviewer, review.CommitSha, deliveryId));
+                AuditLog.Add(tail, null, review.Reviewer, "review-approved", $"{review.Repo}#{review.Number} at {review.CommitSha}", deliveryId);
+                return new IntakeResult(IntakeStatus.Accepted, "approving review queued");
             default:
                 return new IntakeResult(IntakeStatus.Ignored, $"event {ev.GetType().Name} is not handled");
         }
@@ -91,6 +98,19 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
             case HelpCommand:
                 AddReply(tail, provider, deliveryId, comment, RunCommentRenderer.RenderHelp());
                 return new IntakeResult(IntakeStatus.Accepted, "help requested");
+            case ApplyCommand or ApproveCommand or UnlockCommand or ApprovePoliciesCommand:
+                var (name, project) = command switch
+                {
+                    ApplyCommand a => ("apply", a.Project),
+                    ApproveCommand a => ("approve", a.Project),
+                    UnlockCommand u => ("unlock", u.Project),
+                    ApprovePoliciesCommand p => ("approve-policies", p.Project),
+                    _ => throw new InvalidOperationException(),
+                };
+                InboxRepository.Add(tail, null, InboxKinds.LifecycleCommand, new LifecycleCommandPayload(provider, comment.Repo.Owner, comment.Repo.Name,
+                    comment.Repo.InstallationId, comment.Number, name, project, comment.Author, deliveryId));
+                AuditLog.Add(tail, null, comment.Author, "command-" + name, $"{comment.Repo}#{comment.Number}: {comment.Body.Split('\n')[0].Trim()}", deliveryId);
+                return new IntakeResult(IntakeStatus.Accepted, name + " command queued");
             case InvalidCommand invalid:
                 AddReply(tail, provider, deliveryId, comment, RunCommentRenderer.RenderCommandError(invalid.Message));
                 return new IntakeResult(IntakeStatus.Accepted, "invalid command answered with help");
@@ -118,6 +138,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
         PullRequestEvent p => p.Action.ToString().ToLowerInvariant(),
         InstallationEvent i => i.Action,
         PullRequestCommentEvent => "created",
+        PullRequestReviewEvent => "submitted",
         _ => null,
     };
 }

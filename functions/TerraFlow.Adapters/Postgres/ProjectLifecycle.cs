@@ -1,0 +1,34 @@
+using TerraFlow.Core.Policies;
+using TerraFlow.Core.Workflow;
+
+namespace TerraFlow.Adapters.Postgres;
+
+/// <summary>The lifecycle part of a project run, stored as one jsonb document in <c>project_runs.lifecycle</c>.</summary>
+internal sealed record ProjectLifecycle(
+    PolicyOutcome? Policy,
+    Approval? PolicyOverride,
+    IReadOnlyList<Approval>? Approvals,
+    ApplyRecord? Apply,
+    int? WaitingBehind,
+    IReadOnlyList<string>? CodeOwners)
+{
+    public static string? From(ProjectRunState p) =>
+        p.Policy is null && p.PolicyOverride is null && p.Approvals.Count == 0 && p.Apply is null && p.WaitingBehind is null && p.CodeOwners.Count == 0
+            ? null
+            : StoreJson.Serialize(new ProjectLifecycle(p.Policy, p.PolicyOverride, p.Approvals, p.Apply, p.WaitingBehind, p.CodeOwners));
+
+    public static ProjectRunState Into(ProjectRunState p, string? json)
+    {
+        if (json is null) return p;
+        var l = StoreJson.Deserialize<ProjectLifecycle>(json);
+        return p with
+        {
+            Policy = l.Policy,
+            PolicyOverride = l.PolicyOverride,
+            Approvals = l.Approvals ?? [],
+            Apply = l.Apply,
+            WaitingBehind = l.WaitingBehind,
+            CodeOwners = l.CodeOwners ?? [],
+        };
+    }
+}

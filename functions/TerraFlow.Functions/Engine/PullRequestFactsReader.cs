@@ -1,0 +1,29 @@
+using TerraFlow.Core.Vcs;
+using TerraFlow.Core.Workflow;
+
+namespace TerraFlow.Functions.Engine;
+
+/// <summary>
+/// Reads from the VCS host what the decider needs to check apply requirements and eligibility: the pull request
+/// (author, head, mergeability) and the acting person (permission, membership of the teams the run's rules name).
+/// Called right before the decision, so requirements are checked against current facts.
+/// </summary>
+public sealed class PullRequestFactsReader(IVcsClient vcs)
+{
+    public async Task<PullRequestFacts> ReadPullRequestAsync(RepoRef repo, int number, CancellationToken ct)
+    {
+        var pr = await vcs.GetPullRequestAsync(repo, number, ct);
+        // GitHub's mergeable_state "behind" = the head branch is out of date with the base branch.
+        var undiverged = !string.Equals(pr.MergeableState, "behind", StringComparison.OrdinalIgnoreCase);
+        return new PullRequestFacts(pr.HeadSha, pr.Author, pr.Mergeable, undiverged);
+    }
+
+    public async Task<Actor> ReadActorAsync(RepoRef repo, string login, RunState state, CancellationToken ct)
+    {
+        var permission = await vcs.GetPermissionAsync(repo, login, ct);
+        var teams = new List<string>();
+        foreach (var team in Eligibility.TeamsNamedBy(state))
+            if (await vcs.IsTeamMemberAsync(repo, team, login, ct)) teams.Add(team);
+        return new Actor(login, permission, teams);
+    }
+}
