@@ -43,7 +43,11 @@ public sealed class GitHubClient : IVcsClient
             CloneUrl: pr.Head.Repo?.CloneUrl ?? pr.Base.Repo?.CloneUrl ?? "",
             Author: pr.User?.Login ?? "ghost",
             Open: pr.State == "open",
-            Merged: pr.Merged ?? false);
+            Merged: pr.Merged ?? false)
+        {
+            Mergeable = pr.Mergeable,
+            MergeableState = pr.MergeableState,
+        };
     }
 
     public async Task<IReadOnlyList<PullRequestComment>> ListCommentsAsync(RepoRef repo, int number, CancellationToken ct)
@@ -92,10 +96,45 @@ public sealed class GitHubClient : IVcsClient
             GitHubHttp.Json(request, GitHubJsonContext.Default.GitHubStatusRequest), token, ct).ConfigureAwait(false);
     }
 
-    // Filled in by the lifecycle work (collaborator permission and team membership endpoints).
-    public Task<RepoPermission> GetPermissionAsync(RepoRef repo, string user, CancellationToken ct) => throw new NotImplementedException();
+    /// <summary>The user's role on the repository; <see cref="RepoPermission.None"/> when GitHub does not know the user (404).</summary>
+    public async Task<RepoPermission> GetPermissionAsync(RepoRef repo, string user, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(user);
+        var token = await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);
+        try
+        {
+            var answer = await _http.SendForJsonAsync(HttpMethod.Get,
+                $"{RepoPath(repo)}/collaborators/{Uri.EscapeDataString(user)}/permission", null, token,
+                GitHubJsonContext.Default.GitHubCollaboratorPermission, ct).ConfigureAwait(false);
+            return GitHubPermissions.FromResponse(answer.RoleName, answer.Permission);
+        }
+        catch (VcsPermanentException ex) when (ex.StatusCode == 404)
+        {
+            return RepoPermission.None;
+        }
+    }
 
-    public Task<bool> IsTeamMemberAsync(RepoRef repo, string team, string user, CancellationToken ct) => throw new NotImplementedException();
+    /// <summary>
+    /// True only for an active member of <paramref name="team"/> ("org/team-slug", a leading '@' as written in
+    /// CODEOWNERS is accepted). A pending invitation is not membership; 404 (not a member, or no such team) is false.
+    /// </summary>
+    public async Task<bool> IsTeamMemberAsync(RepoRef repo, string team, string user, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(user);
+        var (org, slug) = GitHubPermissions.SplitTeam(team);
+        var token = await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);
+        try
+        {
+            var membership = await _http.SendForJsonAsync(HttpMethod.Get,
+                $"orgs/{Uri.EscapeDataString(org)}/teams/{Uri.EscapeDataString(slug)}/memberships/{Uri.EscapeDataString(user)}",
+                null, token, GitHubJsonContext.Default.GitHubTeamMembership, ct).ConfigureAwait(false);
+            return string.Equals(membership.State, "active", StringComparison.OrdinalIgnoreCase);
+        }
+        catch (VcsPermanentException ex) when (ex.StatusCode == 404)
+        {
+            return false;
+        }
+    }
 
     public async Task<string?> GetCloneTokenAsync(RepoRef repo, CancellationToken ct) =>
         await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);

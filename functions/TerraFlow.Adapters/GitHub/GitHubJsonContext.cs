@@ -10,7 +10,19 @@ internal sealed record GitHubRepo(string? CloneUrl);
 
 internal sealed record GitHubBranch(string Sha, string Ref, GitHubRepo? Repo);
 
-internal sealed record GitHubPullRequest(int Number, string State, bool? Merged, GitHubUser? User, GitHubBranch Head, GitHubBranch Base);
+internal sealed record GitHubPullRequest(int Number, string State, bool? Merged, GitHubUser? User, GitHubBranch Head, GitHubBranch Base)
+{
+    // null while GitHub is still computing mergeability in the background (then mergeable_state is "unknown").
+    public bool? Mergeable { get; init; }
+
+    public string? MergeableState { get; init; }
+}
+
+/// <summary>GET /repos/{owner}/{repo}/collaborators/{user}/permission.</summary>
+internal sealed record GitHubCollaboratorPermission(string? Permission, string? RoleName, GitHubUser? User);
+
+/// <summary>GET /orgs/{org}/teams/{slug}/memberships/{user}: state is "active" or "pending" (invited, not yet joined).</summary>
+internal sealed record GitHubTeamMembership(string? State, string? Role);
 
 internal sealed record GitHubIssueComment(long Id, string? Body, GitHubUser? User);
 
@@ -34,4 +46,6 @@ internal sealed record GitHubErrorBody(string? Message, List<GitHubValidationErr
 [JsonSerializable(typeof(GitHubStatusRequest))]
 [JsonSerializable(typeof(GitHubInstallationToken))]
 [JsonSerializable(typeof(GitHubErrorBody))]
+[JsonSerializable(typeof(GitHubCollaboratorPermission))]
+[JsonSerializable(typeof(GitHubTeamMembership))]
 internal sealed partial class GitHubJsonContext : JsonSerializerContext;

@@ -27,6 +27,7 @@ public static class GitHubWebhookParser
             "ping" => new PingEvent(json.String("zen")),
             "pull_request" => ParsePullRequest(json),
             "issue_comment" => ParseIssueComment(json),
+            "pull_request_review" => ParsePullRequestReview(json),
             "installation" => new InstallationEvent(
                 json.Int64("installation.id"), json.String("action"), json.String("installation.account.login")),
             _ => new IgnoredEvent($"event '{eventName}' is not handled"),
@@ -98,6 +99,26 @@ public static class GitHubWebhookParser
             json.Int64("comment.id"),
             json.String("comment.user.login"),
             json.OptionalString("comment.body") ?? "");
+    }
+
+    private static VcsEvent ParsePullRequestReview(WebhookJson json)
+    {
+        var action = json.String("action");
+        // Edits change only the text, and a dismissal is the lifecycle's business once it tracks them: only a
+        // newly submitted review can be a new approval.
+        if (action != "submitted") return new IgnoredEvent($"pull_request_review action '{action}' is not handled");
+        // An approval must name the commit it approved; guessing the PR head could approve a commit nobody reviewed.
+        if (json.OptionalString("review.commit_id") is not { Length: > 0 } commit)
+            return new IgnoredEvent("pull_request_review has no review.commit_id, so the approved commit is unknown");
+
+        return new PullRequestReviewEvent(
+            ReadRepo(json),
+            json.Int32("pull_request.number"),
+            json.Int64("review.id"),
+            // A deleted account shows as a null user; GitHub itself calls it "ghost".
+            json.OptionalString("review.user.login") ?? "ghost",
+            Approved: string.Equals(json.OptionalString("review.state"), "approved", StringComparison.OrdinalIgnoreCase),
+            commit);
     }
 
     private static RepoRef ReadRepo(WebhookJson json) =>

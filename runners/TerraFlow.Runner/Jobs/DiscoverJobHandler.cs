@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TerraFlow.Core.CodeOwners;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Security;
@@ -25,14 +26,49 @@ public sealed class DiscoverJobHandler(RunnerOptions options, IVcsClient vcs, IL
                 return Result(lease, new DiscoveryOutcome(false, error, null, [], []));
 
             var changed = await workspace.ChangedFilesAsync(spec.BaseSha, spec.HeadSha, ct);
-            var affected = AffectedProjects.Find(discovery.Projects, ModuleGraph.Build(snapshot), changed.ToList());
+            var modules = ModuleGraph.Build(snapshot);
+            var affected = AffectedProjects.Find(discovery.Projects, modules, changed.ToList());
             logger.LogInformation("Run {RunId}: {Changed} changed files affect {Affected} of {Total} projects",
                 spec.RunId, changed.Count, affected.Count, discovery.Projects.Count);
-            return Result(lease, new DiscoveryOutcome(true, null, null, discovery.Projects, affected.Select(p => p.Name).ToList()));
+            var codeOwners = ProjectCodeOwners.Compute(ReadCodeOwners(workspace.Root, snapshot, spec.RunId), affected, modules, changed.ToList());
+            return Result(lease, new DiscoveryOutcome(true, null, null, discovery.Projects, affected.Select(p => p.Name).ToList())
+            {
+                CodeOwners = codeOwners,
+            });
         }
         catch (WorkspaceException ex)
         {
             return Result(lease, new DiscoveryOutcome(false, null, masker.Apply(ex.Message), [], []));
+        }
+    }
+
+    /// <summary>
+    /// The head commit's CODEOWNERS (first of GitHub's three locations), or null when there is none. Never fails
+    /// discovery: bad lines are skipped by the parser, and an unreadable file or a symlink (which could point outside
+    /// the clone) counts as no file, with a warning.
+    /// </summary>
+    private CodeOwnersFile? ReadCodeOwners(string root, DirectorySnapshot snapshot, long runId)
+    {
+        var tracked = snapshot.Files.ToHashSet(StringComparer.Ordinal);
+        var relative = CodeOwnersFile.Locations.FirstOrDefault(tracked.Contains);
+        if (relative is null) return null;
+        try
+        {
+            var info = new FileInfo(Path.Combine(root, relative));
+            if (info.LinkTarget is not null || info.Length > CodeOwnersFile.MaxBytes)
+            {
+                logger.LogWarning("Run {RunId}: ignoring {Path} (a symlink, or larger than GitHub reads)", runId, relative);
+                return null;
+            }
+            var file = CodeOwnersFile.Parse(File.ReadAllText(info.FullName));
+            foreach (var problem in file.Problems)
+                logger.LogInformation("Run {RunId}: {Path} line {Line} skipped: {Problem}", runId, relative, problem.Line, problem.Message);
+            return file;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "Run {RunId}: could not read {Path}; continuing without code owners", runId, relative);
+            return null;
         }
     }
 

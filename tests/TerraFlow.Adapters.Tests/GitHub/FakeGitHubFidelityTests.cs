@@ -118,6 +118,66 @@ public class FakeGitHubFidelityTests
         Assert.Empty(server.Statuses);
     }
 
+    [Fact]
+    public async Task Collaborator_permission_has_the_documented_shape()
+    {
+        // No recording of this endpoint exists in the fixtures; these are the fields GitHub's REST reference lists.
+        await using var server = await FakeGitHubServer.StartAsync();
+        server.SetCollaboratorPermission("acme", "infra", "alice", "maintain");
+        using var doc = await SendAsync(server, HttpMethod.Get, "/repos/acme/infra/collaborators/alice/permission", null, 200);
+        var root = doc.RootElement;
+
+        Assert.Equal("write", root.GetProperty("permission").GetString());
+        Assert.Equal("maintain", root.GetProperty("role_name").GetString());
+        var user = root.GetProperty("user");
+        Assert.Equal("alice", user.GetProperty("login").GetString());
+        Assert.Equal("maintain", user.GetProperty("role_name").GetString());
+        var permissions = user.GetProperty("permissions");
+        Assert.Equal([false, true, true, true, true],
+            new[] { "admin", "maintain", "push", "triage", "pull" }.Select(p => permissions.GetProperty(p).GetBoolean()));
+        using var user2 = Load("get-pull-request.response.json");
+        AssertSameShape(user2.RootElement.GetProperty("user"), user, "collaborator.user");
+
+        using var missing = await SendAsync(server, HttpMethod.Get, "/repos/acme/infra/collaborators/bob/permission", null, 404);
+        Assert.Equal("Not Found", missing.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Team_membership_has_the_documented_shape_and_needs_credentials()
+    {
+        await using var server = await FakeGitHubServer.StartAsync();
+        server.SetTeamMembership("acme", "network", "alice", state: "pending", role: "maintainer");
+        using var doc = await SendAsync(server, HttpMethod.Get, "/orgs/acme/teams/network/memberships/alice", null, 200);
+
+        Assert.Equal("pending", doc.RootElement.GetProperty("state").GetString());
+        Assert.Equal("maintainer", doc.RootElement.GetProperty("role").GetString());
+        Assert.StartsWith(server.ApiUrl + "/teams/", doc.RootElement.GetProperty("url").GetString());
+
+        using var stranger = await SendAsync(server, HttpMethod.Get, "/orgs/acme/teams/network/memberships/bob", null, 404);
+        using var anonymous = await SendAsync(server, HttpMethod.Get, "/orgs/acme/teams/network/memberships/alice", null, 401, bearer: "");
+        Assert.Equal("Requires authentication", anonymous.RootElement.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Pull_request_mergeability_is_served_as_set()
+    {
+        await using var server = await FakeGitHubServer.StartAsync();
+        server.AddPullRequest("acme", "infra", 7, Sha);
+        using (var fresh = await SendAsync(server, HttpMethod.Get, "/repos/acme/infra/pulls/7", null, 200))
+        {
+            Assert.True(fresh.RootElement.GetProperty("mergeable").GetBoolean());
+            Assert.Equal("clean", fresh.RootElement.GetProperty("mergeable_state").GetString());
+        }
+
+        server.SetMergeability("acme", "infra", 7, null, "unknown");
+        using var computing = await SendAsync(server, HttpMethod.Get, "/repos/acme/infra/pulls/7", null, 200);
+        Assert.Equal(JsonValueKind.Null, computing.RootElement.GetProperty("mergeable").ValueKind);
+        Assert.Equal("unknown", computing.RootElement.GetProperty("mergeable_state").GetString());
+        using var real = Load("get-pull-request.2.response.json"); // recorded while GitHub was still computing
+        Assert.Equal(JsonValueKind.Null, real.RootElement.GetProperty("mergeable").ValueKind);
+        Assert.Equal("unknown", real.RootElement.GetProperty("mergeable_state").GetString());
+    }
+
     private static void AssertSameShape(JsonElement real, JsonElement fake, string where)
     {
         foreach (var property in real.EnumerateObject())

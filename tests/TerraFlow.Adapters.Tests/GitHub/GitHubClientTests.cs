@@ -22,7 +22,11 @@ public class GitHubClientTests
         var pr = await gh.Client.GetPullRequestAsync(Repo, 7, Ct);
 
         Assert.Equal(new PullRequestInfo(Repo, 7, HeadSha, BaseSha, "add-bucket", "main",
-            $"{gh.Server.RootUrl}/acme/infra.git", "alice", Open: true, Merged: false), pr);
+            $"{gh.Server.RootUrl}/acme/infra.git", "alice", Open: true, Merged: false)
+        {
+            Mergeable = true,
+            MergeableState = "clean",
+        }, pr);
     }
 
     [Fact]

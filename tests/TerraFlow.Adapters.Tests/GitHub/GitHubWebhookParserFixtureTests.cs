@@ -17,6 +17,7 @@ public class GitHubWebhookParserFixtureTests
         Assert.True(counts.GetValueOrDefault("pull_request") >= 30, $"pull_request payloads: {counts.GetValueOrDefault("pull_request")}");
         Assert.True(counts.GetValueOrDefault("issue_comment") >= 12, $"issue_comment payloads: {counts.GetValueOrDefault("issue_comment")}");
         Assert.True(counts.GetValueOrDefault("installation") >= 7, $"installation payloads: {counts.GetValueOrDefault("installation")}");
+        Assert.True(counts.GetValueOrDefault("pull_request_review") >= 5, $"pull_request_review payloads: {counts.GetValueOrDefault("pull_request_review")}");
         Assert.True(counts.GetValueOrDefault("ping") >= 4, $"ping payloads: {counts.GetValueOrDefault("ping")}");
     }
 
@@ -42,6 +43,9 @@ public class GitHubWebhookParserFixtureTests
                 break;
             case "issue_comment":
                 AssertIssueComment(json, parsed);
+                break;
+            case "pull_request_review":
+                AssertReview(json, parsed);
                 break;
             default:
                 Assert.Fail($"No expectation for event {eventName}");
@@ -112,6 +116,29 @@ public class GitHubWebhookParserFixtureTests
             comment["id"]!.GetValue<long>(),
             Str(comment["user"]!, "login"),
             Str(comment, "body")), parsed);
+    }
+
+    private static void AssertReview(JsonNode json, VcsEvent parsed)
+    {
+        var action = Str(json, "action");
+        var review = json["review"]!;
+        if (action != "submitted")
+        {
+            Assert.Equal(new IgnoredEvent($"pull_request_review action '{action}' is not handled"), parsed);
+            return;
+        }
+        if (review["commit_id"] is null)
+        {
+            Assert.Equal(new IgnoredEvent("pull_request_review has no review.commit_id, so the approved commit is unknown"), parsed);
+            return;
+        }
+        Assert.Equal(new PullRequestReviewEvent(
+            Repo(json),
+            json["pull_request"]!["number"]!.GetValue<int>(),
+            review["id"]!.GetValue<long>(),
+            Str(review["user"]!, "login"),
+            Approved: Str(review, "state").Equals("approved", StringComparison.OrdinalIgnoreCase),
+            Str(review, "commit_id")), parsed);
     }
 
     private static RepoRef Repo(JsonNode json) => new(

@@ -8,7 +8,7 @@ namespace TerraFlow.Adapters.Tests.GitHub;
 /// </summary>
 internal static partial class WebhookFixtureCatalog
 {
-    public static readonly string[] HandledEvents = ["pull_request", "issue_comment", "installation", "ping"];
+    public static readonly string[] HandledEvents = ["pull_request", "issue_comment", "pull_request_review", "installation", "ping"];
 
     public static IReadOnlyList<(string Path, string Event)> GitHubPayloads()
     {

@@ -13,7 +13,17 @@ public sealed record FakePullRequest(
     string? HeadCloneUrl,
     bool Open,
     bool Merged,
-    string Title);
+    string Title)
+{
+    /// <summary>GitHub's <c>mergeable</c>: null while GitHub is still computing it.</summary>
+    public bool? Mergeable { get; init; } = true;
+
+    /// <summary>GitHub's <c>mergeable_state</c>: "clean", "behind", "blocked", "dirty", "unstable", "unknown", ...</summary>
+    public string MergeableState { get; init; } = "clean";
+}
+
+/// <summary>A collaborator's role as the fake reports it: a base role or a custom role built on <paramref name="BasePermission"/>.</summary>
+public sealed record FakeCollaborator(string Owner, string Repo, string User, string RoleName, string BasePermission);
 
 /// <summary>An issue comment as stored by the fake (in creation order; ids grow).</summary>
 public sealed record FakeComment(

@@ -11,6 +11,7 @@ internal sealed class FakeGitHubRepoEndpoints(FakeGitHubOptions options, FakeGit
     public const int MaxCommentLength = 65536;
     public const int MaxStatusDescriptionLength = 140;
     private static readonly string[] StatusStates = ["error", "failure", "pending", "success"];
+    private readonly FakeGitHubAccessEndpoints _access = new(state, responses, responses.ApiUrl);
 
     public FakeResponse Handle(string method, string owner, string repo, string[] rest, HttpRequest request, string body, string login) =>
         (method, rest) switch
@@ -21,6 +22,7 @@ internal sealed class FakeGitHubRepoEndpoints(FakeGitHubOptions options, FakeGit
             ("GET", ["issues", "comments", var id]) => GetComment(owner, repo, id),
             ("PATCH", ["issues", "comments", var id]) => EditComment(owner, repo, id, body),
             ("POST", ["statuses", var sha]) => CreateStatus(owner, repo, sha, body, login),
+            ("GET", ["collaborators", var user, "permission"]) => _access.CollaboratorPermission(owner, repo, user),
             _ => NotFound(),
         };
 

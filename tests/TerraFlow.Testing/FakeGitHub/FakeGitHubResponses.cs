@@ -12,6 +12,9 @@ internal sealed class FakeGitHubResponses(string apiUrl, string webUrl)
 {
     private const string DocsRoot = "https://docs.github.com/rest";
 
+    /// <summary>Root of the API URLs in response bodies (includes a GHES "/api/v3" prefix).</summary>
+    public string ApiUrl => apiUrl;
+
     public static string Timestamp(DateTimeOffset t) =>
         t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
@@ -135,8 +138,8 @@ internal sealed class FakeGitHubResponses(string apiUrl, string webUrl)
             },
             ["author_association"] = "OWNER",
             ["merged"] = pr.Merged,
-            ["mergeable"] = pr.Open ? true : null,
-            ["mergeable_state"] = pr.Open ? "clean" : "unknown",
+            ["mergeable"] = pr.Open ? pr.Mergeable : null,
+            ["mergeable_state"] = pr.Open ? pr.MergeableState : "unknown",
             ["merged_by"] = pr.Merged ? User(pr.Owner) : null,
             ["comments"] = 0,
             ["review_comments"] = 0,

@@ -15,9 +15,14 @@ internal sealed record FakeResponse(int Status, JsonNode? Body, IReadOnlyDiction
 internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubState state, FakeGitHubAuth auth)
 {
     private FakeGitHubRepoEndpoints? _repos;
+    private FakeGitHubAccessEndpoints? _access;
 
     /// <summary>Set once the server knows its address (response bodies contain absolute URLs).</summary>
-    public void Bind(FakeGitHubResponses responses) => _repos = new FakeGitHubRepoEndpoints(options, state, responses);
+    public void Bind(FakeGitHubResponses responses)
+    {
+        _repos = new FakeGitHubRepoEndpoints(options, state, responses);
+        _access = new FakeGitHubAccessEndpoints(state, responses, responses.ApiUrl);
+    }
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -64,6 +69,9 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
         if (segments is ["app", "installations", var installation, "access_tokens"])
             return method == "POST" ? CreateInstallationToken(request, installation) : NotFound();
 
+        if (segments is ["orgs", var org, "teams", var team, "memberships", var member])
+            return AuthenticationProblem(request) ?? (method == "GET" ? _access!.TeamMembership(org, team, member) : NotFound());
+
         // Pagination links use /repositories/{id}/..., exactly like api.github.com.
         string owner, repo;
         string[] rest;
@@ -82,6 +90,16 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
         if (!state.RepositoryExists(owner, repo)) return NotFound();
 
         return _repos!.Handle(method, owner, repo, rest, request, body, auth.LoginFor(caller));
+    }
+
+    /// <summary>Null when the request carries a credential the fake accepts; otherwise GitHub's 401.</summary>
+    private FakeResponse? AuthenticationProblem(HttpRequest request)
+    {
+        var credential = FakeGitHubAuth.ExtractCredential(request.Headers.Authorization.ToString());
+        if (credential is null) return new FakeResponse(401, FakeGitHubResponses.Error(401, "Requires authentication"));
+        return auth.Identify(credential) == FakeGitHubAuth.Caller.None
+            ? new FakeResponse(401, FakeGitHubResponses.Error(401, "Bad credentials"))
+            : null;
     }
 
     private FakeResponse CreateInstallationToken(HttpRequest request, string installationText)

@@ -74,8 +74,37 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         return pr;
     }
 
+    /// <summary>The stored pull request as the fake will serve it next, or null.</summary>
+    public FakePullRequest? PullRequest(string owner, string repo, int number) => _state.FindPullRequest(owner, repo, number);
+
     /// <summary>Replaces a stored pull request (e.g. after a push: new head sha; or merged/closed).</summary>
     public void UpdatePullRequest(FakePullRequest pr) => _state.PutPullRequest(pr);
+
+    /// <summary>
+    /// Sets GitHub's <c>mergeable</c> (null = still computing) and <c>mergeable_state</c> of an open pull request.
+    /// New pull requests start as mergeable and "clean".
+    /// </summary>
+    public void SetMergeability(string owner, string repo, int number, bool? mergeable, string mergeableState)
+    {
+        if (!_state.SetMergeability(owner, repo, number, mergeable, mergeableState))
+            throw new InvalidOperationException($"No pull request {owner}/{repo}#{number}; add it first.");
+    }
+
+    /// <summary>
+    /// Makes <paramref name="user"/> a collaborator with <paramref name="role"/>: "admin", "maintain", "write"
+    /// (default), "triage", "read", "none", or a custom role name built on <paramref name="basePermission"/>.
+    /// Users never added get 404 from the permission endpoint.
+    /// </summary>
+    public void SetCollaboratorPermission(string owner, string repo, string user, string role = "write", string basePermission = "read") =>
+        _state.PutCollaborator(new FakeCollaborator(owner, repo, user, role, basePermission));
+
+    /// <summary>Adds <paramref name="user"/> to team <paramref name="org"/>/<paramref name="teamSlug"/> ("active" or "pending").</summary>
+    public void SetTeamMembership(string org, string teamSlug, string user, string state = "active", string role = "member") =>
+        _state.SetTeamMembership(org, teamSlug, user, state, role);
+
+    /// <summary>Takes <paramref name="user"/> out of the team: the membership endpoint then answers 404.</summary>
+    public void RemoveTeamMembership(string org, string teamSlug, string user) =>
+        _state.SetTeamMembership(org, teamSlug, user, null, "member");
 
     /// <summary>A repository with no pull requests (statuses can still be posted to it).</summary>
     public void AddRepository(string owner, string repo) => _state.AddRepository(owner, repo);

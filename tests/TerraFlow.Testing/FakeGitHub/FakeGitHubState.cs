@@ -14,6 +14,8 @@ internal sealed class FakeGitHubState
     private readonly List<FakeRequest> _requests = new();
     private readonly Dictionary<string, (long InstallationId, DateTimeOffset ExpiresAt)> _installationTokens = new();
     private readonly Dictionary<long, int> _tokenRequests = new();
+    private readonly Dictionary<(string Owner, string Repo, string User), FakeCollaborator> _collaborators = new();
+    private readonly Dictionary<(string Org, string Team, string User), (string State, string Role)> _teamMembers = new();
     private long _nextCommentId = 1_000_000_001;
     private long _nextStatusId = 5_000_000_001;
     private int _failuresLeft;
@@ -57,6 +59,51 @@ internal sealed class FakeGitHubState
     {
         var (o, r) = Key(owner, repo);
         lock (_gate) return _pulls.GetValueOrDefault((o, r, number));
+    }
+
+    /// <summary>Sets the pull request's mergeability; false when there is no such pull request.</summary>
+    public bool SetMergeability(string owner, string repo, int number, bool? mergeable, string mergeableState)
+    {
+        var (o, r) = Key(owner, repo);
+        lock (_gate)
+        {
+            if (!_pulls.TryGetValue((o, r, number), out var pr)) return false;
+            _pulls[(o, r, number)] = pr with { Mergeable = mergeable, MergeableState = mergeableState };
+            return true;
+        }
+    }
+
+    public void PutCollaborator(FakeCollaborator collaborator)
+    {
+        lock (_gate)
+        {
+            AddRepositoryLocked(collaborator.Owner, collaborator.Repo);
+            var (o, r) = Key(collaborator.Owner, collaborator.Repo);
+            _collaborators[(o, r, collaborator.User.ToLowerInvariant())] = collaborator;
+        }
+    }
+
+    public FakeCollaborator? FindCollaborator(string owner, string repo, string user)
+    {
+        var (o, r) = Key(owner, repo);
+        lock (_gate) return _collaborators.GetValueOrDefault((o, r, user.ToLowerInvariant()));
+    }
+
+    /// <summary>Sets (state "active"/"pending") or, with a null state, removes a team membership.</summary>
+    public void SetTeamMembership(string org, string team, string user, string? state, string role)
+    {
+        var key = (org.ToLowerInvariant(), team.ToLowerInvariant(), user.ToLowerInvariant());
+        lock (_gate)
+        {
+            if (state is null) _teamMembers.Remove(key);
+            else _teamMembers[key] = (state, role);
+        }
+    }
+
+    public (string State, string Role)? FindTeamMembership(string org, string team, string user)
+    {
+        lock (_gate)
+            return _teamMembers.TryGetValue((org.ToLowerInvariant(), team.ToLowerInvariant(), user.ToLowerInvariant()), out var m) ? m : null;
     }
 
     public FakeComment AddComment(string owner, string repo, int number, string body, string author, DateTimeOffset now)

@@ -1,0 +1,117 @@
+using System.Text.RegularExpressions;
+using TerraFlow.Core.Projects;
+
+namespace TerraFlow.Core.CodeOwners;
+
+/// <summary>One usable CODEOWNERS line. <see cref="Owners"/> may be empty: GitHub reads that as "nobody owns these".</summary>
+/// <param name="Line">1-based line number in the file.</param>
+/// <param name="Owners">GitHub handles as written: <c>@user</c> or <c>@org/team</c>.</param>
+/// <param name="Emails">Owners given as e-mail addresses; kept apart because approvals are matched by login.</param>
+public sealed record CodeOwnersRule(int Line, CodeOwnersPattern Pattern, IReadOnlyList<string> Owners, IReadOnlyList<string> Emails);
+
+/// <summary>A line GitHub would flag as an error; it is skipped, the rest of the file still applies.</summary>
+public sealed record CodeOwnersProblem(int Line, string Message);
+
+/// <summary>
+/// A parsed CODEOWNERS file (GitHub syntax). Comments start with '#', also after the owners; each other line is a
+/// pattern followed by owners; the last matching line decides. A malformed line is reported in
+/// <see cref="Problems"/> and ignored, never fatal, because GitHub treats it the same way.
+/// </summary>
+public sealed partial class CodeOwnersFile
+{
+    /// <summary>Where GitHub looks, in its order: the first file found is the only one used.</summary>
+    public static readonly IReadOnlyList<string> Locations = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+
+    /// <summary>GitHub ignores a CODEOWNERS file larger than 3 MB.</summary>
+    public const int MaxBytes = 3 * 1024 * 1024;
+
+    private CodeOwnersFile(IReadOnlyList<CodeOwnersRule> rules, IReadOnlyList<CodeOwnersProblem> problems)
+    {
+        Rules = rules;
+        Problems = problems;
+    }
+
+    public static CodeOwnersFile Empty { get; } = new([], []);
+
+    /// <summary>Usable lines, in file order.</summary>
+    public IReadOnlyList<CodeOwnersRule> Rules { get; }
+
+    public IReadOnlyList<CodeOwnersProblem> Problems { get; }
+
+    /// <summary>Reads the first of <see cref="Locations"/> present in <paramref name="repo"/>; null when there is none.</summary>
+    public static CodeOwnersFile? Load(IRepositorySnapshot repo)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        var files = repo.Files as ICollection<string> ?? repo.Files.ToHashSet(StringComparer.Ordinal);
+        var path = Locations.FirstOrDefault(files.Contains);
+        return path is null ? null : Parse(repo.ReadAllText(path));
+    }
+
+    public static CodeOwnersFile Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (System.Text.Encoding.UTF8.GetByteCount(text) > MaxBytes)
+            return new CodeOwnersFile([], [new CodeOwnersProblem(0, "CODEOWNERS is larger than 3 MB; GitHub ignores it")]);
+
+        var rules = new List<CodeOwnersRule>();
+        var problems = new List<CodeOwnersProblem>();
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || line[0] == '#') continue;
+            if (ParseLine(i + 1, line, out var problem) is { } rule) rules.Add(rule);
+            else problems.Add(new CodeOwnersProblem(i + 1, problem!));
+        }
+        return new CodeOwnersFile(rules, problems);
+    }
+
+    /// <summary>The rule that decides <paramref name="path"/> (the last matching one), or null when none matches.</summary>
+    public CodeOwnersRule? RuleFor(string path)
+    {
+        var normalized = Normalize(path);
+        for (var i = Rules.Count - 1; i >= 0; i--)
+        {
+            if (Rules[i].Pattern.IsMatch(normalized)) return Rules[i];
+        }
+        return null;
+    }
+
+    /// <summary>The <c>@user</c>/<c>@org/team</c> owners of a repository-relative file; empty when unowned.</summary>
+    public IReadOnlyList<string> OwnersOf(string path) => RuleFor(path)?.Owners ?? [];
+
+    private static CodeOwnersRule? ParseLine(int number, string line, out string? problem)
+    {
+        var words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (!CodeOwnersPattern.TryCompile(words[0], out var pattern, out problem)) return null;
+
+        var owners = new List<string>();
+        var emails = new List<string>();
+        foreach (var word in words.Skip(1))
+        {
+            if (word[0] == '#') break; // inline comment
+            if (Handle().IsMatch(word)) owners.Add(word);
+            else if (Email().IsMatch(word)) emails.Add(word);
+            else
+            {
+                problem = $"'{word}' is not a valid owner (use @user, @org/team or an e-mail address)";
+                return null;
+            }
+        }
+        return new CodeOwnersRule(number, pattern!, owners, emails);
+    }
+
+    private static string Normalize(string path)
+    {
+        path = path.Replace('\\', '/');
+        while (path.StartsWith("./", StringComparison.Ordinal)) path = path[2..];
+        return path.TrimStart('/');
+    }
+
+    // GitHub logins: letters, digits and single hyphens; team slugs also allow '_' and '.'.
+    [GeneratedRegex(@"\A@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9_.-]+)?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Handle();
+
+    [GeneratedRegex(@"\A[^@\s]+@[^@\s]+\.[^@\s]+\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Email();
+}
