@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace TerraFlow.Core.Comments;
 
@@ -8,7 +9,7 @@ namespace TerraFlow.Core.Comments;
 /// plan output, error text) goes through one of these, so that no content can break the comment's structure:
 /// close a code block early, split a table cell, or open/close a <c>&lt;details&gt;</c> element.
 /// </summary>
-internal static class MarkdownText
+internal static partial class MarkdownText
 {
     /// <summary>Longest run of consecutive backticks; a fence must be longer than it to contain the text safely.</summary>
     public static int LongestBacktickRun(string text)
@@ -128,7 +129,7 @@ internal static class MarkdownText
     /// </summary>
     public static string InlineLine(string markdown, int maxChars)
     {
-        var flat = Shorten(markdown.Replace("\r\n", " ", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ').Trim(), maxChars);
+        var flat = Shorten(LineBreaks().Replace(markdown.Trim(), " "), maxChars);
         var sb = new StringBuilder(flat.Length + 8);
         var i = 0;
         while (i < flat.Length)
@@ -149,6 +150,9 @@ internal static class MarkdownText
         }
         return sb.ToString();
     }
+
+    [GeneratedRegex(@"[ \t]*[\r\n]+[ \t]*")]
+    private static partial Regex LineBreaks();
 
     private static int FindBacktickRun(string text, int start, int length)
     {

@@ -91,22 +91,24 @@ internal static class RunSummaryWriter
         return sb.ToString();
     }
 
-    /// <summary>The run's warnings, then one per interrupted apply; lines that would pass <paramref name="limit"/> are counted instead.</summary>
+    /// <summary>
+    /// One line per interrupted apply (the most urgent), then the run's warnings, at most <see cref="MaxWarnings"/>;
+    /// lines past that or past <paramref name="limit"/> are counted instead.
+    /// </summary>
     private static void AppendWarnings(StringBuilder sb, RunView run, int limit)
     {
-        var lines = run.Warnings
-            .Where(w => !string.IsNullOrWhiteSpace(w))
-            .Take(MaxWarnings)
-            .Select(w => "⚠️ " + MarkdownText.InlineLine(w, MaxWarningChars))
-            .Concat(run.Projects
-                .Where(p => p.Status == ProjectRunStatus.ApplyInterrupted)
-                .Select(p => $"🛑 **The apply of {MarkdownText.Code(MarkdownText.Shorten(p.Name, 100))} was interrupted**: a person must check its Terraform state before anything else is applied; see its section below."))
+        var lines = run.Projects
+            .Where(p => p.Status == ProjectRunStatus.ApplyInterrupted)
+            .Select(p => $"🛑 **The apply of {MarkdownText.Code(MarkdownText.Shorten(p.Name, 100))} was interrupted**: a person must check its Terraform state before anything else is applied; see its section below.")
+            .Concat(run.Warnings
+                .Where(w => !string.IsNullOrWhiteSpace(w))
+                .Select(w => "⚠️ " + MarkdownText.InlineLine(w, MaxWarningChars)))
             .ToList();
         const int noteReserve = 80;
         var shown = 0;
         foreach (var line in lines)
         {
-            if (sb.Length + line.Length + 2 + noteReserve > limit) break;
+            if (shown == MaxWarnings || sb.Length + line.Length + 2 + noteReserve > limit) break;
             sb.Append(line).Append("\n\n");
             shown++;
         }
