@@ -41,6 +41,26 @@ internal static class CodeTextBlocks
         return builder.Build();
     }
 
+    /// <summary>
+    /// The masked apply output in a collapsible code block, cut by lines from the start: the end of an apply (the
+    /// summary line, the errors) matters most, so a cut keeps the last lines.
+    /// </summary>
+    public static TruncatableBlock? ApplyOutput(string? output, bool open)
+    {
+        if (string.IsNullOrWhiteSpace(output)) return null;
+        var fence = MarkdownText.FenceFor(output);
+        var builder = new TruncatableBlock.Builder(
+            $"{(open ? "<details open>" : "<details>")}<summary>Apply output</summary>\n\n{fence}text\n", $"{fence}\n\n</details>\n\n",
+            n => $"_… apply output truncated: the first {MarkdownText.Plural(n, "line is", "lines are")} not shown, full log in the artifact store._\n\n",
+            keepEnd: true);
+        foreach (var line in Lines(output))
+        {
+            builder.Body.Append(line).Append('\n');
+            builder.EndItem();
+        }
+        return builder.Build();
+    }
+
     /// <summary>Lines without their terminators; trailing empty lines are dropped so blocks do not end in blank space.</summary>
     private static IEnumerable<string> Lines(string text)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace TerraFlow.Core.Comments;
 
@@ -8,7 +9,7 @@ namespace TerraFlow.Core.Comments;
 /// plan output, error text) goes through one of these, so that no content can break the comment's structure:
 /// close a code block early, split a table cell, or open/close a <c>&lt;details&gt;</c> element.
 /// </summary>
-internal static class MarkdownText
+internal static partial class MarkdownText
 {
     /// <summary>Longest run of consecutive backticks; a fence must be longer than it to contain the text safely.</summary>
     public static int LongestBacktickRun(string text)
@@ -88,5 +89,81 @@ internal static class MarkdownText
         sb.Append(fence).Append(info).Append('\n').Append(content);
         if (content.Length > 0 && content[^1] != '\n') sb.Append('\n');
         sb.Append(fence).Append("\n\n");
+    }
+
+    /// <summary>
+    /// A Markdown link, or null when <paramref name="url"/> is not an absolute http(s) URL. Characters that could end
+    /// the link destination or split a table cell are percent-encoded, so the link is safe anywhere, even in a table.
+    /// </summary>
+    public static string? Link(string text, string? url)
+    {
+        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")) return null;
+        var sb = new StringBuilder(uri.AbsoluteUri.Length + 16);
+        foreach (var c in uri.AbsoluteUri)
+        {
+            sb.Append(c switch
+            {
+                '(' => "%28", ')' => "%29", '|' => "%7C", '<' => "%3C", '>' => "%3E", ' ' => "%20",
+                '[' => "%5B", ']' => "%5D", '`' => "%60", '"' => "%22", '\'' => "%27", '\\' => "%5C",
+                _ => c.ToString(),
+            });
+        }
+        return $"[{text}]({sb})";
+    }
+
+    /// <summary>
+    /// "@login" for a GitHub login or team ("org/team"), which pings them like any mention. Anything that is not a
+    /// plausible login (spaces, Markdown, HTML) is shown as inline code instead, so it cannot inject formatting.
+    /// </summary>
+    public static string User(string login)
+    {
+        var name = login.Trim().TrimStart('@');
+        if (name.Length is > 0 and <= 100 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '/' or '.'))
+            return "@" + name;
+        return Code(Shorten(login, 100));
+    }
+
+    /// <summary>
+    /// TerraFlow's own one-line Markdown (a blocker, a warning, a reason): line breaks become spaces and "&lt;" outside
+    /// code spans becomes "&amp;lt;", so the text cannot start a block or close a &lt;details&gt; element around it.
+    /// </summary>
+    public static string InlineLine(string markdown, int maxChars)
+    {
+        var flat = Shorten(LineBreaks().Replace(markdown.Trim(), " "), maxChars);
+        var sb = new StringBuilder(flat.Length + 8);
+        var i = 0;
+        while (i < flat.Length)
+        {
+            if (flat[i] == '`')
+            {
+                // A code span is a run of n backticks up to the next run of exactly n; copy it untouched.
+                var run = 0;
+                while (i + run < flat.Length && flat[i + run] == '`') run++;
+                var close = FindBacktickRun(flat, i + run, run);
+                var end = close < 0 ? i + run : close + run;
+                sb.Append(flat, i, end - i);
+                i = end;
+                continue;
+            }
+            sb.Append(flat[i] == '<' ? "&lt;" : flat[i].ToString());
+            i++;
+        }
+        return sb.ToString();
+    }
+
+    [GeneratedRegex(@"[ \t]*[\r\n]+[ \t]*")]
+    private static partial Regex LineBreaks();
+
+    private static int FindBacktickRun(string text, int start, int length)
+    {
+        for (var i = start; i < text.Length; i++)
+        {
+            if (text[i] != '`') continue;
+            var run = 0;
+            while (i + run < text.Length && text[i + run] == '`') run++;
+            if (run == length) return i;
+            i += run - 1;
+        }
+        return -1;
     }
 }

@@ -29,14 +29,20 @@ internal sealed class ProjectSection
     public int FixedLength => _open.Length + _intro.Length + _close.Length;
 
     /// <summary>The section for a project, or null when there is nothing to show beyond its table row.</summary>
-    public static ProjectSection? For(ProjectView p, bool collapseAll)
+    /// <param name="collapseAll">The run is only kept for reference (superseded): open nothing.</param>
+    /// <param name="canAct">The run still takes commands (planned, open, not merged): show how to apply.</param>
+    public static ProjectSection? For(ProjectView p, bool collapseAll, bool canAct)
     {
-        if (p.Plan is null && string.IsNullOrWhiteSpace(p.PlanText) && string.IsNullOrWhiteSpace(p.Error)) return null;
-
-        var blocks = new List<TruncatableBlock>(5);
+        var blocks = new List<TruncatableBlock>(9);
         void Add(TruncatableBlock? b) { if (b is not null) blocks.Add(b); }
-        // Order of importance: why it failed, what changes, what drifted, outputs, then the raw plan for detail.
+        // Order of importance: why the apply or plan failed, what the policies say, what the apply printed, what
+        // changes, what drifted, outputs, then the raw plan for detail.
+        var applyFailed = p.Status is ProjectRunStatus.ApplyFailed or ProjectRunStatus.ApplyInterrupted;
+        Add(CodeTextBlocks.Error(p.Apply?.Error, "**Apply error**"));
         Add(CodeTextBlocks.Error(p.Error, "**Error**"));
+        Add(CodeTextBlocks.Error(p.Policy?.Error, "**Policy error**"));
+        Add(PolicyBlocks.Results(p.Policy, p.PolicyOverriddenBy));
+        Add(CodeTextBlocks.ApplyOutput(p.Apply?.Output, open: applyFailed));
         if (p.Plan is { } plan)
         {
             Add(ChangeListBlocks.ResourceChanges(plan.ResourceChanges));
@@ -45,21 +51,32 @@ internal sealed class ProjectSection
         }
         Add(CodeTextBlocks.PlanText(p.PlanText));
 
-        // Failures are opened so the error is seen without a click; everything else stays collapsed to keep the
-        // comment short. A superseded plan is only kept for reference, so nothing is opened there.
-        var open = !collapseAll && (p.Status == ProjectRunStatus.Failed || p.Plan is { Errored: true });
+        var intro = Intro(p) + ProjectLifecycleText.For(p, canAct);
+        if (blocks.Count == 0 && intro.Length == 0) return null;
+
+        // What needs a person is opened so it is seen without a click: failures, an interrupted or blocked apply, a
+        // policy denial, a lock wait. Everything else stays collapsed to keep the comment short. A superseded plan is
+        // only kept for reference, so nothing is opened there.
+        var open = !collapseAll && NeedsAttention(p);
+        var words = StatusText.ProjectWords(p);
         var summary = new StringBuilder()
             .Append(open ? "<details open>" : "<details>")
             .Append("<summary>").Append(StatusText.ProjectEmoji(p)).Append(" <b>").Append(MarkdownText.Html(p.Name))
             .Append("</b> · <code>").Append(MarkdownText.Html(p.Dir)).Append("</code> · workspace <code>")
             .Append(MarkdownText.Html(p.Workspace)).Append("</code> — ")
-            .Append(p.Plan is { } pl && p.Status == ProjectRunStatus.Planned
-                ? StatusText.CountsInWords(pl.Counts)
-                : StatusText.ProjectWords(p))
+            .Append(p.Plan is { } pl && StatusText.HasFinishedPlan(p)
+                ? (p.Status == ProjectRunStatus.Planned ? "" : words + " · ") + StatusText.CountsInWords(pl.Counts)
+                : words)
             .Append("</summary>\n\n")
             .ToString();
-        return new ProjectSection(summary, Intro(p), "</details>\n\n", blocks);
+        return new ProjectSection(summary, intro, "</details>\n\n", blocks);
     }
+
+    private static bool NeedsAttention(ProjectView p) =>
+        p.Status is ProjectRunStatus.Failed or ProjectRunStatus.ApplyFailed or ProjectRunStatus.ApplyInterrupted
+            or ProjectRunStatus.ApplyBlocked or ProjectRunStatus.WaitingForLock
+        || p.Plan is { Errored: true }
+        || (p.Policy is { Denied: true } && string.IsNullOrWhiteSpace(p.PolicyOverriddenBy) && p.Status == ProjectRunStatus.Planned);
 
     /// <summary>Renders the section in at most <paramref name="budget"/> chars; empty when not even the frame fits.</summary>
     public string Render(int budget)

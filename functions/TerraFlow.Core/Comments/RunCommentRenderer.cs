@@ -34,8 +34,9 @@ public static class RunCommentRenderer
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCommentLength, MinCommentLength);
 
         var collapseAll = run.Status == RunStatus.Superseded;
+        var canAct = run.Status == RunStatus.Planned && !run.Merged;
         var sections = run.Projects
-            .Select(p => ProjectSection.For(p, collapseAll))
+            .Select(p => ProjectSection.For(p, collapseAll, canAct))
             .OfType<ProjectSection>()
             .ToList();
         var footer = RunSummaryWriter.Footer(run);

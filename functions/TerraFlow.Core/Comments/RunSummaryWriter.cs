@@ -12,10 +12,22 @@ internal static class RunSummaryWriter
     private const string SplitNote =
         "ℹ️ This plan is too long for one comment: the details of some projects continue in the next comments.\n\n";
 
-    private const string TableHeader =
-        "| Project | Dir | Workspace | Add | Change | Destroy | Replace | Status |\n|---|---|---|--:|--:|--:|--:|---|\n";
+    /// <summary>Warnings listed at the top; more would push the table down too far.</summary>
+    private const int MaxWarnings = 10;
+    private const int MaxWarningChars = 500;
 
-    public static string Heading(RunView run) => $"### TerraFlow plan for {MarkdownText.Code(MarkdownText.ShortSha(run.HeadSha))}";
+    public static string Heading(RunView run)
+    {
+        var applied = RunStateLine.AllApplied(run);
+        var suffix = (run.Merged, applied) switch
+        {
+            (true, true) => " — applied and merged",
+            (true, false) => " — merged",
+            (false, true) => " — applied",
+            _ => "",
+        };
+        return $"### TerraFlow plan for {MarkdownText.Code(MarkdownText.ShortSha(run.HeadSha))}{suffix}";
+    }
 
     public static string SupersededLine(RunView run) => run.SupersededBySha is { Length: > 0 } sha
         ? $"⚠️ Superseded by a newer push ({MarkdownText.Code(MarkdownText.ShortSha(sha))}); this plan is out of date."
@@ -31,24 +43,33 @@ internal static class RunSummaryWriter
         return sb.ToString();
     }
 
-    public static string Footer(RunView run) =>
-        (run.Status == RunStatus.Superseded ? "</details>\n\n" : "") +
-        "---\n<sub>💬 Comment `terraflow plan` to plan again · `terraflow plan -p <project>` to plan one project · `terraflow help` for all commands</sub>\n";
+    public static string Footer(RunView run)
+    {
+        // While something can still be applied, the apply and approve commands are what people look for.
+        var canApply = run.Status == RunStatus.Planned && !run.Merged && run.Projects.Any(StatusText.AwaitsApply);
+        if (run.Status == RunStatus.Closed)
+            return "---\n<sub>This pull request is " + (run.Merged ? "merged" : "closed") + "; TerraFlow no longer acts on it.</sub>\n";
+        return (run.Status == RunStatus.Superseded ? "</details>\n\n" : "") + (canApply
+            ? "---\n<sub>💬 Comment `terraflow approve` to approve · `terraflow apply` to apply · `terraflow plan` to plan again · add `-p <project>` for one project · `terraflow help` for all commands</sub>\n"
+            : "---\n<sub>💬 Comment `terraflow plan` to plan again · `terraflow plan -p <project>` to plan one project · `terraflow help` for all commands</sub>\n");
+    }
 
     /// <summary>The top of part 0, at most <paramref name="maxLength"/> chars: table rows that do not fit are dropped with a note.</summary>
     public static string MainHeader(RunView run, int maxLength, bool split)
     {
         var sb = new StringBuilder(4096);
         sb.Append(CommentMarker.Format(run.RunId, 0)).Append('\n').Append(Heading(run)).Append("\n\n");
+        if (run.Status == RunStatus.Superseded) sb.Append(SupersededLine(run)).Append("\n\n");
+        // Warnings stay visible above everything else, even above a superseded run's collapsed content.
+        AppendWarnings(sb, run, sb.Length + Math.Max(300, maxLength / 4));
         if (run.Status == RunStatus.Superseded)
         {
-            // The warning stays visible; the old content is kept for reference but collapsed (closed in Footer).
-            sb.Append(SupersededLine(run)).Append("\n\n")
-              .Append("<details><summary>Out-of-date plan, kept for reference</summary>\n\n");
+            // The old content is kept for reference but collapsed (closed in Footer).
+            sb.Append("<details><summary>Out-of-date plan, kept for reference</summary>\n\n");
         }
         // A failed run with a stated reason needs no extra "run failed" line above that reason.
         var hasReason = run.ConfigError is not null || !string.IsNullOrWhiteSpace(run.FailureMessage);
-        if (!(run.Status == RunStatus.Failed && hasReason)) sb.Append(StateLine(run)).Append("\n\n");
+        if (!(run.Status == RunStatus.Failed && hasReason)) sb.Append(RunStateLine.For(run)).Append("\n\n");
         var messageCap = Math.Max(200, maxLength / 8);
         if (run.ConfigError is { } configError)
         {
@@ -65,87 +86,35 @@ internal static class RunSummaryWriter
             sb.Append("Comment `terraflow plan` to try again.\n\n");
         }
         var tail = DriftLine(run) + (split ? SplitNote : "");
-        AppendTable(sb, run, maxLength - tail.Length);
+        SummaryTable.Append(sb, run, maxLength - tail.Length);
         sb.Append(tail);
         return sb.ToString();
     }
 
-    private static void AppendTable(StringBuilder sb, RunView run, int maxLength)
+    /// <summary>
+    /// One line per interrupted apply (the most urgent), then the run's warnings, at most <see cref="MaxWarnings"/>;
+    /// lines past that or past <paramref name="limit"/> are counted instead.
+    /// </summary>
+    private static void AppendWarnings(StringBuilder sb, RunView run, int limit)
     {
-        if (run.Projects.Count == 0) return;
-        var rows = run.Projects.Select(Row).ToList();
-        var full = TableHeader.Length + rows.Sum(r => r.Length) + 1;
-        if (sb.Length + full <= maxLength)
-        {
-            sb.Append(TableHeader);
-            foreach (var r in rows) sb.Append(r);
-            sb.Append('\n');
-            return;
-        }
-        // Too many projects even for the table alone: list as many as fit and say how many are missing.
-        const int noteReserve = 120;
-        sb.Append(TableHeader);
-        var shown = 0;
-        while (shown < rows.Count && sb.Length + rows[shown].Length + noteReserve <= maxLength) sb.Append(rows[shown++]);
-        sb.Append("\n_… ").Append(MarkdownText.Plural(rows.Count - shown, "more project", "more projects"))
-          .Append(" not listed: the table reached the comment size limit._\n\n");
-    }
-
-    private static string Row(ProjectView p)
-    {
-        static string Cell(string markdown) => MarkdownText.TableCell(markdown);
-        var c = p.Status == ProjectRunStatus.Planned ? p.Plan?.Counts : null;
-        var status = $"{StatusText.ProjectEmoji(p)} {StatusText.ProjectWords(p)}";
-        if (p.Status == ProjectRunStatus.Skipped)
-            status += $" — comment {MarkdownText.Code($"terraflow plan -p {p.Name}")}";
-        return string.Concat(
-            "| ", Cell(MarkdownText.Code(p.Name)), " | ", Cell(MarkdownText.Code(p.Dir)), " | ", Cell(MarkdownText.Code(p.Workspace)),
-            " | ", c is null ? "" : MarkdownText.Count(c.Add), " | ", c is null ? "" : MarkdownText.Count(c.Change),
-            " | ", c is null ? "" : MarkdownText.Count(c.Destroy), " | ", c is null ? "" : MarkdownText.Count(c.Replace),
-            " | ", Cell(status), " |\n");
-    }
-
-    private static string StateLine(RunView run)
-    {
-        var breakdown = Breakdown(run.Projects);
-        var projects = run.Projects.Where(p => p.Status != ProjectRunStatus.Skipped).ToList();
-        var finished = projects.Count(p => p.Status.IsFinal());
-        var failed = projects.Count(p => p.Status == ProjectRunStatus.Failed || p.Plan is { Errored: true });
-        var changed = projects.Count(p => p.Status == ProjectRunStatus.Planned && StatusText.HasChanges(p));
-        return run.Status switch
-        {
-            RunStatus.Discovering => "🔍 **Discovering projects** — reading the repository configuration to find the affected projects.",
-            RunStatus.Planning => $"🔄 **Planning** — {MarkdownText.Count(finished)} of {MarkdownText.Plural(projects.Count, "project", "projects")} finished{breakdown}.",
-            RunStatus.Planned when failed > 0 => $"⚠️ **Plan finished with failures**{breakdown}.",
-            RunStatus.Planned when changed > 0 => $"📝 **Plan finished**{breakdown}.",
-            RunStatus.Planned => $"✅ **Plan finished** — no changes{breakdown}.",
-            RunStatus.NoProjects => "ℹ️ **Nothing to plan** — this pull request changes no Terraform project.",
-            RunStatus.Failed => $"❌ **Run failed**{breakdown}.",
-            RunStatus.Superseded => $"⛔ **Superseded** — state when it was replaced{breakdown}.",
-            RunStatus.Closed => $"🔒 **Pull request closed** — this plan is kept for reference and no longer updated{breakdown}.",
-            _ => $"**{run.Status}**{breakdown}.",
-        };
-    }
-
-    /// <summary>": 2 with changes, 1 failed" — the non-zero groups of projects, or empty when there are none.</summary>
-    private static string Breakdown(IReadOnlyList<ProjectView> projects)
-    {
-        var groups = projects
-            .GroupBy(StatusText.ProjectWords)
-            .Select(g => (Words: g.Key, Count: g.Count()))
+        var lines = run.Projects
+            .Where(p => p.Status == ProjectRunStatus.ApplyInterrupted)
+            .Select(p => $"🛑 **The apply of {MarkdownText.Code(MarkdownText.Shorten(p.Name, 100))} was interrupted**: a person must check its Terraform state before anything else is applied; see its section below.")
+            .Concat(run.Warnings
+                .Where(w => !string.IsNullOrWhiteSpace(w))
+                .Select(w => "⚠️ " + MarkdownText.InlineLine(w, MaxWarningChars)))
             .ToList();
-        if (groups.Count == 0) return "";
-        var words = groups.Select(g => $"{MarkdownText.Count(g.Count)} {BreakdownWords(g.Words)}");
-        return ": " + string.Join(", ", words);
+        const int noteReserve = 80;
+        var shown = 0;
+        foreach (var line in lines)
+        {
+            if (shown == MaxWarnings || sb.Length + line.Length + 2 + noteReserve > limit) break;
+            sb.Append(line).Append("\n\n");
+            shown++;
+        }
+        if (shown < lines.Count)
+            sb.Append("⚠️ _… and ").Append(MarkdownText.Plural(lines.Count - shown, "more warning", "more warnings")).Append("._\n\n");
     }
-
-    private static string BreakdownWords(string projectWords) => projectWords switch
-    {
-        "changes" => "with changes",
-        "no changes" => "without changes",
-        _ when projectWords.StartsWith("changes (", StringComparison.Ordinal) => "with changes " + projectWords["changes ".Length..],
-        _ => projectWords,
-    };
 
     private static string DriftLine(RunView run)
     {

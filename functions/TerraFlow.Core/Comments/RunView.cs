@@ -1,4 +1,5 @@
 using TerraFlow.Core.Plans;
+using TerraFlow.Core.Policies;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Workflow;
 
@@ -16,7 +17,17 @@ public sealed record RunView(
     string? FailureMessage,
     IReadOnlyList<ProjectView> Projects,
     /// <summary>TerraFlow's public base URL for links (e.g. logs), or null.</summary>
-    string? PublicUrl);
+    string? PublicUrl)
+{
+    /// <summary>The pull request was merged; the heading says so.</summary>
+    public bool Merged { get; init; }
+
+    /// <summary>
+    /// Warnings shown near the top (e.g. "merged with unapplied projects"). TerraFlow's own Markdown, one line each:
+    /// line breaks are flattened and HTML outside code spans is escaped, but repository text must already be in code spans.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 public sealed record ProjectView(
     string Name,
@@ -28,4 +39,32 @@ public sealed record ProjectView(
     /// <summary>Output of <c>terraform show -no-color</c>, when available.</summary>
     string? PlanText,
     /// <summary>Why the plan failed (already masked), when it failed.</summary>
-    string? Error);
+    string? Error)
+{
+    /// <summary>Policy results of the plan, when policies ran.</summary>
+    public PolicyOutcome? Policy { get; init; }
+
+    /// <summary>Login of the policy owner who overrode a denying policy (with or without "@").</summary>
+    public string? PolicyOverriddenBy { get; init; }
+
+    /// <summary>Logins (with or without "@") of the people whose approval of this plan was recorded.</summary>
+    public IReadOnlyList<string> ApprovedBy { get; init; } = [];
+
+    /// <summary>Approvals the project needs (0 when approval is not required).</summary>
+    public int ApprovalsRequired { get; init; }
+
+    /// <summary>Absolute http(s) link to approve this project's plan; null when it cannot be approved now.</summary>
+    public string? ApprovalUrl { get; init; }
+
+    /// <summary>Unmet apply requirements in words, e.g. "needs 1 more approval from @org/platform" (one-line Markdown, see <see cref="RunView.Warnings"/>).</summary>
+    public IReadOnlyList<string> ApplyBlockers { get; init; } = [];
+
+    /// <summary>The apply of this plan, once one was requested (output and error already masked).</summary>
+    public ApplyRecord? Apply { get; init; }
+
+    /// <summary>With <see cref="ProjectRunStatus.WaitingForLock"/>: the pull request holding the lock.</summary>
+    public int? WaitingBehind { get; init; }
+
+    /// <summary>Absolute http(s) link to the full apply log, or null.</summary>
+    public string? ApplyLogUrl { get; init; }
+}

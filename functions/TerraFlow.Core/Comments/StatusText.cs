@@ -16,6 +16,13 @@ internal static class StatusText
         ProjectRunStatus.Failed => "❌",
         ProjectRunStatus.Cancelled => "⛔",
         ProjectRunStatus.Skipped => "⏸️",
+        ProjectRunStatus.WaitingForLock => "🔒",
+        ProjectRunStatus.ApplyPending => "🕒",
+        ProjectRunStatus.Applying => "🚀",
+        ProjectRunStatus.Applied => "✅",
+        ProjectRunStatus.ApplyFailed => "❌",
+        ProjectRunStatus.ApplyInterrupted => "🛑",
+        ProjectRunStatus.ApplyBlocked => "🚫",
         _ => "❔",
     };
 
@@ -33,10 +40,27 @@ internal static class StatusText
         ProjectRunStatus.Failed => "failed",
         ProjectRunStatus.Cancelled => "cancelled",
         ProjectRunStatus.Skipped => "skipped (autoplan off)",
+        ProjectRunStatus.WaitingForLock => "waiting for lock",
+        ProjectRunStatus.ApplyPending => "apply pending",
+        ProjectRunStatus.Applying => "applying",
+        ProjectRunStatus.Applied => "applied",
+        ProjectRunStatus.ApplyFailed => "apply failed",
+        ProjectRunStatus.ApplyInterrupted => "apply interrupted",
+        ProjectRunStatus.ApplyBlocked => "apply blocked",
         _ => p.Status.ToString().ToLowerInvariant(),
     };
 
     public static bool HasChanges(ProjectView p) => p.Plan is { } plan && plan.Counts.HasChanges;
+
+    /// <summary>The project's plan is finished and still describes it: planned, or somewhere in its apply.</summary>
+    public static bool HasFinishedPlan(ProjectView p) => p.Status is ProjectRunStatus.Planned || IsApplyStage(p.Status);
+
+    /// <summary>An apply was requested for the project (in flight or ended).</summary>
+    public static bool IsApplyStage(ProjectRunStatus s) => s is ProjectRunStatus.ApplyPending or ProjectRunStatus.Applying
+        or ProjectRunStatus.Applied or ProjectRunStatus.ApplyFailed or ProjectRunStatus.ApplyInterrupted or ProjectRunStatus.ApplyBlocked;
+
+    /// <summary>The plan has changes that could still be applied (planned, nothing requested yet).</summary>
+    public static bool AwaitsApply(ProjectView p) => p.Status == ProjectRunStatus.Planned && p.Plan is { Errored: false } && HasChanges(p);
 
     /// <summary>"1 to add, 2 to change" — only the non-zero counts, in Terraform's own order.</summary>
     public static string CountsInWords(PlanCounts c)

@@ -15,9 +15,11 @@ internal sealed class TruncatableBlock
     private readonly int[] _itemEnds;
     private readonly string _tail;
     private readonly Func<int, string> _omittedNote;
+    private readonly bool _keepEnd;
 
-    private TruncatableBlock(string head, string body, int[] itemEnds, string tail, Func<int, string> omittedNote)
+    private TruncatableBlock(string head, string body, int[] itemEnds, string tail, Func<int, string> omittedNote, bool keepEnd)
     {
+        _keepEnd = keepEnd;
         _head = head;
         _body = body;
         _itemEnds = itemEnds;
@@ -50,7 +52,15 @@ internal sealed class TruncatableBlock
         while (k > 0 && Cost(k) > budget) k--;
         if (k > 0)
         {
-            sb.Append(_head).Append(_body, 0, _itemEnds[k - 1]).Append(_tail).Append(_omittedNote(n - k));
+            if (_keepEnd)
+            {
+                var start = ItemStart(n - k);
+                sb.Append(_head).Append(_body, start, _body.Length - start).Append(_tail).Append(_omittedNote(n - k));
+            }
+            else
+            {
+                sb.Append(_head).Append(_body, 0, _itemEnds[k - 1]).Append(_tail).Append(_omittedNote(n - k));
+            }
             return;
         }
         // Not even one item fits: the note alone still tells the reader where to look.
@@ -59,10 +69,20 @@ internal sealed class TruncatableBlock
     }
 
     private int Cost(int k) =>
-        _head.Length + (k == 0 ? 0 : _itemEnds[k - 1]) + _tail.Length + _omittedNote(_itemEnds.Length - k).Length;
+        _head.Length + KeptLength(k) + _tail.Length + _omittedNote(_itemEnds.Length - k).Length;
+
+    /// <summary>Chars of body kept when <paramref name="k"/> items are kept (the first k, or the last k with keepEnd).</summary>
+    private int KeptLength(int k)
+    {
+        if (k == 0) return 0;
+        return _keepEnd ? _body.Length - ItemStart(_itemEnds.Length - k) : _itemEnds[k - 1];
+    }
+
+    private int ItemStart(int index) => index == 0 ? 0 : _itemEnds[index - 1];
 
     /// <summary>Collects the body item by item; text appended before <see cref="EndItem"/> belongs to the next item.</summary>
-    public sealed class Builder(string head, string tail, Func<int, string> omittedNote)
+    /// <param name="keepEnd">A cut keeps the last items instead of the first (for output whose end matters most).</param>
+    public sealed class Builder(string head, string tail, Func<int, string> omittedNote, bool keepEnd = false)
     {
         private readonly List<int> _itemEnds = [];
 
@@ -72,6 +92,6 @@ internal sealed class TruncatableBlock
 
         public void EndItem() => _itemEnds.Add(Body.Length);
 
-        public TruncatableBlock Build() => new(head, Body.ToString(), [.. _itemEnds], tail, omittedNote);
+        public TruncatableBlock Build() => new(head, Body.ToString(), [.. _itemEnds], tail, omittedNote, keepEnd);
     }
 }
