@@ -1,22 +1,25 @@
+using TerraFlow.Core.Comments;
+
 namespace TerraFlow.Core.Workflow;
 
 /// <summary>The short comments the workflow posts in answer to commands and events. Names come from config or the VCS host.</summary>
 public static class Replies
 {
+    /// <summary>Reasons are TerraFlow's own sentences; names from users are in backticks and kept to one line.</summary>
     public static string Refused(string action, IReadOnlyList<string> reasons) =>
         reasons.Count == 1
-            ? $"**TerraFlow:** {action} refused: {reasons[0]}"
-            : $"**TerraFlow:** {action} refused:\n" + string.Join("\n", reasons.Select(r => "- " + r));
+            ? $"🚫 **TerraFlow:** {action} refused: {MarkdownText.InlineLine(reasons[0], 1_000)}"
+            : $"🚫 **TerraFlow:** {action} refused:\n" + string.Join("\n", reasons.Take(20).Select(r => "- " + MarkdownText.InlineLine(r, 1_000)));
 
     public static string ApplyStarted(IReadOnlyList<string> applying, IReadOnlyList<string> waiting, string by) =>
-        $"**TerraFlow:** applying {List(applying)} for @{by}" + (waiting.Count == 0 ? "." : $"; then {List(waiting)} once the projects they depend on are applied.");
+        LifecycleReplies.ApplyQueued(by, [.. applying, .. waiting])
+        + (waiting.Count == 0 ? "" : $"{List(waiting)} start once the projects they depend on have applied.\n");
 
     public static string Approved(IReadOnlyList<string> projects, string by, ApprovalSource source, IReadOnlyList<string> refused) =>
-        $"**TerraFlow:** @{by} approved {List(projects)}{(source == ApprovalSource.Link ? " through the approval link" : "")}."
-        + (refused.Count == 0 ? "" : "\n" + string.Join("\n", refused.Select(r => "- not approved: " + r)));
+        LifecycleReplies.ApprovalRecorded(by, projects)
+        + string.Concat(refused.Take(20).Select(r => "- not approved: " + MarkdownText.InlineLine(r, 1_000) + "\n"));
 
-    public static string PoliciesOverridden(IReadOnlyList<string> projects, string by) =>
-        $"**TerraFlow:** @{by} overrode the policy results of {List(projects)}.";
+    public static string PoliciesOverridden(IReadOnlyList<string> projects, string by) => LifecycleReplies.PolicyOverridden(by, projects);
 
     public static string Unlocked(IReadOnlyList<string>? projects, string by) =>
         projects is null

@@ -3,6 +3,7 @@ using Npgsql;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Comments;
+using TerraFlow.Core.Projects;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Core.Workflow;
 
@@ -58,12 +59,36 @@ public sealed class CommentSync(IVcsClient vcs, IArtifactStore artifacts, TerraF
         var projects = new List<ProjectView>(run.State.Projects.Count);
         foreach (var p in run.State.Projects)
         {
-            var planText = p.Status == ProjectRunStatus.Planned && p.Artifacts is { } a ? await ReadTextAsync(a.PlanText, ct) : null;
-            projects.Add(new ProjectView(p.Definition.Name, p.Definition.Dir, p.Definition.Workspace, p.Status, p.Plan, planText, p.Error));
+            // The plan stays visible after it was applied: readers compare it with the apply output.
+            var planText = p.Plan is not null && p.Status != ProjectRunStatus.Failed && p.Artifacts is { } a ? await ReadTextAsync(a.PlanText, ct) : null;
+            projects.Add(new ProjectView(p.Definition.Name, p.Definition.Dir, p.Definition.Workspace, p.Status, p.Plan, planText, p.Error)
+            {
+                Policy = p.Policy,
+                PolicyOverriddenBy = p.PolicyOverride?.User,
+                ApprovedBy = p.Approvals.Select(x => x.User).ToList(),
+                ApprovalsRequired = p.Definition.Apply.Requirements.Contains(ApplyRequirement.Approved) ? p.Definition.Apply.Approvals.Count : 0,
+                ApprovalUrl = ApprovalUrl(run, p),
+                ApplyBlockers = Blockers(run, p),
+                Apply = p.Apply,
+                WaitingBehind = p.WaitingBehind,
+            });
         }
         var s = run.State;
-        return new RunView(s.RunId, s.HeadSha, s.Status, s.SupersededBySha, s.ConfigError, s.FailureMessage, projects, options.PublicUrl);
+        return new RunView(s.RunId, s.HeadSha, s.Status, s.SupersededBySha, s.ConfigError, s.FailureMessage, projects, options.PublicUrl) { Merged = s.Merged };
     }
+
+    /// <summary>
+    /// What still stands between a planned project and its apply, as far as the stored state tells (mergeability is
+    /// checked against the VCS host when the apply is requested).
+    /// </summary>
+    private static IReadOnlyList<string> Blockers(StoredRun run, ProjectRunState p)
+    {
+        if (run.State.Status != RunStatus.Planned || p.Status != ProjectRunStatus.Planned || p.Plan?.Counts.HasChanges != true) return [];
+        var assumed = new PullRequestFacts(run.State.HeadSha, Author: "", Mergeable: true, Undiverged: true);
+        return ApplyRequirements.Unmet(p, run.State.HeadSha, assumed, merged: false);
+    }
+
+    private string? ApprovalUrl(StoredRun run, ProjectRunState p) => null;
 
     private async Task<string?> ReadTextAsync(string key, CancellationToken ct)
     {
