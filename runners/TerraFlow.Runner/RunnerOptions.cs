@@ -8,6 +8,12 @@ public sealed class RunnerOptions
 
     public string GitPath { get; set; } = "git";
 
+    /// <summary>The conftest executable for projects with <c>policy_paths</c> (env <c>TerraFlow__Runner__ConftestPath</c>); a bare name is looked up on PATH.</summary>
+    public string ConftestPath { get; set; } = "conftest";
+
+    /// <summary>How long one <c>conftest test</c> run may take.</summary>
+    public TimeSpan PolicyTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Where job workspaces are cloned; each job gets a fresh folder that is deleted afterwards.</summary>
     public string WorkDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "terraflow-runner");
 

@@ -33,14 +33,14 @@ public static class ProjectDiscovery
             return new DiscoveryResult([], modules, configFiles[0], false, error);
         }
         if (configFiles.Count == 0)
-            return Autodiscover(repo, modules, autoplan: true, configFile: null);
+            return Autodiscover(repo, modules, config: null, configFile: null);
 
         var configFile = configFiles[0];
         var parsed = RepoConfigParser.Parse(configFile, repo.ReadAllText(configFile));
         if (!parsed.IsSuccess)
             return new DiscoveryResult([], modules, configFile, false, parsed.Error);
         if (parsed.Config.Autodiscover)
-            return Autodiscover(repo, modules, parsed.Config.Autoplan, configFile);
+            return Autodiscover(repo, modules, parsed.Config, configFile);
         return new DiscoveryResult(parsed.Config.Projects, modules, configFile, false, null);
     }
 
@@ -57,8 +57,11 @@ public static class ProjectDiscovery
             .Order(StringComparer.Ordinal)
             .ToList();
 
-    private static DiscoveryResult Autodiscover(IRepositorySnapshot repo, ModuleGraph modules, bool autoplan, string? configFile)
+    /// <param name="config">The configuration file without <c>projects</c>, whose autoplan and repository-wide apply and
+    /// policy settings every discovered project gets; null when there is no file.</param>
+    private static DiscoveryResult Autodiscover(IRepositorySnapshot repo, ModuleGraph modules, RepoConfig? config, string? configFile)
     {
+        var autoplan = config?.Autoplan ?? true;
         var projects = new List<ProjectDefinition>();
         var dirByName = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var dir in AutodiscoverDirectories(repo, modules))
@@ -70,7 +73,8 @@ public static class ProjectDiscovery
                     $"autodiscovered directories '{dirByName[name]}' and '{dir}' both get the project name '{name}'; list them in {ProjectDefaults.ConfigFileNames[0]} with distinct names");
                 return new DiscoveryResult([], modules, configFile, true, error);
             }
-            projects.Add(new ProjectDefinition(name, dir, ProjectDefaults.Workspace, ProjectDefaults.WhenModified, [], autoplan));
+            var project = new ProjectDefinition(name, dir, ProjectDefaults.Workspace, ProjectDefaults.WhenModified, [], autoplan);
+            projects.Add(config is null ? project : config.WithRepositoryDefaults(project));
         }
         return new DiscoveryResult(projects, modules, configFile, true, null);
     }

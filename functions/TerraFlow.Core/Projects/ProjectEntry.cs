@@ -11,9 +11,11 @@ internal sealed record ProjectEntry(
     bool NameIsDerived,
     IReadOnlyList<(string Value, YamlNode Node)> DependsOn)
 {
-    private static readonly string[] Keys = ["name", "dir", "workspace", "when_modified", "depends_on", "autoplan"];
+    private static readonly string[] Keys =
+        ["name", "dir", "workspace", "when_modified", "depends_on", "autoplan", .. LifecycleKeys.Keys];
 
-    public static ProjectEntry Read(YamlNode node, int number, bool defaultAutoplan)
+    /// <param name="repositoryWide">The top-level apply and policy keys the project's own keys override (policies add up).</param>
+    public static ProjectEntry Read(YamlNode node, int number, bool defaultAutoplan, LifecycleKeys repositoryWide)
     {
         var where = $"project #{number}";
         var mapping = Mapping(node, where);
@@ -43,13 +45,14 @@ internal sealed record ProjectEntry(
         }
 
         var dependsOn = StringList(mapping, "depends_on") ?? [];
-        var definition = new ProjectDefinition(
+        var lifecycle = LifecycleKeys.Read(mapping, where).Over(repositoryWide);
+        var definition = lifecycle.ApplyTo(new ProjectDefinition(
             name,
             dir,
             workspace,
             whenModified?.Select(p => p.Value).ToList() ?? ProjectDefaults.WhenModified,
             dependsOn.Select(d => d.Value).ToList(),
-            Bool(mapping, "autoplan") ?? defaultAutoplan);
+            Bool(mapping, "autoplan") ?? defaultAutoplan));
         return new ProjectEntry(definition, number, Get(mapping, "name") ?? mapping, explicitName is null, dependsOn);
     }
 

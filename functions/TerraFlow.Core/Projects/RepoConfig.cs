@@ -7,7 +7,21 @@ namespace TerraFlow.Core.Projects;
 /// <param name="Autoplan">Top-level default for projects that do not set <c>autoplan</c>.</param>
 /// <param name="Autodiscover">True when the file has no <c>projects</c> key: projects are then autodiscovered.</param>
 /// <param name="Projects">Projects in file order (empty when <paramref name="Autodiscover"/> is true).</param>
-public sealed record RepoConfig(int Version, bool Autoplan, bool Autodiscover, IReadOnlyList<ProjectDefinition> Projects);
+public sealed record RepoConfig(int Version, bool Autoplan, bool Autodiscover, IReadOnlyList<ProjectDefinition> Projects)
+{
+    /// <summary>The top-level apply settings (defaults for every project; autodiscovered projects get exactly these).</summary>
+    public ApplySettings Apply { get; init; } = ApplySettings.Default;
+
+    /// <summary>The top-level built-in policy rules; every project has them, before its own.</summary>
+    public IReadOnlyList<Policies.PolicyRule> Policies { get; init; } = [];
+
+    /// <summary>The top-level Rego policy folders; every project has them, before its own.</summary>
+    public IReadOnlyList<string> PolicyPaths { get; init; } = [];
+
+    /// <summary>An autodiscovered project with the repository-wide settings of this file.</summary>
+    public ProjectDefinition WithRepositoryDefaults(ProjectDefinition project) =>
+        project with { Apply = Apply, Policies = Policies, PolicyPaths = PolicyPaths };
+}
 
 /// <summary>Either a <see cref="RepoConfig"/> or the first <see cref="ConfigError"/> found in the file.</summary>
 public sealed class RepoConfigResult

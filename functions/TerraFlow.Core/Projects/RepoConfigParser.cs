@@ -12,7 +12,7 @@ public static class RepoConfigParser
 {
     public const int SupportedVersion = 1;
 
-    private static readonly string[] TopLevelKeys = ["version", "autoplan", "projects"];
+    private static readonly string[] TopLevelKeys = ["version", "autoplan", "projects", .. LifecycleKeys.Keys];
 
     public static RepoConfigResult Parse(string fileName, string yamlText)
     {
@@ -50,14 +50,20 @@ public static class RepoConfigParser
             throw Problem(Get(root, "version")!, $"unsupported version {version}; only version {SupportedVersion} is supported");
 
         var autoplan = Bool(root, "autoplan") ?? true;
+        // Repository-wide apply and policy settings; checked on their own too so a typo is reported even without projects.
+        var repositoryWide = LifecycleKeys.Read(root, "the top level");
+        var defaults = repositoryWide.Over(LifecycleKeys.None);
         if (Get(root, "projects") is not { } projectsNode)
-            return new RepoConfig(version, autoplan, Autodiscover: true, Projects: []);
+            return WithDefaults(new RepoConfig(version, autoplan, Autodiscover: true, Projects: []), defaults);
         if (projectsNode is not YamlSequenceNode sequence)
             throw Problem(projectsNode, $"'projects' must be a list of projects, found {Describe(projectsNode)}");
 
-        var entries = sequence.Children.Select((node, index) => ProjectEntry.Read(node, index + 1, autoplan)).ToList();
+        var entries = sequence.Children.Select((node, index) => ProjectEntry.Read(node, index + 1, autoplan, repositoryWide)).ToList();
         ProjectEntryChecks.RequireUniqueNames(entries);
         ProjectEntryChecks.RequireKnownAcyclicDependencies(entries);
-        return new RepoConfig(version, autoplan, Autodiscover: false, entries.Select(e => e.Definition).ToList());
+        return WithDefaults(new RepoConfig(version, autoplan, Autodiscover: false, entries.Select(e => e.Definition).ToList()), defaults);
     }
+
+    private static RepoConfig WithDefaults(RepoConfig config, LifecycleKeys defaults) =>
+        config with { Apply = defaults.Settings, Policies = defaults.Rules, PolicyPaths = defaults.PolicyPaths };
 }

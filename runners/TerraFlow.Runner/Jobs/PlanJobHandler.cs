@@ -4,13 +4,18 @@ using Microsoft.Extensions.Logging;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Plans;
+using TerraFlow.Core.Projects;
 using TerraFlow.Core.Security;
 using TerraFlow.Core.Vcs;
+using TerraFlow.Runner.Policies;
 using TerraFlow.Runner.Workspace;
 
 namespace TerraFlow.Runner.Jobs;
 
-/// <summary>terraform init → plan -out → show -json → show, then the artifacts go to the artifact store.</summary>
+/// <summary>
+/// terraform init → plan -out → show -json → show, then the policy check (built-in rules and conftest), then the
+/// artifacts go to the artifact store.
+/// </summary>
 public sealed class PlanJobHandler(RunnerOptions options, IVcsClient vcs, IArtifactStore artifacts, ILogger<PlanJobHandler> logger) : IJobHandler
 {
     private const string PlanFileName = "terraflow.tfplan";
@@ -29,8 +34,9 @@ public sealed class PlanJobHandler(RunnerOptions options, IVcsClient vcs, IArtif
             await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, token, options, masker, ct);
             var dir = ProjectDirectory(workspace.Root, project.Dir);
             var steps = new TerraformSteps(options, dir, project.Workspace, masker);
-            outcome = await PlanAsync(steps, dir, project.Name, keys, ct);
-            await PutTextAsync(keys.Log, steps.Log, ct);
+            var policies = new PolicyCheck(options, masker);
+            outcome = await PlanAsync(steps, policies, project, workspace.Root, dir, keys, ct);
+            await PutTextAsync(keys.Log, steps.Log + policies.Log, ct);
         }
         catch (WorkspaceException ex)
         {
@@ -40,8 +46,10 @@ public sealed class PlanJobHandler(RunnerOptions options, IVcsClient vcs, IArtif
         return new JobResult(lease.JobId, spec.RunId, JobKinds.Plan, null, outcome);
     }
 
-    private async Task<PlanOutcome> PlanAsync(TerraformSteps steps, string dir, string name, PlanArtifacts keys, CancellationToken ct)
+    private async Task<PlanOutcome> PlanAsync(
+        TerraformSteps steps, PolicyCheck policies, ProjectDefinition project, string root, string dir, PlanArtifacts keys, CancellationToken ct)
     {
+        var name = project.Name;
         if (!Directory.Exists(dir))
             return Failed(name, keys, "The project directory does not exist at this commit.");
 
@@ -58,9 +66,10 @@ public sealed class PlanJobHandler(RunnerOptions options, IVcsClient vcs, IArtif
         if (text.ExitCode != 0) return Failed(name, keys, steps.Failure("show", text, options.PlanTimeout));
 
         PlanSummary summary;
+        var planJson = Encoding.UTF8.GetBytes(json.StandardOutput);
         try
         {
-            summary = PlanReader.Read(Encoding.UTF8.GetBytes(json.StandardOutput));
+            summary = PlanReader.Read(planJson);
         }
         catch (PlanFormatException ex)
         {
@@ -72,7 +81,9 @@ public sealed class PlanJobHandler(RunnerOptions options, IVcsClient vcs, IArtif
         await PutTextAsync(keys.PlanJson, json.StandardOutput, ct);
         await PutTextAsync(keys.PlanText, steps.Mask(text.StandardOutput), ct);
         var sha = Convert.ToHexStringLower(SHA256.HashData(planBytes));
-        return new PlanOutcome(name, true, summary, sha, keys, null);
+        // Always evaluated for a successful plan: Passed when the project has no rules.
+        var policy = await policies.EvaluateAsync(project, root, dir, planJson, ct);
+        return new PlanOutcome(name, true, summary, sha, keys, null) { Policy = policy };
     }
 
     private static PlanOutcome Failed(string name, PlanArtifacts keys, string error) => new(name, false, null, null, keys, error);

@@ -1,0 +1,60 @@
+using TerraFlow.Core.Policies;
+using TerraFlow.Core.Projects;
+using TerraFlow.Core.Security;
+
+namespace TerraFlow.Runner.Policies;
+
+/// <summary>
+/// The policy check of one planned project: its built-in rules (evaluated in Core) and, when it names
+/// <c>policy_paths</c>, conftest over the Rego policies in the cloned workspace. One instance per job.
+/// </summary>
+public sealed class PolicyCheck(RunnerOptions options, SecretMasker masker)
+{
+    /// <summary>Written next to the plan file in the project directory; conftest reads it from there.</summary>
+    public const string PlanJsonFileName = "terraflow.plan.json";
+
+    private readonly ConftestRunner _conftest = new(options, masker);
+
+    /// <summary>The conftest command and its output, masked; empty when conftest did not run.</summary>
+    public string Log => _conftest.Log;
+
+    /// <summary>
+    /// Built-in violations first, then conftest's. Always returns an outcome (<see cref="PolicyOutcome.Passed"/> when
+    /// the project has no rules); problems such as a missing policy folder or a failing conftest become
+    /// <see cref="PolicyOutcome.Error"/>, which denies.
+    /// </summary>
+    /// <param name="workspaceRoot">The root of the cloned repository; policy paths are relative to it.</param>
+    /// <param name="projectDirectory">The project's directory inside the clone (where the plan JSON is written).</param>
+    /// <param name="planJson">The output of <c>terraform show -json</c>.</param>
+    public async Task<PolicyOutcome> EvaluateAsync(
+        ProjectDefinition project, string workspaceRoot, string projectDirectory, ReadOnlyMemory<byte> planJson, CancellationToken ct)
+    {
+        // Built-in messages quote planned values; mask them like everything else that reaches a comment.
+        var builtIn = Masked(PolicyEvaluator.Evaluate(project.Policies, planJson));
+        if (project.PolicyPaths.Count == 0) return builtIn;
+
+        var root = Path.GetFullPath(workspaceRoot);
+        var dirs = new List<string>();
+        foreach (var relative in project.PolicyPaths)
+        {
+            var full = Path.GetFullPath(Path.Combine(root, relative));
+            if (full != root && !full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                return PolicyOutcomes.Combine(builtIn, new PolicyOutcome([], $"Policy folder '{relative}' is outside the repository."));
+            if (!Directory.Exists(full))
+                return PolicyOutcomes.Combine(builtIn, new PolicyOutcome([], $"Policy folder '{relative}' does not exist at this commit."));
+            dirs.Add(Path.GetRelativePath(root, full));
+        }
+
+        var planFile = Path.Combine(projectDirectory, PlanJsonFileName);
+        await File.WriteAllBytesAsync(planFile, planJson, ct);
+        var conftest = await _conftest.RunAsync(dirs, Path.GetRelativePath(root, planFile), root, ct);
+        return PolicyOutcomes.Combine(builtIn, conftest);
+    }
+
+    private PolicyOutcome Masked(PolicyOutcome outcome) =>
+        ReferenceEquals(outcome, PolicyOutcome.Passed)
+            ? outcome
+            : new PolicyOutcome(
+                outcome.Violations.Select(v => v with { Message = masker.Apply(v.Message) }).ToList(),
+                outcome.Error is null ? null : masker.Apply(outcome.Error));
+}
