@@ -10,6 +10,8 @@ namespace TerraFlow.Runner;
 /// <summary>
 /// The runner loop: claim a job, keep its lease alive while it runs, report the result. Losing the lease (the job
 /// was cancelled by a newer push, or the lease expired and another runner took it) cancels the work in progress.
+/// Stopping the runner cancels plans at once (their lease expires and they run again elsewhere); an apply already
+/// running gets <see cref="RunnerOptions.ApplyGracePeriod"/> to finish and then is interrupted and reported as such.
 /// </summary>
 public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, RunnerOptions options, JobSignal signal, ILogger<JobRunner> logger)
 {
@@ -18,6 +20,9 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
     // read it once, not per job.
     private readonly SecretMasker _environmentSecrets = EnvironmentSecrets();
     private readonly string _workerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>How long reporting a result may take once the runner is stopping.</summary>
+    private static readonly TimeSpan ReportTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>How often a held lease is renewed; a third of the lease leaves room for two missed renewals.</summary>
     private TimeSpan RenewInterval => queue.LeaseDuration / 3;
@@ -86,7 +91,17 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
         if (lease.QueueWaitMs is { } wait) TerraFlowTelemetry.JobQueueWait.Record(wait, kindTag);
         var started = Stopwatch.GetTimestamp();
 
-        using var jobCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // A graceful job (an apply) is not cancelled by the runner stopping: its token only follows the lease, it
+        // learns about the stop separately and gets ApplyGracePeriod to finish before it is interrupted.
+        var graceful = handler as IGracefulJobHandler;
+        using var jobCts = graceful is null ? CancellationTokenSource.CreateLinkedTokenSource(ct) : new CancellationTokenSource();
+        using var interruptCts = new CancellationTokenSource();
+        using var onStopping = graceful is null ? default : ct.Register(() =>
+        {
+            logger.LogWarning("Runner stopping: job {JobId} ({Kind}) gets {Grace} to finish before it is interrupted",
+                lease.JobId, lease.Spec.Kind, options.ApplyGracePeriod);
+            interruptCts.CancelAfter(options.ApplyGracePeriod);
+        });
         var renewal = RenewLoopAsync(lease, jobCts);
         // Per job: the job adds its own secrets (the clone token) to a copy of the process-wide ones.
         var masker = _environmentSecrets.Clone();
@@ -95,9 +110,11 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
         JobResult result;
         try
         {
-            result = await handler.ExecuteAsync(lease, masker, jobCts.Token);
+            result = graceful is null
+                ? await handler.ExecuteAsync(lease, masker, jobCts.Token)
+                : await graceful.ExecuteAsync(lease, masker, new JobStopSignals(ct, interruptCts.Token, t => queue.RenewAsync(lease, t)), jobCts.Token);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested || (graceful is not null && jobCts.IsCancellationRequested))
         {
             logger.LogInformation("Job {JobId} stopped: its lease was lost (cancelled or taken over)", lease.JobId);
             activity?.SetTag("terraflow.job.outcome", "lease-lost");
@@ -117,12 +134,15 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
             TerraFlowTelemetry.JobDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, kindTag);
         }
 
-        if (result.Discovery is { Succeeded: false } || result.Plan is { Succeeded: false })
+        if (result.Discovery is { Succeeded: false } || result.Plan is { Succeeded: false } || result.Apply is { Succeeded: false })
         {
             TerraFlowTelemetry.JobsFailed.Add(1, kindTag, new KeyValuePair<string, object?>("reason", "outcome"));
             activity?.SetStatus(ActivityStatusCode.Error, "job outcome is a failure");
         }
-        if (!await queue.CompleteAsync(lease, result, ct))
+        // A job that finished while the runner is stopping still reports its result (an apply's above all), so
+        // the report must not use the stopping token; it gets a short time of its own instead.
+        using var reportCts = new CancellationTokenSource(ReportTimeout);
+        if (!await queue.CompleteAsync(lease, result, ct.IsCancellationRequested ? reportCts.Token : ct))
             logger.LogInformation("Job {JobId} finished after losing its lease; result dropped", lease.JobId);
         return true;
     }

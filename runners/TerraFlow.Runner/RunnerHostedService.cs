@@ -33,8 +33,20 @@ public static class RunnerServiceCollectionExtensions
         services.TryAddSingleton<JobSignal>();
         services.AddSingleton<IJobHandler, DiscoverJobHandler>();
         services.AddSingleton<IJobHandler, PlanJobHandler>();
+        services.AddSingleton<IJobHandler, ApplyJobHandler>();
+        // The host waits for the hosted service only up to ShutdownTimeout (30 s by default): an apply in its grace
+        // period, then its interruption and the report, must fit in it.
+        services.PostConfigure<HostOptions>(host =>
+        {
+            var needed = ShutdownTimeoutFor(options);
+            if (host.ShutdownTimeout < needed) host.ShutdownTimeout = needed;
+        });
         services.AddSingleton<JobRunner>();
         services.AddHostedService<RunnerHostedService>();
         return services;
     }
+
+    /// <summary>Grace period + time for Terraform to exit after SIGINT + a minute to upload the log and report.</summary>
+    public static TimeSpan ShutdownTimeoutFor(RunnerOptions options) =>
+        options.ApplyGracePeriod + options.ApplyInterruptTimeout + TimeSpan.FromMinutes(1);
 }

@@ -26,6 +26,22 @@ public sealed class RunnerOptions
 
     public TimeSpan CloneTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Longest a <c>terraform apply</c> may run before it is interrupted (and reported as interrupted).</summary>
+    public TimeSpan ApplyTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// When the runner is asked to stop (SIGTERM, scale-in), an apply already running gets this long to finish
+    /// (<c>TerraFlow__Runner__ApplyGracePeriod</c>); plans are stopped at once. The host's shutdown timeout is raised
+    /// to fit it; the platform's termination grace (e.g. Container Apps) must be at least as long.
+    /// </summary>
+    public TimeSpan ApplyGracePeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// After an apply is interrupted (SIGINT, so Terraform can persist state and release its lock), how long to wait
+    /// for it to exit before killing it.
+    /// </summary>
+    public TimeSpan ApplyInterruptTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How long an idle runner waits before asking the queue again (a notification wakes it sooner).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -5,7 +5,7 @@ namespace TerraFlow.TerraformStandIn;
 /// <summary>
 /// The optional <c>.standin/behavior.json</c> script that lets tests force failures, output and slowness.
 /// Keys are <c>&lt;command&gt;_exit</c>, <c>&lt;command&gt;_stderr</c>, <c>&lt;command&gt;_stdout</c>,
-/// <c>&lt;command&gt;_delay_ms</c> (command = init, plan, apply) and <c>print_env</c>.
+/// <c>&lt;command&gt;_delay_ms</c> (command = init, plan, apply), <c>print_env</c> and <c>applies_log</c>.
 /// </summary>
 internal sealed class Behavior
 {
@@ -52,6 +52,12 @@ internal sealed class Behavior
             throw new InvalidDataException($"{path} is not valid JSON: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// An extra file (absolute path) that every successful apply appends its line to. The working directory is
+    /// usually a runner's throw-away clone, so a test that must count applies across jobs points this outside it.
+    /// </summary>
+    public string? AppliesLog => Text("applies_log");
 
     public int? ExitCode(string command) => Int($"{command}_exit");
 

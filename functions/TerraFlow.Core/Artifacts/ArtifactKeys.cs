@@ -56,6 +56,16 @@ public static class ArtifactKeys
         }
     }
 
+    /// <summary>
+    /// Key of the full masked log of one apply attempt, next to the plan artifacts of the same run and project:
+    /// <c>runs/{runId}/{project}/{jobId}-{attempt}/apply-log.txt</c> (the project name made key-safe).
+    /// </summary>
+    public static string ApplyLog(long runId, string project, long jobId, int attempt)
+    {
+        var safe = new string(project.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray()).Trim('.');
+        return $"runs/{runId}/{(safe.Length == 0 ? "project" : safe)}/{jobId}-{attempt}/apply-log.txt";
+    }
+
     private static bool HasOnlyAllowedCharacters(string key)
     {
         foreach (var c in key)

@@ -3,12 +3,36 @@ namespace TerraFlow.Core.Jobs;
 /// <summary>Results a transport reports on a runner's behalf when the runner itself never could.</summary>
 public static class JobFailures
 {
-    /// <summary>The job used up its attempts without a runner ever reporting back (crashed, killed, partitioned).</summary>
+    /// <summary>
+    /// What a human must check after an apply that did not run to its end. TerraFlow cannot know how far Terraform
+    /// got, so it never retries an apply by itself: a second apply of a half-applied plan is exactly what must not happen.
+    /// </summary>
+    public const string InterruptedApplyAdvice =
+        "TerraFlow cannot tell how far the apply got and will not retry it automatically. Before applying again: "
+        + "(1) check whether the Terraform state is still locked, and run `terraform force-unlock` only once you are sure no apply is still running; "
+        + "(2) look for resources that were partially created, changed or destroyed; "
+        + "(3) run a new plan to see what is left to do, and apply that plan.";
+
+    /// <summary>
+    /// The job used up its attempts without a runner ever reporting back (crashed, killed, partitioned). For an
+    /// apply (one attempt only) this is an interrupted apply, never a plain failure.
+    /// </summary>
     public static JobResult Exhausted(long jobId, int attempts, JobSpec spec)
     {
+        if (spec.Kind == JobKinds.Apply)
+            return InterruptedApply(jobId, spec, "The runner stopped responding while it was applying this plan (it crashed, was killed or lost its connection).");
+
         var message = $"The runner stopped responding {attempts} times while working on this job; giving up.";
         return spec.Kind == JobKinds.Plan && spec.Project is not null
             ? new JobResult(jobId, spec.RunId, spec.Kind, null, new PlanOutcome(spec.Project.Name, false, null, null, null, message))
             : new JobResult(jobId, spec.RunId, spec.Kind, new DiscoveryOutcome(false, null, message, [], []), null);
     }
+
+    /// <summary>An apply that started but whose end nobody saw: failed, interrupted, with what to check.</summary>
+    /// <param name="reason">What happened, in one sentence; the advice is appended.</param>
+    public static JobResult InterruptedApply(long jobId, JobSpec spec, string reason, string? output = null, string? log = null) =>
+        new(jobId, spec.RunId, JobKinds.Apply, null, null)
+        {
+            Apply = new ApplyOutcome(spec.Project?.Name ?? "", false, true, output, log, reason + " " + InterruptedApplyAdvice),
+        };
 }

@@ -8,6 +8,8 @@ namespace TerraFlow.Functions.Engine;
 /// <summary>
 /// Finds jobs whose runner stopped renewing its lease (crashed, killed, partitioned). A plan may simply run again,
 /// so it goes back to the queue until its attempts are used up; then the run hears that the job failed.
+/// An apply never goes back (whatever its max_attempts says): nobody knows how far the lost runner got, so the run
+/// hears that the apply was interrupted and a human checks the state before anything is applied again.
 /// </summary>
 public sealed class ExpiredLeaseSweeper(NpgsqlDataSource dataSource, ILogger<ExpiredLeaseSweeper> logger)
 {
@@ -27,9 +29,10 @@ public sealed class ExpiredLeaseSweeper(NpgsqlDataSource dataSource, ILogger<Exp
             var rows = new List<(long, int, int, string)>();
             while (await r.ReadAsync(ct)) rows.Add((r.GetInt64(0), r.GetInt32(1), r.GetInt32(2), r.GetString(3)));
             await r.DisposeAsync();
-            foreach (var (id, attempts, max, spec) in rows)
+            foreach (var (id, attempts, max, specJson) in rows)
             {
-                if (attempts < max)
+                var spec = StoreJson.Deserialize<JobSpec>(specJson);
+                if (attempts < max && spec.Kind != JobKinds.Apply)
                 {
                     await WorkItemTransaction.ExecAsync(conn, tx, "update jobs set status = 'queued', lease_token = null, lease_owner = null, available_at = now() where id = $1", ct, id);
                     requeued++;
@@ -37,7 +40,7 @@ public sealed class ExpiredLeaseSweeper(NpgsqlDataSource dataSource, ILogger<Exp
                 else
                 {
                     await WorkItemTransaction.ExecAsync(conn, tx, "update jobs set status = 'failed', lease_token = null, finished_at = now() where id = $1", ct, id);
-                    exhausted.Add((id, attempts, StoreJson.Deserialize<JobSpec>(spec)));
+                    exhausted.Add((id, attempts, spec));
                 }
             }
         }

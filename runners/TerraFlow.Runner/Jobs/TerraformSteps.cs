@@ -24,6 +24,31 @@ internal sealed class TerraformSteps(RunnerOptions options, string projectDirect
         return result;
     }
 
+    /// <summary>
+    /// A step that must not be killed outright (apply): <paramref name="interrupt"/> or the timeout sends SIGINT
+    /// first and kills only after <paramref name="stopGrace"/>; the result says so instead of throwing.
+    /// </summary>
+    public async Task<ProcessResult> RunInterruptibleAsync(string[] args, TimeSpan timeout, TimeSpan stopGrace, CancellationToken interrupt)
+    {
+        _log.Append("$ terraform ").AppendJoin(' ', args).AppendLine();
+        var result = await ProcessRunner.RunInterruptibleAsync(options.TerraformPath, args, projectDirectory, Environment(), timeout, stopGrace, interrupt);
+        _log.Append(result.StandardOutput);
+        if (result.StandardError.Length > 0) _log.Append(result.StandardError);
+        _log.AppendLine(result.Interrupted ? "(interrupted: the runner was stopping)" : result.TimedOut ? $"(timed out after {timeout})" : $"(exit {result.ExitCode})");
+        return result;
+    }
+
+    /// <summary>Appends a line of TerraFlow's own to the log (e.g. why nothing ran).</summary>
+    public void Note(string line) => _log.AppendLine(line);
+
+    /// <summary>The last <paramref name="lines"/> lines of a step's output (stdout then stderr), masked.</summary>
+    public string Tail(ProcessResult result, int lines)
+    {
+        // Mask the whole output first: cutting first could leave part of a secret that no longer matches.
+        var all = masker.Apply(result.StandardOutput + result.StandardError).TrimEnd().Split('\n');
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
     /// <summary>Plan text goes into PR comments: mask it like the log.</summary>
     public string Mask(string text) => masker.Apply(text);
 

@@ -11,6 +11,9 @@ namespace TerraFlow.TerraformStandIn.Commands;
 /// </summary>
 internal static class ApplyCommand
 {
+    /// <summary>Environment variable naming an extra applies log (see <see cref="Behavior.AppliesLog"/>).</summary>
+    public const string AppliesLogVariable = "TERRAFORM_STANDIN_APPLIES_LOG";
+
     private static readonly string[] BoolFlags =
         ["input", "auto-approve", "no-color", "lock", "refresh", "compact-warnings", "destroy", "refresh-only"];
 
@@ -112,5 +115,24 @@ internal static class ApplyCommand
             $"changed={plan.ToChange}",
             $"destroyed={plan.ToDestroy}");
         await File.AppendAllTextAsync(Path.Combine(context.StandInDirectory, "applies.log"), line + "\n", context.Cancellation);
+        foreach (var extra in ExtraLogs(context))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(extra)!);
+            await File.AppendAllTextAsync(extra, line + "\n", context.Cancellation);
+        }
+    }
+
+    /// <summary>Copies of the log outside the working directory: <c>applies_log</c> in behavior.json, then the environment.</summary>
+    private static IEnumerable<string> ExtraLogs(StandInContext context)
+    {
+        if (Behavior.Load(context.StandInDirectory).AppliesLog is { Length: > 0 } fromBehavior)
+        {
+            yield return Path.GetFullPath(fromBehavior, context.WorkingDirectory);
+        }
+
+        if (Environment.GetEnvironmentVariable(AppliesLogVariable) is { Length: > 0 } fromEnvironment)
+        {
+            yield return Path.GetFullPath(fromEnvironment, context.WorkingDirectory);
+        }
     }
 }

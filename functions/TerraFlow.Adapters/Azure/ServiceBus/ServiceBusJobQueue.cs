@@ -45,6 +45,14 @@ public sealed class ServiceBusJobQueue(ServiceBusRestClient client, ServiceBusOp
                 continue;
             }
 
+            // A second delivery of an apply means a runner took it and lost it (died, or its lock lapsed): that apply
+            // may have run partly. Never run it again; report it interrupted so a human checks the state.
+            if (job.Spec.Kind == JobKinds.Apply && attempt > 1)
+            {
+                await AnswerInterruptedApplyAsync(message, job, attempt, ct);
+                continue;
+            }
+
             var handle = Interlocked.Increment(ref _lastHandle);
             _held[handle] = new Held(job.JobId, attempt, message);
             logger.LogDebug("Worker {Worker} locked job {JobId} (delivery {Attempt}, sequence {Sequence})",
@@ -89,6 +97,14 @@ public sealed class ServiceBusJobQueue(ServiceBusRestClient client, ServiceBusOp
     {
         logger.LogWarning("Job {JobId} was delivered {Attempt} times (limit {Max}); reporting it failed instead of running it",
             job.JobId, attempt, options.MaxAttempts);
+        await client.SendAsync(options.ResultsQueue, JobMessages.Result(JobMessages.Exhausted(job.JobId, attempt - 1, job.Spec), attempt), ct);
+        await client.CompleteAsync(message, ct);
+    }
+
+    private async Task AnswerInterruptedApplyAsync(ServiceBusReceivedMessage message, JobMessage job, int attempt, CancellationToken ct)
+    {
+        logger.LogWarning("Apply job {JobId} was delivered again (delivery {Attempt}); a previous runner lost it, so it is reported interrupted, not applied again",
+            job.JobId, attempt);
         await client.SendAsync(options.ResultsQueue, JobMessages.Result(JobMessages.Exhausted(job.JobId, attempt - 1, job.Spec), attempt), ct);
         await client.CompleteAsync(message, ct);
     }

@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using TerraFlow.Core.Artifacts;
+using TerraFlow.Core.Jobs;
+using TerraFlow.Core.Security;
+using TerraFlow.Core.Vcs;
+using TerraFlow.Runner.Processes;
+using TerraFlow.Runner.Workspace;
+using CoreArtifactKeys = TerraFlow.Core.Artifacts.ArtifactKeys;
+
+namespace TerraFlow.Runner.Jobs;
+
+/// <summary>
+/// Applies exactly the approved plan: fresh clone of the head commit, the stored plan file (refused unless its
+/// SHA-256 is the approved one), <c>terraform init</c>, then <c>terraform apply PLANFILE</c>. Once Terraform starts
+/// applying it is never killed outright: a stopping runner lets it finish within the grace period, then interrupts it.
+/// </summary>
+public sealed class ApplyJobHandler(RunnerOptions options, IVcsClient vcs, IArtifactStore artifacts, ILogger<ApplyJobHandler> logger) : IGracefulJobHandler
+{
+    private const string PlanFileName = "terraflow.tfplan";
+
+    /// <summary>Lines of the apply output that go into the result (and so the PR comment); the full log is an artifact.</summary>
+    public const int OutputTailLines = 60;
+
+    /// <summary>Uploading the log and similar last steps still run while the runner is stopping, but not forever.</summary>
+    private static readonly TimeSpan FinishingTimeout = TimeSpan.FromMinutes(1);
+
+    public string Kind => JobKinds.Apply;
+
+    public Task<JobResult> ExecuteAsync(JobLease lease, SecretMasker masker, CancellationToken ct) =>
+        ExecuteAsync(lease, masker, JobStopSignals.From(ct), ct);
+
+    public async Task<JobResult> ExecuteAsync(JobLease lease, SecretMasker masker, JobStopSignals stop, CancellationToken ct)
+    {
+        var spec = lease.Spec;
+        var project = spec.Project ?? throw new InvalidOperationException($"apply job {lease.JobId} names no project");
+        var logKey = CoreArtifactKeys.ApplyLog(spec.RunId, project.Name, lease.JobId, lease.Attempt);
+        // Everything before the apply itself stops as soon as the runner stops: nothing has changed yet.
+        using var preparing = CancellationTokenSource.CreateLinkedTokenSource(ct, stop.Stopping);
+        ApplyOutcome outcome;
+        try
+        {
+            outcome = await CloneAndApplyAsync(lease, project.Name, project.Dir, project.Workspace, logKey, masker, stop, preparing.Token);
+        }
+        catch (WorkspaceException ex)
+        {
+            outcome = NotApplied(project.Name, masker.Apply(ex.Message));
+        }
+        catch (OperationCanceledException) when (stop.Stopping.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            outcome = NotApplied(project.Name, "The runner was shut down before terraform apply started.");
+        }
+        logger.LogInformation("Run {RunId} project {Project}: apply {Result}", spec.RunId, project.Name,
+            outcome.Succeeded ? "succeeded" : outcome.Interrupted ? "was interrupted" : "failed");
+        return new JobResult(lease.JobId, spec.RunId, JobKinds.Apply, null, null) { Apply = outcome };
+    }
+
+    private async Task<ApplyOutcome> CloneAndApplyAsync(JobLease lease, string name, string projectDir, string workspaceName,
+        string logKey, SecretMasker masker, JobStopSignals stop, CancellationToken ct)
+    {
+        var spec = lease.Spec;
+        if (string.IsNullOrEmpty(spec.PlanFile) || string.IsNullOrEmpty(spec.PlanSha256))
+            return NotApplied(name, "The apply job names no plan file or no plan hash.");
+
+        var planBytes = await DownloadAsync(spec.PlanFile, ct);
+        if (planBytes is null)
+            return NotApplied(name, "The approved plan file is no longer in the artifact store; run a new plan.");
+        var sha = Convert.ToHexStringLower(SHA256.HashData(planBytes));
+        if (!string.Equals(sha, spec.PlanSha256, StringComparison.OrdinalIgnoreCase))
+        {
+            logger.LogError("Apply job {JobId}: plan file {Key} has SHA-256 {Actual}, the approved plan has {Expected}; refusing to apply",
+                lease.JobId, spec.PlanFile, sha, spec.PlanSha256);
+            return NotApplied(name, $"Refused: the stored plan file's SHA-256 ({sha}) is not the approved plan's ({spec.PlanSha256}). The plan file changed after approval; run a new plan.");
+        }
+
+        var token = await CloneToken.GetAsync(vcs, spec, ct);
+        await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, token, options, masker, ct);
+        var dir = ProjectPaths.Resolve(workspace.Root, projectDir);
+        if (!Directory.Exists(dir))
+            return NotApplied(name, "The project directory does not exist at this commit.");
+        await File.WriteAllBytesAsync(Path.Combine(dir, PlanFileName), planBytes, ct);
+
+        var steps = new TerraformSteps(options, dir, workspaceName, masker);
+        var init = await steps.RunAsync(["init", "-input=false", "-no-color"], options.InitTimeout, ct);
+        if (init.ExitCode != 0)
+            return await FinishAsync(steps, logKey, NotApplied(name, steps.Failure("init", init, options.InitTimeout)));
+
+        // The point of no return. A stopping runner starts no apply, and a lease lost meanwhile (the job was
+        // reported interrupted or taken away) must not be applied by this runner.
+        ct.ThrowIfCancellationRequested();
+        if (!await stop.ConfirmLease(ct))
+            throw new OperationCanceledException("The lease of the apply job was lost before terraform apply started.");
+
+        // Not bound to ct: neither a stopping runner nor a lost lease kills an apply in progress; only the end of
+        // the grace period (stop.Interrupt) or the apply timeout interrupts it.
+        var apply = await steps.RunInterruptibleAsync(["apply", "-input=false", "-no-color", PlanFileName],
+            options.ApplyTimeout, options.ApplyInterruptTimeout, stop.Interrupt);
+        var output = steps.Tail(apply, OutputTailLines);
+        ApplyOutcome outcome;
+        if (apply.Interrupted || apply.TimedOut)
+        {
+            var reason = apply.Interrupted
+                ? $"The runner was stopped while terraform apply was running, and the apply did not finish within the grace period ({options.ApplyGracePeriod}); Terraform was interrupted."
+                : $"terraform apply did not finish within {options.ApplyTimeout} and was interrupted.";
+            outcome = JobFailures.InterruptedApply(lease.JobId, spec, reason, output, logKey).Apply! with { ProjectName = name };
+        }
+        else if (apply.ExitCode == 0)
+            outcome = new ApplyOutcome(name, true, false, output, logKey, null);
+        else
+            outcome = new ApplyOutcome(name, false, false, output, logKey, steps.Failure("apply", apply, options.ApplyTimeout));
+        return await FinishAsync(steps, logKey, outcome);
+    }
+
+    private async Task<byte[]?> DownloadAsync(string key, CancellationToken ct)
+    {
+        await using var stream = await artifacts.OpenReadAsync(key, ct);
+        if (stream is null) return null;
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, ct);
+        return copy.ToArray();
+    }
+
+    /// <summary>
+    /// Stores the full masked log. Runs even while the runner is stopping; a failed upload never loses the outcome
+    /// (the apply happened, whatever the artifact store says), it only drops the link to the log.
+    /// </summary>
+    private async Task<ApplyOutcome> FinishAsync(TerraformSteps steps, string logKey, ApplyOutcome outcome)
+    {
+        using var timeout = new CancellationTokenSource(FinishingTimeout);
+        try
+        {
+            await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(steps.Log));
+            await artifacts.PutAsync(logKey, stream, timeout.Token);
+            return outcome with { Log = logKey };
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogError(ex, "Storing the apply log {Key} failed; the outcome is reported without it", logKey);
+            return outcome with { Log = null };
+        }
+    }
+
+    /// <summary>Nothing was applied: terraform apply never started.</summary>
+    private static ApplyOutcome NotApplied(string name, string error) =>
+        new(name, false, false, null, null, error + " Nothing was applied.");
+}
