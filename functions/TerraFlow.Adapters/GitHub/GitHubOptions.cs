@@ -26,6 +26,23 @@ public sealed class GitHubOptions
     /// <summary>A personal access token or other static token, used when App auth does not apply.</summary>
     public string? Token { get; set; }
 
+    /// <summary>The GitHub App's client id, for approver sign-in (user authorization, OAuth web flow).</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The GitHub App's client secret, exchanged with the sign-in code at the token endpoint.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// Web root that serves <c>/login/oauth/*</c>; by default derived from <see cref="ApiUrl"/> (see
+    /// <see cref="OAuth.GitHubWebUrl"/>), so GitHub Enterprise Server needs only its API URL.
+    /// </summary>
+    public string? WebUrl { get; set; }
+
+    public bool SignInConfigured => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
+
+    /// <summary><see cref="WebUrl"/> when set, else the web root that belongs to <see cref="ApiUrl"/>; no trailing slash.</summary>
+    public string EffectiveWebUrl => string.IsNullOrWhiteSpace(WebUrl) ? OAuth.GitHubWebUrl.FromApiUrl(ApiUrl) : WebUrl.TrimEnd('/');
+
     public bool AppAuthConfigured =>
         AppId is not null && (!string.IsNullOrWhiteSpace(PrivateKeyPath) || !string.IsNullOrWhiteSpace(PrivateKeyPem));
 

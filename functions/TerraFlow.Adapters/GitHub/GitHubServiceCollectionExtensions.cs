@@ -19,6 +19,8 @@ public static class GitHubServiceCollectionExtensions
         });
         services.AddSingleton(sp => new GitHubAppTokenProvider(sp.GetRequiredService<HttpClient>(), options, sp.GetService<TimeProvider>()));
         services.AddSingleton<IVcsClient>(sp => new GitHubClient(sp.GetRequiredService<HttpClient>(), options, sp.GetRequiredService<GitHubAppTokenProvider>()));
+        // Approver sign-in (GitHub App user authorization); harmless when no client id is configured.
+        services.AddSingleton(sp => new OAuth.GitHubOAuthClient(sp.GetRequiredService<HttpClient>(), options));
         return services;
     }
 }

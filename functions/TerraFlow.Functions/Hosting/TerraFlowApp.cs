@@ -9,6 +9,7 @@ using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Functions.Api;
+using TerraFlow.Functions.Approvals;
 using TerraFlow.Functions.CustomHandler;
 using TerraFlow.Functions.Engine;
 using TerraFlow.Functions.Webhooks;
@@ -54,6 +55,7 @@ public static class TerraFlowApp
         app.MapHealth();
         app.MapGitHubWebhook();
         app.MapRuns();
+        app.MapApprovals();
         app.MapCustomHandlerInvocations();
 
         try
@@ -86,6 +88,7 @@ public static class TerraFlowApp
         // Jobs go over Service Bus when TerraFlow:ServiceBus names a namespace or connection string, else PostgreSQL.
         var serviceBus = services.AddJobQueue(config);
 
+        services.AddApprovalLinks();
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton(config.GetSection("TerraFlow:Engine").Get<EngineOptions>() ?? new EngineOptions());
         services.AddSingleton<WorkSignals>();

@@ -6,6 +6,9 @@ public sealed class TerraFlowOptions
     /// <summary>The address users reach TerraFlow at, for links in comments and statuses; null when not public.</summary>
     public string? PublicUrl { get; set; }
 
+    /// <summary>Approval links: lifetime, signing key, approver sessions (<c>TerraFlow__Approvals__…</c>).</summary>
+    public global::TerraFlow.Functions.Approvals.ApprovalsOptions Approvals { get; set; } = new();
+
     /// <summary>Where the local-folder artifact store keeps plans and logs.</summary>
     public string ArtifactsPath { get; set; } = Path.Combine(".terraflow", "artifacts");
 

@@ -26,6 +26,18 @@ public sealed class FakeGitHubOptions
     /// <summary>How long issued installation tokens live (GitHub: one hour).</summary>
     public TimeSpan InstallationTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>OAuth (GitHub App user authorization) client id the fake accepts; see FakeGitHubOAuthEndpoints.</summary>
+    public string? OAuthClientId { get; set; } = "Iv23liFakeTerraFlow01";
+
+    /// <summary>OAuth client secret the fake accepts at /login/oauth/access_token.</summary>
+    public string OAuthClientSecret { get; set; } = "fake-oauth-client-secret-0123456789abcdef";
+
+    /// <summary>The App's registered callback URL; when set, authorize's redirect_uri must equal it.</summary>
+    public string? OAuthCallbackUrl { get; set; }
+
+    /// <summary>Who is signed in to the fake's web UI; null makes authorize show the sign-in page instead of redirecting.</summary>
+    public string? OAuthSignedInUser { get; set; } = "octocat";
+
     /// <summary>Clock for created_at/expires_at and token expiry; share a fake one with the client under test.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 }

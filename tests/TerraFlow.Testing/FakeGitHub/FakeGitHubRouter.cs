@@ -16,12 +16,14 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
 {
     private FakeGitHubRepoEndpoints? _repos;
     private FakeGitHubAccessEndpoints? _access;
+    private FakeGitHubOAuthEndpoints? _oauth;
 
     /// <summary>Set once the server knows its address (response bodies contain absolute URLs).</summary>
     public void Bind(FakeGitHubResponses responses)
     {
         _repos = new FakeGitHubRepoEndpoints(options, state, responses);
         _access = new FakeGitHubAccessEndpoints(state, responses, responses.ApiUrl);
+        _oauth = new FakeGitHubOAuthEndpoints(options, responses);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -56,6 +58,8 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
         if (state.TakeFailure() is { } injected) return Fault(injected);
 
         var path = request.Path.Value ?? "/";
+        // OAuth pages sit at the web root even on GHES, so this comes before the API prefix check.
+        if (_oauth!.Handle(request, path, body) is { } oauth) return oauth;
         var prefix = options.PathPrefix.TrimEnd('/');
         if (prefix.Length > 0)
         {

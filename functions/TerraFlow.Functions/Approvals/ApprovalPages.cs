@@ -1,0 +1,71 @@
+using System.Globalization;
+using TerraFlow.Core.Approvals;
+using static TerraFlow.Functions.Approvals.HtmlPage;
+
+namespace TerraFlow.Functions.Approvals;
+
+/// <summary>The pages of the approval flow. Every dynamic value goes through <see cref="HtmlPage.E"/>.</summary>
+internal static class ApprovalPages
+{
+    private const string OtherWays =
+        "<p>You can also approve with a pull request review, or by commenting <code>terraflow approve</code> on the pull request.</p>";
+
+    public static HtmlPage InvalidToken(ApprovalTokenCheck check) => check.Status switch
+    {
+        SignedValueStatus.Expired => new HtmlPage(StatusCodes.Status410Gone, "This approval link has expired",
+            $"<p>It expired on {E(Format(check.Claims!.ExpiresAt))}. Nothing was approved.</p><p>Run a new plan to get a fresh link.</p>{OtherWays}"),
+        SignedValueStatus.BadSignature => new HtmlPage(StatusCodes.Status400BadRequest, "This approval link is not valid",
+            $"<p>Its signature does not match: it was altered, or it was not issued by this TerraFlow. Nothing was approved.</p>{OtherWays}"),
+        _ => new HtmlPage(StatusCodes.Status400BadRequest, "This approval link is not valid",
+            $"<p>The link is damaged or incomplete; copy it again from the pull request comment. Nothing was approved.</p>{OtherWays}"),
+    };
+
+    public static HtmlPage RunNotFound() => new(StatusCodes.Status404NotFound, "Nothing to approve",
+        "<p>The run this link belongs to does not exist (any more).</p>");
+
+    public static HtmlPage NotAvailable() => new(StatusCodes.Status503ServiceUnavailable, "Approvals are not available",
+        $"<p>This TerraFlow host cannot record approvals.</p>{OtherWays}");
+
+    public static HtmlPage Problem(ApprovalPreview preview) => new(StatusCodes.Status409Conflict, "This link can no longer approve",
+        Details(preview) + $"<p class=\"problem\">{E(preview.Problem)}</p>{OtherWays}");
+
+    public static HtmlPage SignInNotConfigured(ApprovalPreview? preview) => new(StatusCodes.Status200OK, "Approve a Terraform plan",
+        (preview is null ? "" : Details(preview)) +
+        $"<p>Sign-in with GitHub is not configured on this TerraFlow (no <code>TerraFlow__GitHub__ClientId</code>), so links cannot approve.</p>{OtherWays}");
+
+    public static HtmlPage SignInRequired(ApprovalPreview preview, string signInPath) => new(StatusCodes.Status200OK, "Approve a Terraform plan",
+        Details(preview) + $"<p>Sign in with GitHub so TerraFlow knows who approves.</p><p><a class=\"button\" href=\"{E(signInPath)}\">Sign in with GitHub</a></p>");
+
+    public static HtmlPage Confirm(ApprovalPreview preview, string login, string postPath, string antiForgery) => new(StatusCodes.Status200OK, "Approve a Terraform plan",
+        Details(preview) +
+        $"<p>Signed in as <strong>{E(login)}</strong>.</p>" +
+        $"<form method=\"post\" action=\"{E(postPath)}\"><input type=\"hidden\" name=\"{ApprovalEndpoints.AntiForgeryField}\" value=\"{E(antiForgery)}\">" +
+        $"<button type=\"submit\">Approve this plan</button></form>");
+
+    public static HtmlPage NotSignedIn(string signInPath) => new(StatusCodes.Status401Unauthorized, "Sign in first",
+        $"<p>Nothing was approved: you are not signed in, or your sign-in expired.</p><p><a class=\"button\" href=\"{E(signInPath)}\">Sign in with GitHub</a></p>");
+
+    public static HtmlPage Forged() => new(StatusCodes.Status403Forbidden, "Approval refused",
+        "<p>The form did not carry a valid anti-forgery token, so it did not come from TerraFlow's confirmation page. Nothing was approved.</p>" +
+        "<p>Open the approval link again and confirm from there.</p>");
+
+    public static HtmlPage BadForm() => new(StatusCodes.Status400BadRequest, "Approval refused",
+        "<p>The request was not a form submission. Nothing was approved.</p>");
+
+    public static HtmlPage Recorded(ApprovalRecordResult result) => new(result.StatusCode,
+        result.Approved ? "Approved" : "Not approved", $"<p>{E(result.Message)}</p>");
+
+    public static HtmlPage SignInFailed(int statusCode, string reason) => new(statusCode, "Sign-in failed",
+        $"<p>{E(reason)}</p><p>Open the approval link again to start over.</p>");
+
+    private static string Details(ApprovalPreview p) =>
+        "<dl>" +
+        $"<dt>Repository</dt><dd>{E(p.Repository)}</dd>" +
+        $"<dt>Pull request</dt><dd>#{E(p.PullRequest.ToString(CultureInfo.InvariantCulture))}</dd>" +
+        $"<dt>Project</dt><dd>{E(p.Project)}</dd>" +
+        $"<dt>Plan</dt><dd>{E(p.PlanSummary)}</dd>" +
+        $"<dt>Head commit</dt><dd><code>{E(p.HeadSha)}</code></dd>" +
+        "</dl>";
+
+    private static string Format(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+}
