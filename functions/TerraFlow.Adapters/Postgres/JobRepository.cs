@@ -37,9 +37,9 @@ public static class JobRepository
     /// Cancels the run's unfinished jobs. A runner holding one (PostgreSQL queue) loses its lease at the next renewal
     /// and stops. A job already sent to Service Bus cannot be withdrawn: a runner still runs it, and its result is
     /// ignored because the run it belongs to is superseded or closed (a terminal state).
-    /// An apply is only cancelled while still queued: once a runner holds it (leased) or it is on its way to one
-    /// (dispatched to Service Bus), stopping it could leave infrastructure half-applied, and its result must still
-    /// be recorded, so it is left to finish.
+    /// Applies are never cancelled: once the workflow moved a project to applying (approved, requirements checked),
+    /// the apply runs and its result is recorded even if the run is superseded or closed meanwhile; stopping one
+    /// midway could leave infrastructure half-applied. Applies waiting on dependencies have no job yet.
     /// </summary>
     public static async Task<int> CancelRunJobsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, CancellationToken ct)
     {
@@ -52,7 +52,6 @@ public static class JobRepository
 
     private const string CancelSql = """
         update jobs set status = 'cancelled', finished_at = now(), lease_token = null
-        where run_id = $1
-          and (status = 'queued' or (status in ('leased', 'dispatched') and kind <> 'apply'))
+        where run_id = $1 and status in ('queued', 'leased', 'dispatched') and kind <> 'apply'
         """;
 }

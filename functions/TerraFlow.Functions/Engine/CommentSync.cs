@@ -6,6 +6,7 @@ using TerraFlow.Core.Comments;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Core.Workflow;
+using TerraFlow.Functions.Approvals;
 
 namespace TerraFlow.Functions.Engine;
 
@@ -14,7 +15,7 @@ namespace TerraFlow.Functions.Engine;
 /// them the first time. The comment ids are saved in the same transaction; if a crash loses them after a comment was
 /// created, the hidden marker in the comment lets the next attempt find and adopt it instead of posting a duplicate.
 /// </summary>
-public sealed class CommentSync(IVcsClient vcs, IArtifactStore artifacts, TerraFlowOptions options)
+public sealed class CommentSync(IVcsClient vcs, IArtifactStore artifacts, TerraFlowOptions options, ApprovalLinks links, TimeProvider time)
 {
     private const int MaxPlanTextCharacters = 200_000;
 
@@ -88,7 +89,14 @@ public sealed class CommentSync(IVcsClient vcs, IArtifactStore artifacts, TerraF
         return ApplyRequirements.Unmet(p, run.State.HeadSha, assumed, merged: false);
     }
 
-    private string? ApprovalUrl(StoredRun run, ProjectRunState p) => null;
+    /// <summary>A fresh signed link per rendering; each is bound to this plan's hash, expires, and works once.</summary>
+    private string? ApprovalUrl(StoredRun run, ProjectRunState p)
+    {
+        if (run.State.Status != RunStatus.Planned || p.Status != ProjectRunStatus.Planned || p.Plan?.Counts.HasChanges != true || p.PlanFileSha256 is null)
+            return null;
+        var wanted = p.Definition.Apply.Requirements.Contains(ApplyRequirement.Approved) || Eligibility.OpenPolicyApprovalRules(p).Any();
+        return wanted ? links.Issue(run.Context.RunId, p.Definition.Name, p.PlanFileSha256, time.GetUtcNow()) : null;
+    }
 
     private async Task<string?> ReadTextAsync(string key, CancellationToken ct)
     {

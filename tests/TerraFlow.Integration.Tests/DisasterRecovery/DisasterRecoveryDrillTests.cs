@@ -46,7 +46,9 @@ public sealed class DisasterRecoveryDrillTests : IAsyncLifetime
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var ct = timeout.Token;
-        using var repo = new TwoProjectRepo();
+        // Both pull requests touch the same projects; locks taken at plan time would queue the second behind the first.
+        // This drill is about backup and restore, so locks are taken at apply time here.
+        using var repo = new TwoProjectRepo("version: 1\nlock: apply\n");
         // The second pull request's network plan is slow, so the outage hits while it runs.
         repo.Git.Write("network/.standin/behavior.json", "{\"plan_delay_ms\": 4000}");
         var interruptedHead = repo.Git.Commit("slow network plan");
