@@ -135,7 +135,9 @@ public static class RunWorkflow
         var status = outcome.Succeeded
             ? new SetCommitStatus(project.Definition.Name, CommitState.Success, DescribePlan(outcome))
             : new SetCommitStatus(project.Definition.Name, CommitState.Failure, "Plan failed");
-        Effect[] effects = outcome.Succeeded && outcome.Policy is { } policy
+        // A policy status only for projects that have policies: a "passed" status for nothing checked is noise.
+        var hasPolicies = project.Definition.Policies.Count > 0 || project.Definition.PolicyPaths.Count > 0;
+        Effect[] effects = outcome.Succeeded && outcome.Policy is { } policy && hasPolicies
             ? [status, PolicyStatus(project.Definition.Name, policy), new SyncComment()]
             : [status, new SyncComment()];
         return new Decision(next, effects, outcome.Succeeded ? "planned" : "plan-failed",

@@ -47,6 +47,24 @@ public static class GitHubWebhooks
         return payload.ToJsonString();
     }
 
+    /// <summary>A submitted review in GitHub's real payload shape; <paramref name="state"/> is "approved", "commented", ...</summary>
+    public static string Review(string owner, string repo, int number, string reviewer, string commitSha, string state = "approved")
+    {
+        var payload = Load("octokit-webhooks/payload-examples/api.github.com/pull_request_review/submitted.payload.json");
+        payload["action"] = "submitted";
+        payload["review"]!["state"] = state;
+        payload["review"]!["commit_id"] = commitSha;
+        payload["review"]!["user"]!["login"] = reviewer;
+        payload["pull_request"]!["number"] = number;
+        foreach (var r in new[] { payload["repository"]!, payload["pull_request"]!["base"]!["repo"]! })
+        {
+            r["name"] = repo;
+            r["full_name"] = $"{owner}/{repo}";
+            r["owner"]!["login"] = owner;
+        }
+        return payload.ToJsonString();
+    }
+
     public static async Task<HttpResponseMessage> SendAsync(HttpClient http, string baseUrl, string eventName, string body, string? secret, string? deliveryId = null, string? signature = null)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
