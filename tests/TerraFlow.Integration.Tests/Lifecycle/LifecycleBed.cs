@@ -149,6 +149,26 @@ internal sealed class LifecycleBed : IAsyncDisposable
         return match is { Success: true } ? match.Groups[1].Value : null;
     }
 
+    /// <summary>A runner in its own process on the same database and artifact folder (kill it to simulate a crash).</summary>
+    public System.Diagnostics.Process StartRunnerProcess()
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TerraFlow.Runner.dll"));
+        psi.Environment["ConnectionStrings__Postgres"] = ConnectionString;
+        psi.Environment["TerraFlow__ArtifactsPath"] = Path.Combine(_work, "artifacts");
+        psi.Environment["TerraFlow__GitHub__ApiUrl"] = GitHub.ApiUrl;
+        psi.Environment["TerraFlow__GitHub__Token"] = GitHub.Token;
+        psi.Environment["TerraFlow__Runner__TerraformPath"] = RepoPaths.TerraformStandIn;
+        psi.Environment["TerraFlow__Runner__PollInterval"] = "00:00:00.200";
+        psi.Environment["TerraFlow__Queue__LeaseDuration"] = "00:00:03";
+        var runner = System.Diagnostics.Process.Start(psi)!;
+        runner.OutputDataReceived += (_, _) => { };
+        runner.ErrorDataReceived += (_, _) => { };
+        runner.BeginOutputReadLine();
+        runner.BeginErrorReadLine();
+        return runner;
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
