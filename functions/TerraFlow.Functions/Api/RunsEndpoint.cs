@@ -32,6 +32,7 @@ public static class RunsEndpoint
                 supersededBy = s.SupersededBySha,
                 configError = s.ConfigError?.ToString(),
                 failure = s.FailureMessage,
+                merged = s.Merged,
                 projects = s.Projects.Select(p => new
                 {
                     name = p.Definition.Name,
@@ -41,6 +42,16 @@ public static class RunsEndpoint
                     counts = p.Plan?.Counts,
                     planSha256 = p.PlanFileSha256,
                     error = p.Error,
+                    policy = p.Policy is null ? null : new
+                    {
+                        denied = p.Policy.Denied,
+                        error = p.Policy.Error,
+                        results = p.Policy.Violations.Select(v => new { rule = v.Rule, source = v.Source, severity = StoreJson.EnumText(v.Severity), message = v.Message, resources = v.Resources }),
+                        overriddenBy = p.PolicyOverride?.User,
+                    },
+                    approvals = p.Approvals.Select(a => new { user = a.User, source = StoreJson.EnumText(a.Source), at = a.At }),
+                    apply = p.Apply is null ? null : new { requestedBy = p.Apply.RequestedBy, planSha256 = p.Apply.PlanSha256, error = p.Apply.Error },
+                    waitingBehind = p.WaitingBehind,
                 }),
             });
         });

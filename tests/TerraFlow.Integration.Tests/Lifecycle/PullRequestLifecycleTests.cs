@@ -184,4 +184,52 @@ public sealed class PullRequestLifecycleTests
             where a.kind = 'apply' and n.kind = 'apply' and a.project_name = 'app' and n.project_name = 'network' and a.created_at >= n.finished_at
             """));
     }
+
+    [Fact]
+    public async Task On_merge_projects_apply_when_the_pull_request_is_merged_and_keep_their_locks_until_then()
+    {
+        await using var bed = await LifecycleBed.StartAsync("lc_on_merge");
+        var (repo, head) = Repository(bed, "version: 1\napply: on_merge\n");
+        using var _ = repo;
+        bed.GitHub.SetCollaboratorPermission(Owner, Repo, "alice", "write");
+        await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
+        await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
+        await bed.WaitForProjectStatusAsync(Pr, "app", "planned");
+        await bed.ReviewAsync(Pr, "alice", head);
+        await bed.WaitForCommentAsync(Pr, "Approved by @alice");
+        Assert.Equal((0, 0), (bed.Applies("network"), bed.Applies("app")));
+
+        await bed.CloseAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl, merged: true);
+        await bed.WaitForProjectStatusAsync(Pr, "network", "applied");
+        await bed.WaitForProjectStatusAsync(Pr, "app", "applied");
+        Assert.Equal((1, 1), (bed.Applies("network"), bed.Applies("app")));
+        await Eventually.ValueAsync(() => bed.ScalarAsync("select count(*) from project_locks"), n => n == 0, what: "locks released after the on-merge applies");
+
+        var runId = await bed.ScalarAsync($"select max(id) from runs where pr_number = {Pr}");
+        using var http = new HttpClient();
+        var run = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{bed.Host.BaseUrl}/api/runs/{runId}")).RootElement;
+        Assert.True(run.GetProperty("merged").GetBoolean());
+        var network = run.GetProperty("projects").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "network");
+        Assert.Equal("alice", network.GetProperty("approvals")[0].GetProperty("user").GetString());
+        Assert.Equal(network.GetProperty("planSha256").GetString(), network.GetProperty("apply").GetProperty("planSha256").GetString());
+    }
+
+    [Fact]
+    public async Task Merging_with_unapplied_plans_warns_and_releases_the_locks()
+    {
+        await using var bed = await LifecycleBed.StartAsync("lc_merge_warn");
+        var (repo, head) = Repository(bed);
+        using var _ = repo;
+        await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
+        await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
+        await bed.WaitForProjectStatusAsync(Pr, "app", "planned");
+
+        await bed.CloseAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl, merged: true);
+
+        var warning = await bed.WaitForCommentAsync(Pr, "merged, but these projects were not applied");
+        Assert.Contains("`network`", warning.Body);
+        Assert.Contains("`app`", warning.Body);
+        await Eventually.ValueAsync(() => bed.ScalarAsync("select count(*) from project_locks"), n => n == 0, what: "locks released on merge");
+        Assert.Equal((0, 0), (bed.Applies("network"), bed.Applies("app")));
+    }
 }
