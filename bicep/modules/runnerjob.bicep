@@ -37,8 +37,8 @@ param environmentVariables object
 @maxValue(100)
 param maxExecutions int = 20
 
-@description('Seconds one execution may run: clone 5 + init 10 + plan 30 minutes of step limits, plus margin.')
-param replicaTimeoutSeconds int = 3600
+@description('Seconds one execution may run. The longest job is an apply: clone 5 + init 10 + apply 60 minutes of step limits (TerraFlow__Runner__ApplyTimeout), plus margin. An execution stopped at this limit loses its Service Bus lock; a redelivered apply is reported interrupted, never run again.')
+param replicaTimeoutSeconds int = 5400
 
 param tags object = {}
 
