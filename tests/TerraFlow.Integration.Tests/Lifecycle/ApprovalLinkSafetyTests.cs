@@ -126,6 +126,34 @@ public sealed class ApprovalLinkSafetyTests
         Assert.Equal(0, await bed.ScalarAsync("select count(*) from audit_events where action = 'approved'"));
     }
 
+    [Fact]
+    public async Task Approve_through_the_link_then_apply_and_merge()
+    {
+        var (bed, repo, link) = await PlannedAsync("lc_link_apply");
+        await using var _ = bed;
+        using var __ = repo;
+        using var browser = new ApprovalBrowser();
+
+        // The link page itself never approves; sign-in then the confirmation POST does.
+        var (preview, previewBody) = await browser.GetAsync(link);
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Contains("Sign in", previewBody, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(0, await ApprovalsAsync(bed));
+        var antiForgery = await SignInAsync(bed, browser, link, "alice");
+        var (confirmed, _) = await browser.PostFormAsync(link, new Dictionary<string, string> { ["terraflow_antiforgery"] = antiForgery! });
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+
+        await bed.CommentAsync(Pr, "terraflow apply -p network", "alice");
+        await bed.WaitForProjectStatusAsync(Pr, "network", "applied");
+        Assert.Equal("planned", await bed.ProjectStatusAsync(Pr, "app")); // approved through its own link only
+
+        await bed.CloseAsync(Pr, repo.HeadSha, repo.BaseSha, repo.Git.CloneUrl, merged: true);
+        await bed.WaitForCommentAsync(Pr, "`app`: its plan was never applied");
+        await Eventually.ValueAsync(() => bed.ScalarAsync("select count(*) from project_locks"), n => n == 0, what: "locks released on merge");
+        var events = await bed.ScalarAsync("select count(*) from audit_events where action in ('approved', 'apply-started', 'applied', 'merged')");
+        Assert.Equal(4, events);
+    }
+
     private static async Task<string> PlanShaAsync(LifecycleBed bed)
     {
         await using var db = Npgsql.NpgsqlDataSource.Create(bed.ConnectionString);
