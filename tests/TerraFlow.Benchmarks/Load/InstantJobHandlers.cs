@@ -17,8 +17,10 @@ public sealed class InstantDiscoverHandler(int projectsPerPullRequest) : IJobHan
 
     public Task<JobResult> ExecuteAsync(JobLease lease, SecretMasker masker, CancellationToken ct)
     {
+        // Each pull request works on its own stacks (as in a monorepo where teams touch different stacks): every plan
+        // takes its project lock, and no pull request waits in another's lock queue.
         var projects = Enumerable.Range(1, projectsPerPullRequest)
-            .Select(i => new ProjectDefinition($"project-{i}", $"stacks/p{i}", "default", ["**/*.tf"], [], true))
+            .Select(i => new ProjectDefinition($"project-{i}", $"stacks/run{lease.Spec.RunId}/p{i}", "default", ["**/*.tf"], [], true))
             .ToList();
         var outcome = new DiscoveryOutcome(true, null, null, projects, projects.Select(p => p.Name).ToList());
         return Task.FromResult(new JobResult(lease.JobId, lease.Spec.RunId, JobKinds.Discover, outcome, null));
