@@ -20,7 +20,7 @@ public class ProjectCodeOwnersTests
 
     // network and app both use modules/vpc; app also reacts to shared tfvars through when_modified.
     private static readonly InMemoryRepositorySnapshot Repo = new(
-        (".github/CODEOWNERS", Owners),
+        (".host/CODEOWNERS", Owners),
         ("network/main.tf", "module \"vpc\" {\n  source = \"../modules/vpc\"\n}\n"),
         ("network/dns.tf", ""),
         ("app/main.tf", "module \"vpc\" {\n  source = \"../modules/vpc\"\n}\n"),
