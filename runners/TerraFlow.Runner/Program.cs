@@ -6,6 +6,7 @@ using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Adapters.Telemetry;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Runner;
 
@@ -30,7 +31,8 @@ if (JobTransport.ServiceBus(config) is null)
 }
 builder.Services.AddJobQueue(config);
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddGitHub(config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions());
+// Clone tokens come from the job's provider: GitHub always; further providers register with AddVcsProvider.
+builder.Services.AddGitHubProvider(config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions());
 var artifacts = config["TerraFlow:ArtifactsPath"] ?? Path.Combine(".terraflow", "artifacts");
 builder.Services.AddSingleton(ArtifactStoreFactory.Create(config, artifacts));
 builder.Services.AddTerraFlowRunner(config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions());

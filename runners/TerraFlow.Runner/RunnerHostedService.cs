@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Runner.Jobs;
 
 namespace TerraFlow.Runner;
@@ -24,12 +25,13 @@ public sealed class RunnerHostedService(JobRunner runner, RunnerOptions options,
 public static class RunnerServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the runner: its options, job handlers and loop. The caller provides IJobQueue, IVcsClient and
+    /// Registers the runner: its options, job handlers and loop. The caller provides IJobQueue, the VCS providers (AddVcsProvider) and
     /// IArtifactStore, which differ between the embedded and the Azure setup.
     /// </summary>
     public static IServiceCollection AddTerraFlowRunner(this IServiceCollection services, RunnerOptions options)
     {
         services.AddSingleton(options);
+        services.AddVcsClients();
         services.TryAddSingleton<JobSignal>();
         services.AddSingleton<IJobHandler, DiscoverJobHandler>();
         services.AddSingleton<IJobHandler, PlanJobHandler>();

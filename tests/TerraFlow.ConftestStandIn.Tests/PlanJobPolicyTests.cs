@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Policies;
@@ -94,7 +95,7 @@ public class PlanJobPolicyTests
     /// <summary>A local clone needs no VCS API; any call is a test failure.</summary>
     public class NoVcs : DispatchProxy
     {
-        public static IVcsClient Create() => Create<IVcsClient, NoVcs>();
+        public static VcsClients Create() => new([new VcsProvider(VcsProviderNames.GitHub, Create<IVcsClient, NoVcs>())]);
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
             throw new InvalidOperationException($"unexpected VCS call {targetMethod?.Name}");

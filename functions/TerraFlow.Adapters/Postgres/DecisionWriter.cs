@@ -50,7 +50,7 @@ public static class DecisionWriter
                 break;
             case SetCommitStatus s:
                 var payload = new SetStatusPayload(context.Repo.Owner, context.Repo.Name, context.Repo.InstallationId,
-                    context.HeadSha, RunWorkflow.StatusContext(s.ProjectName, s.Kind), s.State.ToString(), s.Description);
+                    context.HeadSha, RunWorkflow.StatusContext(s.ProjectName, s.Kind), s.State.ToString(), s.Description, context.Provider);
                 OutboxRepository.Add(batch, context.RunId, OutboxKinds.SetStatus, payload);
                 break;
             case EnqueueApply apply:
@@ -86,7 +86,7 @@ public static class DecisionWriter
         Spec(JobKinds.Apply, c, apply.Project) with { PlanFile = apply.Artifacts.PlanFile, PlanSha256 = apply.PlanSha256 };
 
     private static JobSpec Spec(string kind, RunContext c, TerraFlow.Core.Projects.ProjectDefinition? project) =>
-        new(kind, c.RunId, c.Repo.Owner, c.Repo.Name, c.Repo.InstallationId, c.CloneUrl, c.HeadSha, c.BaseSha, project, c.OperationId);
+        new(kind, c.RunId, c.Repo.Owner, c.Repo.Name, c.Repo.InstallationId, c.CloneUrl, c.HeadSha, c.BaseSha, project, c.OperationId) { Provider = c.Provider };
 
     public static RepoRef Repo(JobSpec spec) => new(spec.RepoOwner, spec.RepoName, spec.InstallationId);
 }

@@ -14,8 +14,12 @@ public static class OutboxKinds
     public const string Reply = "reply";
 }
 
-/// <summary>Carries the repository so that sending the status needs no database read.</summary>
-public sealed record SetStatusPayload(string Owner, string Repo, long? InstallationId, string Sha, string Context, string State, string Description);
+/// <summary>
+/// Carries the repository so that sending the status needs no database read. <paramref name="Provider"/> is null in
+/// rows written before statuses named their provider (they were all for the original provider; see VcsProviderNames).
+/// </summary>
+public sealed record SetStatusPayload(string Owner, string Repo, long? InstallationId, string Sha, string Context, string State, string Description,
+    string? Provider = null);
 
 public sealed record ReplyPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string Marker, string Body);
 

@@ -31,7 +31,7 @@ public sealed class ApprovalKeyRing
     /// <summary>Computes anti-forgery tokens for the confirmation form.</summary>
     public byte[] AntiForgeryKey { get; }
 
-    /// <summary>Signs the short-lived cookie that carries the OAuth state across the GitHub round trip.</summary>
+    /// <summary>Signs the short-lived cookie that carries the OAuth state across the sign-in round trip with the VCS host.</summary>
     public byte[] SignInStateKey { get; }
 
     private static byte[] Derive(byte[] master, string purpose) =>

@@ -3,26 +3,23 @@ using TerraFlow.Core.Projects;
 
 namespace TerraFlow.Core.CodeOwners;
 
-/// <summary>One usable CODEOWNERS line. <see cref="Owners"/> may be empty: GitHub reads that as "nobody owns these".</summary>
+/// <summary>One usable CODEOWNERS line. <see cref="Owners"/> may be empty: the host reads that as "nobody owns these".</summary>
 /// <param name="Line">1-based line number in the file.</param>
-/// <param name="Owners">GitHub handles as written: <c>@user</c> or <c>@org/team</c>.</param>
+/// <param name="Owners">Host handles as written: <c>@user</c> or <c>@org/team</c>.</param>
 /// <param name="Emails">Owners given as e-mail addresses; kept apart because approvals are matched by login.</param>
 public sealed record CodeOwnersRule(int Line, CodeOwnersPattern Pattern, IReadOnlyList<string> Owners, IReadOnlyList<string> Emails);
 
-/// <summary>A line GitHub would flag as an error; it is skipped, the rest of the file still applies.</summary>
+/// <summary>A line the host would flag as an error; it is skipped, the rest of the file still applies.</summary>
 public sealed record CodeOwnersProblem(int Line, string Message);
 
 /// <summary>
-/// A parsed CODEOWNERS file (GitHub syntax). Comments start with '#', also after the owners; each other line is a
+/// A parsed CODEOWNERS file (the syntax the VCS hosts share). Comments start with '#', also after the owners; each other line is a
 /// pattern followed by owners; the last matching line decides. A malformed line is reported in
-/// <see cref="Problems"/> and ignored, never fatal, because GitHub treats it the same way.
+/// <see cref="Problems"/> and ignored, never fatal, because the hosts treat it the same way.
 /// </summary>
 public sealed partial class CodeOwnersFile
 {
-    /// <summary>Where GitHub looks, in its order: the first file found is the only one used.</summary>
-    public static readonly IReadOnlyList<string> Locations = [".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
-
-    /// <summary>GitHub ignores a CODEOWNERS file larger than 3 MB.</summary>
+    /// <summary>A CODEOWNERS file larger than 3 MB is ignored (the hosts ignore it too).</summary>
     public const int MaxBytes = 3 * 1024 * 1024;
 
     private CodeOwnersFile(IReadOnlyList<CodeOwnersRule> rules, IReadOnlyList<CodeOwnersProblem> problems)
@@ -38,12 +35,16 @@ public sealed partial class CodeOwnersFile
 
     public IReadOnlyList<CodeOwnersProblem> Problems { get; }
 
-    /// <summary>Reads the first of <see cref="Locations"/> present in <paramref name="repo"/>; null when there is none.</summary>
-    public static CodeOwnersFile? Load(IRepositorySnapshot repo)
+    /// <summary>
+    /// Reads the first of <paramref name="locations"/> present in <paramref name="repo"/>; null when there is none.
+    /// Each VCS host has its own list and order (the adapters know them): the first file found is the only one used.
+    /// </summary>
+    public static CodeOwnersFile? Load(IRepositorySnapshot repo, IReadOnlyList<string> locations)
     {
         ArgumentNullException.ThrowIfNull(repo);
+        ArgumentNullException.ThrowIfNull(locations);
         var files = repo.Files as ICollection<string> ?? repo.Files.ToHashSet(StringComparer.Ordinal);
-        var path = Locations.FirstOrDefault(files.Contains);
+        var path = locations.FirstOrDefault(files.Contains);
         return path is null ? null : Parse(repo.ReadAllText(path));
     }
 
@@ -51,7 +52,7 @@ public sealed partial class CodeOwnersFile
     {
         ArgumentNullException.ThrowIfNull(text);
         if (System.Text.Encoding.UTF8.GetByteCount(text) > MaxBytes)
-            return new CodeOwnersFile([], [new CodeOwnersProblem(0, "CODEOWNERS is larger than 3 MB; GitHub ignores it")]);
+            return new CodeOwnersFile([], [new CodeOwnersProblem(0, "CODEOWNERS is larger than 3 MB; the VCS host ignores it")]);
 
         var rules = new List<CodeOwnersRule>();
         var problems = new List<CodeOwnersProblem>();
@@ -108,7 +109,7 @@ public sealed partial class CodeOwnersFile
         return path.TrimStart('/');
     }
 
-    // GitHub logins: letters, digits and single hyphens; team slugs also allow '_' and '.'.
+    // Logins: letters, digits and hyphens; team (group) paths also allow '_' and '.'.
     [GeneratedRegex(@"\A@[A-Za-z0-9][A-Za-z0-9-]*(?:/[A-Za-z0-9_.-]+)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex Handle();
 

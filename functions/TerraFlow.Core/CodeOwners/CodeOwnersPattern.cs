@@ -4,16 +4,16 @@ using System.Text.RegularExpressions;
 namespace TerraFlow.Core.CodeOwners;
 
 /// <summary>
-/// One CODEOWNERS path pattern, with the gitignore-like rules GitHub documents for that file:
+/// One CODEOWNERS path pattern, with the gitignore-like rules the common CODEOWNERS syntax documents:
 /// <list type="bullet">
 /// <item>A pattern without a slash (other than a trailing one) matches at any depth: <c>*.js</c>, <c>apps/</c>.</item>
 /// <item>A leading or inner slash anchors the pattern at the repository root: <c>/docs/</c>, <c>docs/*</c>.</item>
 /// <item>A trailing slash means "everything inside that directory, at any depth".</item>
 /// <item><c>*</c> never crosses a '/': <c>docs/*</c> owns <c>docs/a.md</c> but not <c>docs/build/a.md</c>.</item>
 /// <item><c>**</c> spans directories: <c>**/logs</c>, <c>a/**/b</c>, <c>a/**</c>.</item>
-/// <item>A pattern naming a directory without a trailing slash (<c>/apps/github</c>) owns everything below it too.</item>
+/// <item>A pattern naming a directory without a trailing slash (<c>/apps/web</c>) owns everything below it too.</item>
 /// </list>
-/// Matching is case-sensitive, like GitHub's. The three gitignore features GitHub says do not work here
+/// Matching is case-sensitive, as the hosts match. The three gitignore features that syntax says do not work here
 /// ('!' negation, '[ ]' ranges, "\#" escapes) are rejected by <see cref="TryCompile"/> rather than half-supported.
 /// </summary>
 public sealed class CodeOwnersPattern
@@ -29,7 +29,7 @@ public sealed class CodeOwnersPattern
     /// <summary>The pattern as written in the file.</summary>
     public string Text { get; }
 
-    /// <summary>Compiles <paramref name="pattern"/>; false with a reason when GitHub would reject the line.</summary>
+    /// <summary>Compiles <paramref name="pattern"/>; false with a reason when the host would reject the line.</summary>
     public static bool TryCompile(string pattern, out CodeOwnersPattern? compiled, out string? problem)
     {
         compiled = null;

@@ -9,7 +9,7 @@ namespace TerraFlow.Core.CodeOwners;
 public static class ProjectCodeOwners
 {
     /// <summary>
-    /// Project name → owners (first-seen order, distinct ignoring case, as GitHub logins are) of the changed files
+    /// Project name → owners (first-seen order, distinct ignoring case, as host logins are) of the changed files
     /// that affect it: the changed files under the project directory; when there are none (the project is affected
     /// only through a local module it uses) the changed files of those modules; failing that, the changed files its
     /// <c>when_modified</c> patterns match. Every affected project gets an entry, possibly empty.

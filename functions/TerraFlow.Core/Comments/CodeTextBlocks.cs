@@ -8,7 +8,7 @@ internal static class CodeTextBlocks
     private static readonly string[] DiffMarkers = ["-/+", "+/-", "<=", "+", "-", "~"];
 
     /// <summary>
-    /// <c>terraform show -no-color</c> output in a <c>diff</c> block. GitHub only colours a diff line whose first
+    /// <c>terraform show -no-color</c> output in a <c>diff</c> block. The hosts only colour a diff line whose first
     /// character is the marker, so "  + resource" becomes "+   resource" (and "~", which diff does not know, "!").
     /// </summary>
     public static TruncatableBlock? PlanText(string? planText)

@@ -79,7 +79,7 @@ internal static partial class MarkdownText
     /// <summary>"1 resource change" / "3 resource changes".</summary>
     public static string Plural(int n, string singular, string plural) => $"{Count(n)} {(n == 1 ? singular : plural)}";
 
-    /// <summary>The 7-character short SHA people recognise from GitHub.</summary>
+    /// <summary>The 7-character short SHA people recognise from their VCS host.</summary>
     public static string ShortSha(string sha) => sha.Length > 7 ? sha[..7] : sha;
 
     /// <summary>Appends a fenced code block; the fence is longer than any backtick run in the content.</summary>
@@ -112,7 +112,7 @@ internal static partial class MarkdownText
     }
 
     /// <summary>
-    /// "@login" for a GitHub login or team ("org/team"), which pings them like any mention. Anything that is not a
+    /// "@login" for a VCS host login or team/group ("org/team"), which pings them like any mention. Anything that is not a
     /// plausible login (spaces, Markdown, HTML) is shown as inline code instead, so it cannot inject formatting.
     /// </summary>
     public static string User(string login)

@@ -45,7 +45,7 @@ internal static class ProjectLifecycleText
     private static void AppendInterrupted(StringBuilder sb, ProjectView p)
     {
         if (p.Status != ProjectRunStatus.ApplyInterrupted) return;
-        // A GitHub alert: the one thing in the comment a person must act on, so it is the loudest.
+        // A Markdown alert (both hosts render "> [!CAUTION]"): the one thing in the comment a person must act on, so it is the loudest.
         sb.Append("> [!CAUTION]\n> **The apply was interrupted**").Append(RequestedBy(p))
           .Append(": the runner stopped while Terraform was applying, so TerraFlow cannot tell what was changed. ")
           .Append("TerraFlow never retries an apply by itself. Before anything else, a person should:\n")

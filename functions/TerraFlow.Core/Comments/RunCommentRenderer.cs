@@ -4,18 +4,21 @@ using TerraFlow.Core.Workflow;
 namespace TerraFlow.Core.Comments;
 
 /// <summary>
-/// Renders the pull-request comment(s) for one run as GitHub-flavoured Markdown.
+/// Renders the pull-request comment(s) for one run as the Markdown the VCS hosts render.
 /// <para>
 /// Size policy, in order: (1) everything in full in one comment; (2) one comment with every project section cut to a
 /// fair share, when each share is still useful; (3) the summary table stays in the main comment and whole project
 /// sections (each cut to at most a quarter of a comment) move, in project order, into continuation comments.
-/// Lengths are counted in UTF-16 chars (string.Length), which is never less than GitHub's character count.
+/// Lengths are counted in UTF-16 chars (string.Length), which is never less than a host's character count.
 /// </para>
 /// </summary>
 public static class RunCommentRenderer
 {
-    /// <summary>GitHub rejects comment bodies longer than this.</summary>
-    public const int GitHubMaxCommentLength = 65_536;
+    /// <summary>
+    /// The longest comment body rendered, on every host: the strictest host rejects longer bodies, and others (which
+    /// allow far more) get comments split at the same size, which keeps them readable.
+    /// </summary>
+    public const int MaxCommentLength = 65_536;
 
     /// <summary>Below this a comment cannot hold the heading, table and footer in any useful form.</summary>
     public const int MinCommentLength = 1_000;
@@ -28,7 +31,7 @@ public static class RunCommentRenderer
     /// only when the content does not fit. Every body starts with the marker line (see <see cref="TryParseMarker"/>)
     /// and is at most <paramref name="maxCommentLength"/> chars long.
     /// </summary>
-    public static IReadOnlyList<string> Render(RunView run, int maxCommentLength = GitHubMaxCommentLength)
+    public static IReadOnlyList<string> Render(RunView run, int maxCommentLength = MaxCommentLength)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCommentLength, MinCommentLength);

@@ -24,6 +24,13 @@ public sealed record JobSpec(
 
     /// <summary>For <see cref="JobKinds.Apply"/>: SHA-256 (hex) the plan file must have; the runner refuses anything else.</summary>
     public string? PlanSha256 { get; init; }
+
+    /// <summary>
+    /// The run's VCS provider (as in <see cref="Workflow.RunContext.Provider"/>): the runner takes the clone token and
+    /// the way git presents it from that provider. Null in jobs queued before specs named one; those belong to the
+    /// original provider (the adapters resolve it).
+    /// </summary>
+    public string? Provider { get; init; }
 }
 
 public static class JobKinds

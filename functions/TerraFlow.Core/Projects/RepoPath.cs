@@ -67,7 +67,8 @@ public static class RepoPath
 
     /// <summary>
     /// True for paths TerraFlow never treats as Terraform sources: anything inside a hidden directory
-    /// (".git/", ".github/") and in particular ".terraform/", where `terraform init` copies downloaded modules.
+    /// (".git/", a VCS host's settings folder) and in particular ".terraform/", where `terraform init` copies
+    /// downloaded modules.
     /// </summary>
     public static bool IsInHiddenDirectory(string filePath)
     {

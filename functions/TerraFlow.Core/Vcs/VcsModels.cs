@@ -1,6 +1,6 @@
 namespace TerraFlow.Core.Vcs;
 
-/// <summary>A repository on a VCS host. <paramref name="InstallationId"/> is the GitHub App installation, when there is one.</summary>
+/// <summary>A repository on a VCS host. <paramref name="InstallationId"/> is the host's app installation, when the host has one.</summary>
 public sealed record RepoRef(string Owner, string Name, long? InstallationId = null)
 {
     public string FullName => $"{Owner}/{Name}";
@@ -22,18 +22,22 @@ public sealed record PullRequestInfo(
     /// <summary>Whether the host would merge it now (null while the host is still computing it).</summary>
     public bool? Mergeable { get; init; }
 
-    /// <summary>The host's finer merge state, e.g. GitHub's <c>mergeable_state</c> ("clean", "behind", "dirty", "blocked").</summary>
+    /// <summary>
+    /// The VCS host's finer merge state in the vocabulary "clean", "behind", "dirty", "blocked"; "behind" (the head
+    /// branch is out of date with the base branch) is the one the workflow acts on, so adapters map their host's
+    /// equivalent to it.
+    /// </summary>
     public string? MergeableState { get; init; }
 }
 
-/// <summary>A person's permission on a repository, lowest first (GitHub: none/read/triage/write/maintain/admin).</summary>
+/// <summary>A person's permission on a repository, lowest first (hosts with fewer levels map onto these).</summary>
 public enum RepoPermission { None, Read, Triage, Write, Maintain, Admin }
 
 public sealed record PullRequestComment(long Id, string Author, string Body);
 
 public enum CommitState { Pending, Success, Failure, Error }
 
-/// <summary>A commit status. <paramref name="Context"/> identifies it (one per project); descriptions stay short (GitHub caps them at 140).</summary>
+/// <summary>A commit status. <paramref name="Context"/> identifies it (one per project); descriptions stay short (hosts cap them, at 140 characters or more).</summary>
 public sealed record CommitStatus(string Context, CommitState State, string Description, string? TargetUrl);
 
 /// <summary>The VCS host as the workflow needs it. Implemented per provider in Adapters.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Approvals;
 using static TerraFlow.Functions.Approvals.HtmlPage;
 
@@ -29,21 +30,24 @@ internal static class ApprovalPages
     public static HtmlPage Problem(ApprovalPreview preview) => new(StatusCodes.Status409Conflict, "This link can no longer approve",
         Details(preview) + $"<p class=\"problem\">{E(preview.Problem)}</p>{OtherWays}");
 
-    public static HtmlPage SignInNotConfigured(ApprovalPreview? preview) => new(StatusCodes.Status200OK, "Approve a Terraform plan",
+    /// <param name="signIn">The run's provider's sign-in (not configured), or null when TerraFlow has none for that provider.</param>
+    public static HtmlPage SignInNotConfigured(ApprovalPreview? preview, IOAuthSignIn? signIn) => new(StatusCodes.Status200OK, "Approve a Terraform plan",
         (preview is null ? "" : Details(preview)) +
-        $"<p>Sign-in with GitHub is not configured on this TerraFlow (no <code>TerraFlow__GitHub__ClientId</code>), so links cannot approve.</p>{OtherWays}");
+        (signIn is null
+            ? $"<p>Sign-in with this pull request's VCS host is not available on this TerraFlow, so links cannot approve.</p>{OtherWays}"
+            : $"<p>Sign-in with {E(signIn.DisplayName)} is not configured on this TerraFlow (no <code>{E(signIn.ClientIdSetting)}</code>), so links cannot approve.</p>{OtherWays}"));
 
-    public static HtmlPage SignInRequired(ApprovalPreview preview, string signInPath) => new(StatusCodes.Status200OK, "Approve a Terraform plan",
-        Details(preview) + $"<p>Sign in with GitHub so TerraFlow knows who approves.</p><p><a class=\"button\" href=\"{E(signInPath)}\">Sign in with GitHub</a></p>");
+    public static HtmlPage SignInRequired(ApprovalPreview preview, string signInPath, string hostName) => new(StatusCodes.Status200OK, "Approve a Terraform plan",
+        Details(preview) + $"<p>Sign in with {E(hostName)} so TerraFlow knows who approves.</p><p><a class=\"button\" href=\"{E(signInPath)}\">Sign in with {E(hostName)}</a></p>");
 
-    public static HtmlPage Confirm(ApprovalPreview preview, string login, string postPath, string antiForgery) => new(StatusCodes.Status200OK, "Approve a Terraform plan",
+    public static HtmlPage Confirm(ApprovalPreview preview, string login, string hostName, string postPath, string antiForgery) => new(StatusCodes.Status200OK, "Approve a Terraform plan",
         Details(preview) +
-        $"<p>Signed in as <strong>{E(login)}</strong>.</p>" +
+        $"<p>Signed in as <strong>{E(login)}</strong> ({E(hostName)}).</p>" +
         $"<form method=\"post\" action=\"{E(postPath)}\"><input type=\"hidden\" name=\"{ApprovalEndpoints.AntiForgeryField}\" value=\"{E(antiForgery)}\">" +
         $"<button type=\"submit\">Approve this plan</button></form>");
 
-    public static HtmlPage NotSignedIn(string signInPath) => new(StatusCodes.Status401Unauthorized, "Sign in first",
-        $"<p>Nothing was approved: you are not signed in, or your sign-in expired.</p><p><a class=\"button\" href=\"{E(signInPath)}\">Sign in with GitHub</a></p>");
+    public static HtmlPage NotSignedIn(string signInPath, string hostName) => new(StatusCodes.Status401Unauthorized, "Sign in first",
+        $"<p>Nothing was approved: you are not signed in with {E(hostName)}, or your sign-in expired.</p><p><a class=\"button\" href=\"{E(signInPath)}\">Sign in with {E(hostName)}</a></p>");
 
     public static HtmlPage Forged() => new(StatusCodes.Status403Forbidden, "Approval refused",
         "<p>The form did not carry a valid anti-forgery token, so it did not come from TerraFlow's confirmation page. Nothing was approved.</p>" +

@@ -1,17 +1,20 @@
+using TerraFlow.Adapters.Vcs;
+
 namespace TerraFlow.Functions.Approvals;
 
 public static class ApprovalsServiceCollectionExtensions
 {
     /// <summary>
-    /// Approval links and their pages. Needs <see cref="TerraFlowOptions"/>, the NpgsqlDataSource and AddGitHub's
-    /// OAuth client registered; an <see cref="IApprovalRecorder"/> is registered separately (without one, the pages
-    /// answer 503).
+    /// Approval links and their pages. Needs <see cref="TerraFlowOptions"/>, the NpgsqlDataSource and the providers'
+    /// approver sign-ins (<c>IOAuthSignIn</c>, from AddGitHubProvider / AddGitLabSignIn) registered; an
+    /// <see cref="IApprovalRecorder"/> is registered separately (without one, the pages answer 503).
     /// </summary>
     public static IServiceCollection AddApprovalLinks(this IServiceCollection services)
     {
         services.AddSingleton<ApprovalSigningKeys>();
         services.AddHostedService(sp => sp.GetRequiredService<ApprovalSigningKeys>());
         services.AddSingleton<ApprovalLinks>();
+        services.AddVcsClients(); // the OAuthSignIns registry
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Approvals;
 
 namespace TerraFlow.Functions.Approvals;
@@ -20,7 +21,11 @@ public interface IApprovalRecorder
 
 /// <param name="Problem">Why the link can no longer approve (superseded, plan changed, already used…), or null.</param>
 /// <param name="PlanSummary">One line, e.g. "2 to add, 0 to change, 1 to destroy".</param>
-public sealed record ApprovalPreview(string Repository, int PullRequest, string Project, string HeadSha, string PlanSummary, string? Problem);
+public sealed record ApprovalPreview(string Repository, int PullRequest, string Project, string HeadSha, string PlanSummary, string? Problem)
+{
+    /// <summary>The run's VCS provider: approvers sign in with that host (a login means nothing on another host).</summary>
+    public string Provider { get; init; } = VcsProviderNames.GitHub;
+}
 
 /// <param name="StatusCode">200 when approved; 409 used/superseded/plan changed; 403 ineligible approver; 404 unknown run.</param>
 public sealed record ApprovalRecordResult(bool Approved, int StatusCode, string Message);

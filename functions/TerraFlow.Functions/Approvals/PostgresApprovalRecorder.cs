@@ -1,5 +1,6 @@
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Approvals;
 using TerraFlow.Core.Workflow;
 using TerraFlow.Functions.Engine;
@@ -22,7 +23,10 @@ public sealed class PostgresApprovalRecorder(NpgsqlDataSource db, PullRequestFac
         var counts = project?.Plan?.Counts;
         var summary = counts is null ? "no plan" : $"{counts.Add} to add, {counts.Change} to change, {counts.Destroy} to destroy, {counts.Replace} to replace";
         var problem = await ProblemAsync(conn, run, claims, ct);
-        return new ApprovalPreview(run.Context.Repo.FullName, run.Context.PullRequestNumber, claims.Project, run.Context.HeadSha, summary, problem);
+        return new ApprovalPreview(run.Context.Repo.FullName, run.Context.PullRequestNumber, claims.Project, run.Context.HeadSha, summary, problem)
+        {
+            Provider = VcsProviderNames.OrDefault(run.Context.Provider),
+        };
     }
 
     public async Task<ApprovalRecordResult> RecordAsync(ApprovalClaims claims, string approverLogin, CancellationToken ct)
@@ -34,8 +38,8 @@ public sealed class PostgresApprovalRecorder(NpgsqlDataSource db, PullRequestFac
 
         // Eligibility is checked against the VCS host before any write, so an ineligible approver changes nothing.
         var repo = snapshot.Context.Repo;
-        var actor = await facts.ReadActorAsync(repo, approverLogin, snapshot.State, ct);
-        var pr = await facts.ReadPullRequestAsync(repo, snapshot.Context.PullRequestNumber, ct);
+        var actor = await facts.ReadActorAsync(snapshot.Context.Provider, repo, approverLogin, snapshot.State, ct);
+        var pr = await facts.ReadPullRequestAsync(snapshot.Context.Provider, repo, snapshot.Context.PullRequestNumber, ct);
         var project = snapshot.State.FindProject(claims.Project)!;
         var asApproval = new Approval(actor.Login, ApprovalSource.Link, time.GetUtcNow()) { Permission = actor.Permission, Teams = actor.Teams };
         if (Eligibility.WhyNotApprover(asApproval, project, pr.Author) is { } why) return new(false, 403, $"Not approved: {why}.");

@@ -35,10 +35,11 @@ public static class FunctionRegistry
         new("Run", new HttpTrigger("runs/{id:long}", ["get"], AuthLevels.Function)),
         new("RunEvents", new HttpTrigger("runs/{id:long}/events", ["get"], AuthLevels.Function)),
         // Approval links are opened by people from pull request comments, without function keys: the signed token in
-        // the URL, the approver's GitHub sign-in and the anti-forgery token are checked by the endpoints themselves.
+        // the URL, the approver's sign-in with the VCS host and the anti-forgery token are checked by the endpoints themselves.
         new("Approval", new HttpTrigger("approvals/{token}", ["get", "post"], AuthLevels.Anonymous)),
         new("ApprovalSignIn", new HttpTrigger("approvals/{token}/sign-in", ["get"], AuthLevels.Anonymous)),
         new("GitHubOAuthCallback", new HttpTrigger("oauth/github/callback", ["get"], AuthLevels.Anonymous)),
+        new("GitLabOAuthCallback", new HttpTrigger("oauth/gitlab/callback", ["get"], AuthLevels.Anonymous)),
         new(JobResults, new ServiceBusQueueTrigger("message", ResultsQueue, ServiceBusConnection)),
         new(Timers, new TimerTrigger("timer", TimersSchedule)),
     ];

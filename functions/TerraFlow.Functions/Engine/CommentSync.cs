@@ -1,6 +1,7 @@
 using System.Text;
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Comments;
 using TerraFlow.Core.Projects;
@@ -15,7 +16,7 @@ namespace TerraFlow.Functions.Engine;
 /// them the first time. The comment ids are saved in the same transaction; if a crash loses them after a comment was
 /// created, the hidden marker in the comment lets the next attempt find and adopt it instead of posting a duplicate.
 /// </summary>
-public sealed class CommentSync(IVcsClient vcs, IArtifactStore artifacts, TerraFlowOptions options, ApprovalLinks links, TimeProvider time)
+public sealed class CommentSync(VcsClients clients, IArtifactStore artifacts, TerraFlowOptions options, ApprovalLinks links, TimeProvider time)
 {
     private const int MaxPlanTextCharacters = 200_000;
 
@@ -26,9 +27,10 @@ public sealed class CommentSync(IVcsClient vcs, IArtifactStore artifacts, TerraF
         var bodies = RunCommentRenderer.Render(await BuildViewAsync(run, ct));
         var repo = run.Context.Repo;
         var number = run.Context.PullRequestNumber;
+        var vcs = clients.For(run.Context.Provider);
 
         var ids = run.CommentIds.ToList();
-        if (ids.Count == 0) ids = await FindOwnCommentsAsync(repo, number, runId, ct);
+        if (ids.Count == 0) ids = await FindOwnCommentsAsync(vcs, repo, number, runId, ct);
 
         for (var part = 0; part < bodies.Count; part++)
         {
@@ -43,7 +45,7 @@ public sealed class CommentSync(IVcsClient vcs, IArtifactStore artifacts, TerraF
         if (!ids.SequenceEqual(run.CommentIds)) await RunRepository.SaveCommentIdsAsync(conn, tx, runId, ids, ct);
     }
 
-    private async Task<List<long>> FindOwnCommentsAsync(RepoRef repo, int number, long runId, CancellationToken ct)
+    private static async Task<List<long>> FindOwnCommentsAsync(IVcsClient vcs, RepoRef repo, int number, long runId, CancellationToken ct)
     {
         var found = new SortedDictionary<int, long>();
         foreach (var comment in await vcs.ListCommentsAsync(repo, number, ct))

@@ -22,12 +22,12 @@ public sealed class LifecycleCommandHandler(PullRequestFactsReader facts, TimePr
             return;
         }
         var run = (await RunRepository.LoadAsync(conn, tx, runId.Value, forUpdate: false, ct))!;
-        var actor = await facts.ReadActorAsync(repo, c.Author, run.State, ct);
+        var actor = await facts.ReadActorAsync(c.Provider, repo, c.Author, run.State, ct);
         RunEvent ev = c.Command switch
         {
-            "apply" => new ApplyRequested(actor, c.Project, await facts.ReadPullRequestAsync(repo, c.Number, ct), LockView.Empty),
-            "approve" => new ApprovalSubmitted(actor, ApprovalSource.Comment, c.Project, null, time.GetUtcNow(), await facts.ReadPullRequestAsync(repo, c.Number, ct)),
-            "approve-policies" => new PolicyOverrideRequested(actor, c.Project, time.GetUtcNow(), await facts.ReadPullRequestAsync(repo, c.Number, ct)),
+            "apply" => new ApplyRequested(actor, c.Project, await facts.ReadPullRequestAsync(c.Provider, repo, c.Number, ct), LockView.Empty),
+            "approve" => new ApprovalSubmitted(actor, ApprovalSource.Comment, c.Project, null, time.GetUtcNow(), await facts.ReadPullRequestAsync(c.Provider, repo, c.Number, ct)),
+            "approve-policies" => new PolicyOverrideRequested(actor, c.Project, time.GetUtcNow(), await facts.ReadPullRequestAsync(c.Provider, repo, c.Number, ct)),
             "unlock" => new UnlockRequested(actor, c.Project),
             _ => throw new InvalidOperationException($"unknown lifecycle command '{c.Command}'"),
         };
@@ -45,8 +45,8 @@ public sealed class LifecycleCommandHandler(PullRequestFactsReader facts, TimePr
             await AuditLog.WriteAsync(conn, tx, runId, r.Reviewer, "ignored", $"review of {r.CommitSha} does not match the current plan", r.DeliveryId, ct);
             return;
         }
-        var actor = await facts.ReadActorAsync(repo, r.Reviewer, run.State, ct);
-        var ev = new ApprovalSubmitted(actor, ApprovalSource.Review, null, null, time.GetUtcNow(), await facts.ReadPullRequestAsync(repo, r.Number, ct));
+        var actor = await facts.ReadActorAsync(r.Provider, repo, r.Reviewer, run.State, ct);
+        var ev = new ApprovalSubmitted(actor, ApprovalSource.Review, null, null, time.GetUtcNow(), await facts.ReadPullRequestAsync(r.Provider, repo, r.Number, ct));
         await RunTransitions.ApplyAsync(conn, tx, runId!.Value, ev, r.Reviewer, r.DeliveryId, ct);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Vcs;
 
 namespace TerraFlow.Functions.Engine;
@@ -10,7 +11,7 @@ namespace TerraFlow.Functions.Engine;
 /// work; a per-run advisory lock keeps two dispatchers from editing the same run's comment at once. Transient failures
 /// retry with exponential backoff; a permanent refusal (4xx) is recorded and not retried.
 /// </summary>
-public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs, CommentSync comments, TerraFlowOptions options, ILogger<OutboxDispatcher> logger)
+public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, VcsClients vcs, CommentSync comments, TerraFlowOptions options, ILogger<OutboxDispatcher> logger)
 {
     private const int MaxAttempts = 15;
 
@@ -69,14 +70,15 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, IVcsClient vcs
                 // With a public URL, the status links to the run's JSON (the run page comes with approvals).
                 var link = options.PublicUrl is { Length: > 0 } url && row.RunId is { } id ? $"{url.TrimEnd('/')}/api/runs/{id}" : null;
                 var statusRepo = new RepoRef(status.Owner, status.Repo, status.InstallationId);
-                await vcs.SetCommitStatusAsync(statusRepo, status.Sha, new CommitStatus(status.Context, state, status.Description, link), ct);
+                await vcs.For(status.Provider).SetCommitStatusAsync(statusRepo, status.Sha, new CommitStatus(status.Context, state, status.Description, link), ct);
                 break;
             case OutboxKinds.Reply:
                 var reply = StoreJson.Deserialize<ReplyPayload>(row.Payload);
                 var repo = new RepoRef(reply.Owner, reply.Repo, reply.InstallationId);
-                var existing = await vcs.ListCommentsAsync(repo, reply.Number, ct);
+                var host = vcs.For(reply.Provider);
+                var existing = await host.ListCommentsAsync(repo, reply.Number, ct);
                 if (!existing.Any(c => c.Body.Contains(reply.Marker, StringComparison.Ordinal)))
-                    await vcs.CreateCommentAsync(repo, reply.Number, reply.Marker + "\n" + reply.Body, ct);
+                    await host.CreateCommentAsync(repo, reply.Number, reply.Marker + "\n" + reply.Body, ct);
                 break;
             default:
                 throw new VcsPermanentException($"unknown outbox kind '{row.Kind}'", 0);

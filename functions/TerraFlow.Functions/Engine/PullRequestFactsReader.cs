@@ -1,25 +1,27 @@
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Core.Workflow;
 
 namespace TerraFlow.Functions.Engine;
 
 /// <summary>
-/// Reads from the VCS host what the decider needs to check apply requirements and eligibility: the pull request
-/// (author, head, mergeability) and the acting person (permission, membership of the teams the run's rules name).
-/// Called right before the decision, so requirements are checked against current facts.
+/// Reads from the run's VCS host what the decider needs to check apply requirements and eligibility: the pull
+/// request (author, head, mergeability) and the acting person (permission, membership of the teams the run's rules
+/// name). Called right before the decision, so requirements are checked against current facts.
 /// </summary>
-public sealed class PullRequestFactsReader(IVcsClient vcs)
+public sealed class PullRequestFactsReader(VcsClients clients)
 {
-    public async Task<PullRequestFacts> ReadPullRequestAsync(RepoRef repo, int number, CancellationToken ct)
+    public async Task<PullRequestFacts> ReadPullRequestAsync(string provider, RepoRef repo, int number, CancellationToken ct)
     {
-        var pr = await vcs.GetPullRequestAsync(repo, number, ct);
-        // GitHub's mergeable_state "behind" = the head branch is out of date with the base branch.
+        var pr = await clients.For(provider).GetPullRequestAsync(repo, number, ct);
+        // MergeableState "behind" = the head branch is out of date with the base branch (each adapter maps its host's term).
         var undiverged = !string.Equals(pr.MergeableState, "behind", StringComparison.OrdinalIgnoreCase);
         return new PullRequestFacts(pr.HeadSha, pr.Author, pr.Mergeable, undiverged);
     }
 
-    public async Task<Actor> ReadActorAsync(RepoRef repo, string login, RunState state, CancellationToken ct)
+    public async Task<Actor> ReadActorAsync(string provider, RepoRef repo, string login, RunState state, CancellationToken ct)
     {
+        var vcs = clients.For(provider);
         var permission = await vcs.GetPermissionAsync(repo, login, ct);
         var teams = new List<string>();
         foreach (var team in Eligibility.TeamsNamedBy(state))

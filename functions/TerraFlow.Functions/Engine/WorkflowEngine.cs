@@ -2,6 +2,7 @@ using TerraFlow.Adapters.Telemetry;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Core.Workflow;
@@ -13,7 +14,7 @@ namespace TerraFlow.Functions.Engine;
 /// item and the run, decides, and writes the decision. A crash anywhere rolls back to "not processed"; the next
 /// engine picks the item up again.
 /// </summary>
-public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, LifecycleCommandHandler lifecycle, ILogger<WorkflowEngine> logger)
+public sealed class WorkflowEngine(NpgsqlDataSource dataSource, VcsClients vcs, LifecycleCommandHandler lifecycle, ILogger<WorkflowEngine> logger)
 {
     private const int MaxAttempts = 10;
 
@@ -72,7 +73,7 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, IVcsClient vcs, 
                 var replan = item.Kind == InboxKinds.Replan;
                 var command = StoreJson.Deserialize<PlanCommandPayload>(item.Payload);
                 var repo = new RepoRef(command.Owner, command.Repo, command.InstallationId);
-                var pr = await vcs.GetPullRequestAsync(repo, command.Number, ct);
+                var pr = await vcs.For(command.Provider).GetPullRequestAsync(repo, command.Number, ct);
                 if (!pr.Open)
                 {
                     await AuditLog.WriteAsync(conn, tx, null, command.Author, "ignored", $"plan command on closed {repo}#{command.Number}", command.DeliveryId, ct);

@@ -2,9 +2,11 @@ using Npgsql;
 using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.GitLabOAuth;
 using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Adapters.Telemetry;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
@@ -80,7 +82,11 @@ public static class TerraFlowApp
         services.AddSingleton<SchemaMigrator>();
 
         var github = config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
-        services.AddGitHub(github);
+        // Every VCS host TerraFlow talks to is a named provider in VcsClients; runs, jobs and outbox rows pick theirs
+        // by name. GitHub is always there; other providers register themselves (AddVcsProvider) only when configured.
+        services.AddGitHubProvider(github);
+        // GitLab approver sign-in (TerraFlow:GitLab:ClientId/ClientSecret); the GitLab client registers itself.
+        services.AddGitLabSignIn(config);
 
         var artifactsRoot = Path.GetFullPath(options.ArtifactsPath, Directory.GetCurrentDirectory());
         services.AddSingleton(ArtifactStoreFactory.Create(config, artifactsRoot));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.CodeOwners;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Projects;
@@ -9,7 +10,7 @@ using TerraFlow.Runner.Workspace;
 namespace TerraFlow.Runner.Jobs;
 
 /// <summary>Clones the head commit, reads the repository config (or autodiscovers) and finds the affected projects.</summary>
-public sealed class DiscoverJobHandler(RunnerOptions options, IVcsClient vcs, ILogger<DiscoverJobHandler> logger) : IJobHandler
+public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, ILogger<DiscoverJobHandler> logger) : IJobHandler
 {
     public string Kind => JobKinds.Discover;
 
@@ -18,8 +19,8 @@ public sealed class DiscoverJobHandler(RunnerOptions options, IVcsClient vcs, IL
         var spec = lease.Spec;
         try
         {
-            var token = await CloneToken.GetAsync(vcs, spec, ct);
-            await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, token, options, masker, ct);
+            var credential = await CloneAuth.GetAsync(vcs, spec, ct);
+            await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, ct);
             var snapshot = new DirectorySnapshot(workspace.Root, await workspace.TrackedFilesAsync(ct));
             var discovery = ProjectDiscovery.Discover(snapshot);
             if (discovery.Error is { } error)
@@ -30,7 +31,7 @@ public sealed class DiscoverJobHandler(RunnerOptions options, IVcsClient vcs, IL
             var affected = AffectedProjects.Find(discovery.Projects, modules, changed.ToList());
             logger.LogInformation("Run {RunId}: {Changed} changed files affect {Affected} of {Total} projects",
                 spec.RunId, changed.Count, affected.Count, discovery.Projects.Count);
-            var codeOwners = ProjectCodeOwners.Compute(ReadCodeOwners(workspace.Root, snapshot, spec.RunId), affected, modules, changed.ToList());
+            var codeOwners = ProjectCodeOwners.Compute(ReadCodeOwners(workspace.Root, snapshot, spec), affected, modules, changed.ToList());
             return Result(lease, new DiscoveryOutcome(true, null, null, discovery.Projects, affected.Select(p => p.Name).ToList())
             {
                 CodeOwners = codeOwners,
@@ -43,21 +44,22 @@ public sealed class DiscoverJobHandler(RunnerOptions options, IVcsClient vcs, IL
     }
 
     /// <summary>
-    /// The head commit's CODEOWNERS (first of GitHub's three locations), or null when there is none. Never fails
+    /// The head commit's CODEOWNERS (the first of the provider's locations), or null when there is none. Never fails
     /// discovery: bad lines are skipped by the parser, and an unreadable file or a symlink (which could point outside
     /// the clone) counts as no file, with a warning.
     /// </summary>
-    private CodeOwnersFile? ReadCodeOwners(string root, DirectorySnapshot snapshot, long runId)
+    private CodeOwnersFile? ReadCodeOwners(string root, DirectorySnapshot snapshot, JobSpec spec)
     {
+        var runId = spec.RunId;
         var tracked = snapshot.Files.ToHashSet(StringComparer.Ordinal);
-        var relative = CodeOwnersFile.Locations.FirstOrDefault(tracked.Contains);
+        var relative = CodeOwnersLocations.For(spec.Provider).FirstOrDefault(tracked.Contains);
         if (relative is null) return null;
         try
         {
             var info = new FileInfo(Path.Combine(root, relative));
             if (info.LinkTarget is not null || info.Length > CodeOwnersFile.MaxBytes)
             {
-                logger.LogWarning("Run {RunId}: ignoring {Path} (a symlink, or larger than GitHub reads)", runId, relative);
+                logger.LogWarning("Run {RunId}: ignoring {Path} (a symlink, or larger than the host reads)", runId, relative);
                 return null;
             }
             var file = CodeOwnersFile.Parse(File.ReadAllText(info.FullName));
@@ -76,11 +78,17 @@ public sealed class DiscoverJobHandler(RunnerOptions options, IVcsClient vcs, IL
         new(lease.JobId, lease.Spec.RunId, JobKinds.Discover, outcome, null);
 }
 
-internal static class CloneToken
+internal static class CloneAuth
 {
-    /// <summary>Only https clones need (and may receive) the VCS token; local paths and file:// never get it.</summary>
-    public static async Task<string?> GetAsync(IVcsClient vcs, JobSpec spec, CancellationToken ct) =>
-        spec.CloneUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
-            ? await vcs.GetCloneTokenAsync(new RepoRef(spec.RepoOwner, spec.RepoName, spec.InstallationId), ct)
-            : null;
+    /// <summary>
+    /// The clone credential from the job's provider: its token (installation or configured token), presented the way
+    /// that host wants it. Only https clones need (and may receive) it; local paths and file:// never get it, and
+    /// never ask for a client (so they work whatever providers are configured).
+    /// </summary>
+    public static async Task<CloneCredential?> GetAsync(VcsClients vcs, JobSpec spec, CancellationToken ct)
+    {
+        if (!spec.CloneUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) return null;
+        var token = await vcs.For(spec.Provider).GetCloneTokenAsync(new RepoRef(spec.RepoOwner, spec.RepoName, spec.InstallationId), ct);
+        return token is null ? null : CloneCredentials.For(spec.Provider, token);
+    }
 }

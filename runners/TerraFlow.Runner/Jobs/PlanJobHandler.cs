@@ -6,7 +6,7 @@ using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Plans;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Security;
-using TerraFlow.Core.Vcs;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Runner.Policies;
 using TerraFlow.Runner.Workspace;
 
@@ -16,7 +16,7 @@ namespace TerraFlow.Runner.Jobs;
 /// terraform init → plan -out → show -json → show, then the policy check (built-in rules and conftest), then the
 /// artifacts go to the artifact store.
 /// </summary>
-public sealed class PlanJobHandler(RunnerOptions options, IVcsClient vcs, IArtifactStore artifacts, ILogger<PlanJobHandler> logger) : IJobHandler
+public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, IArtifactStore artifacts, ILogger<PlanJobHandler> logger) : IJobHandler
 {
     private const string PlanFileName = "terraflow.tfplan";
 
@@ -30,8 +30,8 @@ public sealed class PlanJobHandler(RunnerOptions options, IVcsClient vcs, IArtif
         PlanOutcome outcome;
         try
         {
-            var token = await CloneToken.GetAsync(vcs, spec, ct);
-            await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, token, options, masker, ct);
+            var credential = await CloneAuth.GetAsync(vcs, spec, ct);
+            await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, ct);
             var dir = ProjectDirectory(workspace.Root, project.Dir);
             var steps = new TerraformSteps(options, dir, project.Workspace, masker);
             var policies = new PolicyCheck(options, masker);

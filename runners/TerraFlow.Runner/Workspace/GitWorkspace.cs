@@ -1,4 +1,4 @@
-using System.Text;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Security;
 using TerraFlow.Runner.Processes;
 
@@ -22,18 +22,17 @@ public sealed class GitWorkspace : IAsyncDisposable
     public string Root { get; }
 
     /// <summary>
-    /// Clones <paramref name="cloneUrl"/> and checks out <paramref name="sha"/>. An https token travels in an
-    /// http.extraHeader for these commands only, so it is never written to .git/config or shown in a URL.
+    /// Clones <paramref name="cloneUrl"/> and checks out <paramref name="sha"/>. An https credential (the provider's
+    /// header, see CloneCredentials) travels in an http.extraHeader for these commands only, so it is never written to
+    /// .git/config or shown in a URL; its secrets are masked in every message.
     /// </summary>
-    public static async Task<GitWorkspace> CloneAsync(string cloneUrl, string sha, string? token, RunnerOptions options, SecretMasker masker, CancellationToken ct)
+    public static async Task<GitWorkspace> CloneAsync(string cloneUrl, string sha, CloneCredential? credential, RunnerOptions options, SecretMasker masker, CancellationToken ct)
     {
         string? header = null;
-        if (token is not null && cloneUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+        if (credential is not null && cloneUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
         {
-            var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes("x-access-token:" + token));
-            masker.Add(token);
-            masker.Add(basic);
-            header = "Authorization: Basic " + basic;
+            foreach (var secret in credential.Secrets) masker.Add(secret);
+            header = credential.Header;
         }
         Directory.CreateDirectory(options.WorkDirectory);
         var root = Path.Combine(options.WorkDirectory, Guid.NewGuid().ToString("N"));

@@ -6,6 +6,9 @@ namespace TerraFlow.Core.Tests.CodeOwners;
 /// <summary>Discovery's view: which owners speak for each affected project of a pull request.</summary>
 public class ProjectCodeOwnersTests
 {
+    /// <summary>A host's search order (the real ones live with the adapters).</summary>
+    private static readonly string[] Locations = [".host/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+
     private const string Owners = """
         *                 @platform
         /network/         @net-lead @acme/network
@@ -17,7 +20,7 @@ public class ProjectCodeOwnersTests
 
     // network and app both use modules/vpc; app also reacts to shared tfvars through when_modified.
     private static readonly InMemoryRepositorySnapshot Repo = new(
-        (".github/CODEOWNERS", Owners),
+        (".host/CODEOWNERS", Owners),
         ("network/main.tf", "module \"vpc\" {\n  source = \"../modules/vpc\"\n}\n"),
         ("network/dns.tf", ""),
         ("app/main.tf", "module \"vpc\" {\n  source = \"../modules/vpc\"\n}\n"),
@@ -73,21 +76,22 @@ public class ProjectCodeOwnersTests
     [Fact]
     public void No_codeowners_file_means_an_empty_map()
     {
-        Assert.Null(CodeOwnersFile.Load(new InMemoryRepositorySnapshot(("network/main.tf", ""))));
+        Assert.Null(CodeOwnersFile.Load(new InMemoryRepositorySnapshot(("network/main.tf", "")), Locations));
         Assert.Empty(ProjectCodeOwners.Compute(null, [Network], ModuleGraph.Empty, ["network/main.tf"]));
     }
 
     [Fact]
-    public void The_first_location_GitHub_checks_is_the_one_used()
+    public void The_first_of_the_given_locations_present_is_the_one_used()
     {
         var repo = new InMemoryRepositorySnapshot(
-            ("CODEOWNERS", "* @root-file"), ("docs/CODEOWNERS", "* @docs-file"), (".github/CODEOWNERS", "* @github-dir"));
-        Assert.Equal(["@github-dir"], CodeOwnersFile.Load(repo)!.OwnersOf("x.tf"));
+            ("CODEOWNERS", "* @root-file"), ("docs/CODEOWNERS", "* @docs-file"), (".host/CODEOWNERS", "* @host-dir"));
+        Assert.Equal(["@host-dir"], CodeOwnersFile.Load(repo, Locations)!.OwnersOf("x.tf"));
+        Assert.Equal(["@docs-file"], CodeOwnersFile.Load(repo, ["docs/CODEOWNERS", "CODEOWNERS"])!.OwnersOf("x.tf"));
 
-        var withoutGithubDir = new InMemoryRepositorySnapshot(("docs/CODEOWNERS", "* @docs-file"), ("CODEOWNERS", "* @root-file"));
-        Assert.Equal(["@root-file"], CodeOwnersFile.Load(withoutGithubDir)!.OwnersOf("x.tf"));
+        var withoutHostDir = new InMemoryRepositorySnapshot(("docs/CODEOWNERS", "* @docs-file"), ("CODEOWNERS", "* @root-file"));
+        Assert.Equal(["@root-file"], CodeOwnersFile.Load(withoutHostDir, Locations)!.OwnersOf("x.tf"));
 
-        Assert.Equal(["@docs-file"], CodeOwnersFile.Load(new InMemoryRepositorySnapshot(("docs/CODEOWNERS", "* @docs-file")))!.OwnersOf("x.tf"));
+        Assert.Equal(["@docs-file"], CodeOwnersFile.Load(new InMemoryRepositorySnapshot(("docs/CODEOWNERS", "* @docs-file")), Locations)!.OwnersOf("x.tf"));
     }
 
     [Fact]
@@ -103,7 +107,7 @@ public class ProjectCodeOwnersTests
     {
         var affected = AffectedProjects.Find(projects, ModuleGraph.Build(Repo), changed);
         Assert.Equal(projects.Select(p => p.Name), affected.Select(p => p.Name)); // the scenario really affects them
-        return ProjectCodeOwners.Compute(CodeOwnersFile.Load(Repo), affected, ModuleGraph.Build(Repo), changed);
+        return ProjectCodeOwners.Compute(CodeOwnersFile.Load(Repo, Locations), affected, ModuleGraph.Build(Repo), changed);
     }
 
     private static ProjectDefinition Project(string name, string dir, params string[] whenModified) =>

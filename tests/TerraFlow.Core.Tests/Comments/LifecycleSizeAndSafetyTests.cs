@@ -38,7 +38,7 @@ public class LifecycleSizeAndSafetyTests
 
         var body = Assert.Single(RunCommentRenderer.Render(Run(RunStatus.Planned, project)));
 
-        AssertValid([body], RunCommentRenderer.GitHubMaxCommentLength);
+        AssertValid([body], RunCommentRenderer.MaxCommentLength);
         Assert.Contains("Apply complete! Resources: 0 added, 20000 changed, 0 destroyed.", body);
         Assert.DoesNotContain("aws_instance.node[0]:", body);
         Assert.Matches(@"apply output truncated: the first [\d,]+ lines are not shown", body);
@@ -51,7 +51,7 @@ public class LifecycleSizeAndSafetyTests
 
         var body = Assert.Single(RunCommentRenderer.Render(Run(RunStatus.Planned, project)));
 
-        AssertValid([body], RunCommentRenderer.GitHubMaxCommentLength);
+        AssertValid([body], RunCommentRenderer.MaxCommentLength);
         Assert.Contains("| `network` | `stacks/network` | `default` | 2 | 1 | 0 | 0 | 📝 changes | ⛔ denied · 👍 1/2 · [Approve](", body);
         Assert.Matches(@"_… [\d,]+ more policy results not shown", body);
         Assert.Contains("`aws_instance.node[4]` and 15 more", body);
@@ -63,7 +63,7 @@ public class LifecycleSizeAndSafetyTests
     [InlineData(1_000)]
     [InlineData(4_000)]
     [InlineData(20_000)]
-    [InlineData(RunCommentRenderer.GitHubMaxCommentLength)]
+    [InlineData(RunCommentRenderer.MaxCommentLength)]
     public void Many_projects_with_big_applies_and_policies_split_into_valid_parts(int max)
     {
         var projects = Enumerable.Range(1, 30).Select(i => (NetworkApplied() with
@@ -81,7 +81,7 @@ public class LifecycleSizeAndSafetyTests
 
         AssertValid(parts, max);
         Assert.Contains("TerraFlow plan for `abc1234`", parts[0]);
-        if (max == RunCommentRenderer.GitHubMaxCommentLength)
+        if (max == RunCommentRenderer.MaxCommentLength)
         {
             // At GitHub's limit nothing is lost: every project's section is in some part.
             var all = string.Concat(parts);

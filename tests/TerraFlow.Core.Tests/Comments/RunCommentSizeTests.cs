@@ -53,7 +53,7 @@ public class RunCommentSizeTests
         var parts = RunCommentRenderer.Render(run);
         watch.Stop();
 
-        AssertEveryPartIsValid(parts, run.RunId, RunCommentRenderer.GitHubMaxCommentLength);
+        AssertEveryPartIsValid(parts, run.RunId, RunCommentRenderer.MaxCommentLength);
         Assert.Contains(TableHeader, parts[0]);
         Assert.Contains("| `fleet` | `stacks/fleet` | `default` | 2,500 | 2,500 | 2,500 | 2,500 | 📝 changes |", parts[0]);
         Assert.Contains("more resource changes, full plan in the artifact store", parts[0]);
@@ -71,7 +71,7 @@ public class RunCommentSizeTests
         var parts = RunCommentRenderer.Render(run);
 
         Assert.True(parts.Count > 1, "50 projects of 30 KB plan text each cannot fit in one comment.");
-        AssertEveryPartIsValid(parts, run.RunId, RunCommentRenderer.GitHubMaxCommentLength);
+        AssertEveryPartIsValid(parts, run.RunId, RunCommentRenderer.MaxCommentLength);
         Assert.Contains("continue in the next comments", parts[0]);
         foreach (var p in projects) Assert.Contains($"| `{p.Name}` |", parts[0]);
         for (var i = 1; i < parts.Count; i++)
@@ -127,7 +127,7 @@ public class RunCommentSizeTests
 
         var parts = RunCommentRenderer.Render(Run(RunStatus.Planning, projects));
 
-        AssertEveryPartIsValid(parts, 101, RunCommentRenderer.GitHubMaxCommentLength);
+        AssertEveryPartIsValid(parts, 101, RunCommentRenderer.MaxCommentLength);
         Assert.Contains("| `project-with-a-long-name-0001` |", parts[0]);
         Assert.Matches(@"_… [\d,]+ more projects not listed: the table reached the comment size limit\._", parts[0]);
     }

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Core.Jobs;
@@ -197,7 +198,7 @@ internal sealed class ApplyTestBed : IAsyncDisposable
     /// <summary>Clones from a local path never ask the VCS for a token; any call is a test failure.</summary>
     public class NoVcs : DispatchProxy
     {
-        public static IVcsClient Create() => Create<IVcsClient, NoVcs>();
+        public static VcsClients Create() => new([new VcsProvider(VcsProviderNames.GitHub, Create<IVcsClient, NoVcs>())]);
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
             throw new InvalidOperationException($"unexpected VCS call {targetMethod?.Name}");

@@ -1,0 +1,58 @@
+using TerraFlow.Adapters.Vcs;
+using TerraFlow.Core.Approvals;
+
+namespace TerraFlow.Functions.Approvals;
+
+/// <summary>
+/// <c>GET /api/oauth/{provider}/callback?code=…&amp;state=…</c>: where the VCS host sends the approver back. The state
+/// must match the one in this browser's sign-in cookie for that provider; then the code is exchanged for a user
+/// token, the login read with it, the token dropped, and the approver's session cookie for that provider set before
+/// returning to the approval page.
+/// </summary>
+internal static class OAuthSignInCallback
+{
+    /// <summary>The endpoint for one provider's callback route.</summary>
+    public static Delegate For(string provider) =>
+        (HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, TerraFlowOptions options, TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct) =>
+            HandleAsync(provider, http, signingKeys, signIns, options, time, logger, ct);
+
+    public static async Task<IResult> HandleAsync(string provider, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, TerraFlowOptions options,
+        TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct)
+    {
+        var keys = await signingKeys.GetAsync(ct);
+        var now = time.GetUtcNow();
+        var query = http.Request.Query;
+        var pending = ApproverCookies.ReadSignInState(http, keys, provider, now);
+        ApproverCookies.ClearSignInState(http, options, provider);
+
+        var oauth = signIns.Find(provider);
+        var host = oauth?.DisplayName ?? provider;
+        if (oauth is not { IsConfigured: true })
+            return ApprovalPages.SignInFailed(StatusCodes.Status404NotFound, $"Sign-in with {host} is not configured on this TerraFlow.");
+        if (pending is null)
+            return ApprovalPages.SignInFailed(StatusCodes.Status400BadRequest, "This sign-in was not started in this browser, or took too long.");
+        if (query["state"].Count != 1 || !pending.Matches(query["state"][0]))
+        {
+            logger.LogWarning("{Host} sign-in callback refused: state does not match this browser's sign-in", host);
+            return ApprovalPages.SignInFailed(StatusCodes.Status400BadRequest, "The sign-in answer does not belong to the sign-in started in this browser.");
+        }
+        // Signed by us, but checked again: whatever happens, the browser only ever goes to an approval page here.
+        if (!LocalReturnPath.IsSafe(pending.ReturnPath))
+            return ApprovalPages.SignInFailed(StatusCodes.Status400BadRequest, "The page to return to is not an approval page.");
+        if (query["error"].Count > 0)
+            return ApprovalPages.SignInFailed(StatusCodes.Status400BadRequest, $"{host} did not sign you in: " + (query["error_description"].FirstOrDefault() ?? query["error"][0]));
+        if (query["code"].Count != 1 || string.IsNullOrEmpty(query["code"][0]) || query["code"][0]!.Length > 512)
+            return ApprovalPages.SignInFailed(StatusCodes.Status400BadRequest, $"{host}'s answer carries no code.");
+
+        var result = await oauth.CompleteSignInAsync(query["code"][0]!, ApproverCookies.CallbackUrl(http, options, provider), ct);
+        if (result.Login is null)
+        {
+            logger.LogWarning("{Host} sign-in failed: {Reason}", host, result.Error);
+            return ApprovalPages.SignInFailed(result.UpstreamFailure ? StatusCodes.Status502BadGateway : StatusCodes.Status400BadRequest, result.Error ?? "Sign-in failed.");
+        }
+
+        ApproverCookies.WriteSession(http, options, provider, ApproverSession.Start(result.Login, now, options.Approvals.SessionLifetime), keys);
+        logger.LogInformation("Approver {Login} signed in with {Host}", result.Login, host);
+        return new SafeRedirect(pending.ReturnPath);
+    }
+}
