@@ -2,6 +2,7 @@ using Npgsql;
 using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Adapters.Telemetry;
@@ -54,6 +55,7 @@ public static class TerraFlowApp
         app.UseRequestTelemetryTags();
         app.MapHealth();
         app.MapGitHubWebhook();
+        app.MapGitLabWebhook();
         app.MapRuns();
         app.MapApprovals();
         app.MapCustomHandlerInvocations();
@@ -81,6 +83,8 @@ public static class TerraFlowApp
 
         var github = config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
         services.AddGitHub(github);
+        // GitLab beside GitHub: options and webhook verifier always, the client only when a token is configured.
+        services.AddGitLab(config);
 
         var artifactsRoot = Path.GetFullPath(options.ArtifactsPath, Directory.GetCurrentDirectory());
         services.AddSingleton(ArtifactStoreFactory.Create(config, artifactsRoot));
