@@ -21,14 +21,22 @@ public static class GitLabWebhookParser
 
         using var document = ParseDocument(eventName, body);
         var json = new GitLabWebhookJson(document.RootElement, eventName);
-        return eventName switch
+        try
         {
-            MergeRequestHook => ParseMergeRequest(ExpectKind(json, "merge_request")),
-            NoteHook => ParseNote(ExpectKind(json, "note")),
-            // Merge requests arrive as their own hook; a push to a branch has nothing to plan by itself.
-            "Push Hook" => new IgnoredEvent("push events are not needed: merge request events report new commits"),
-            _ => new IgnoredEvent($"event '{eventName}' is not handled"),
-        };
+            return eventName switch
+            {
+                MergeRequestHook => ParseMergeRequest(ExpectKind(json, "merge_request")),
+                NoteHook => ParseNote(ExpectKind(json, "note")),
+                // Merge requests arrive as their own hook; a push to a branch has nothing to plan by itself.
+                "Push Hook" => new IgnoredEvent("push events are not needed: merge request events report new commits"),
+                _ => new IgnoredEvent($"event '{eventName}' is not handled"),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            // A project path without a namespace, or ids out of range: readable JSON that names nothing usable.
+            throw new GitLabPayloadException($"GitLab '{eventName}' payload is not usable: {ex.Message}", ex);
+        }
     }
 
     /// <summary>

@@ -77,11 +77,6 @@ public static class GitLabWebhookEndpoint
         {
             return (GitHubWebhookEndpoint.Problem(StatusCodes.Status400BadRequest, ex.Message), "bad-request");
         }
-        catch (ArgumentException ex)
-        {
-            // A project path or ids that cannot name a merge request (e.g. "path_with_namespace": "nonamespace").
-            return (GitHubWebhookEndpoint.Problem(StatusCodes.Status400BadRequest, "GitLab payload is not usable: " + ex.Message), "bad-request");
-        }
 
         var operationId = TerraFlowTelemetry.CurrentOperationId() ?? deliveryId;
         Activity.Current?.SetTag("terraflow.delivery_id", deliveryId);
