@@ -17,6 +17,7 @@ internal sealed class FakeGitLabRouter(FakeGitLabOptions options, FakeGitLabStat
     public const string ApiPrefix = "/api/v4";
     private FakeGitLabResponses? _responses;
     private FakeGitLabMergeRequestEndpoints? _mergeRequests;
+    private readonly FakeGitLabOAuthEndpoints _oauth = new(options);
 
     public void Bind(FakeGitLabResponses responses)
     {
@@ -66,7 +67,15 @@ internal sealed class FakeGitLabRouter(FakeGitLabOptions options, FakeGitLabStat
     private FakeGitLabResponse Dispatch(HttpRequest request, string rawPath, string? token, string body)
     {
         if (state.TakeFailure() is { } injected) return Fault(injected);
+        // OAuth pages sit at the web root, beside the API.
+        if (_oauth.Handle(request, rawPath, body) is { } oauth) return oauth;
         if (!rawPath.StartsWith(ApiPrefix + "/", StringComparison.Ordinal)) return NotFound("404 Not Found");
+        // GET /user answers for whoever the token belongs to: the API token's user or a signed-in OAuth user.
+        if (rawPath == ApiPrefix + "/user" && request.Method == "GET")
+        {
+            var who = token == options.Token ? options.TokenUser : _oauth.UserFor(token);
+            return who is null ? new FakeGitLabResponse(401, FakeGitLabResponses.Message("401 Unauthorized")) : Ok(_responses!.User(who));
+        }
         if (token != options.Token) return new FakeGitLabResponse(401, FakeGitLabResponses.Message("401 Unauthorized"));
 
         var segments = rawPath[ApiPrefix.Length..].Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
