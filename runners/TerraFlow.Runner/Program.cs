@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Adapters.Telemetry;
@@ -33,6 +34,8 @@ builder.Services.AddJobQueue(config);
 builder.Services.AddSingleton(TimeProvider.System);
 // Clone tokens come from the job's provider: GitHub always; further providers register with AddVcsProvider.
 builder.Services.AddGitHubProvider(config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions());
+// GitLab merge requests' jobs clone with the GitLab token (provider "gitlab"), when one is configured.
+builder.Services.AddGitLab(config);
 var artifacts = config["TerraFlow:ArtifactsPath"] ?? Path.Combine(".terraflow", "artifacts");
 builder.Services.AddSingleton(ArtifactStoreFactory.Create(config, artifacts));
 builder.Services.AddTerraFlowRunner(config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions());

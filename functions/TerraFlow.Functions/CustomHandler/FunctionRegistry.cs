@@ -28,6 +28,8 @@ public static class FunctionRegistry
         // GitHub cannot send function keys in a header and its docs warn against secrets in the URL: the endpoint
         // verifies X-Hub-Signature-256 itself, so the function is anonymous.
         new("GitHubWebhook", new HttpTrigger("webhooks/github", ["post"], AuthLevels.Anonymous)),
+        // GitLab sends its secret token in X-Gitlab-Token, which the endpoint compares itself; it cannot send function keys.
+        new("GitLabWebhook", new HttpTrigger("webhooks/gitlab", ["post"], AuthLevels.Anonymous)),
         // Platform health probes carry no key.
         new("Health", new HttpTrigger("health", ["get"], AuthLevels.Anonymous)),
         new("HealthLive", new HttpTrigger("health/live", ["get"], AuthLevels.Anonymous)),

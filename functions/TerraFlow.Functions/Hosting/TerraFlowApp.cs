@@ -2,6 +2,7 @@ using Npgsql;
 using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.GitLabOAuth;
 using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
@@ -56,6 +57,7 @@ public static class TerraFlowApp
         app.UseRequestTelemetryTags();
         app.MapHealth();
         app.MapGitHubWebhook();
+        app.MapGitLabWebhook();
         app.MapRuns();
         app.MapApprovals();
         app.MapCustomHandlerInvocations();
@@ -85,7 +87,9 @@ public static class TerraFlowApp
         // Every VCS host TerraFlow talks to is a named provider in VcsClients; runs, jobs and outbox rows pick theirs
         // by name. GitHub is always there; other providers register themselves (AddVcsProvider) only when configured.
         services.AddGitHubProvider(github);
-        // GitLab approver sign-in (TerraFlow:GitLab:ClientId/ClientSecret); the GitLab client registers itself.
+        // GitLab beside GitHub: options and webhook verifier always; the client (provider "gitlab") when a token is set.
+        services.AddGitLab(config);
+        // GitLab approver sign-in (TerraFlow:GitLab:ClientId/ClientSecret).
         services.AddGitLabSignIn(config);
 
         var artifactsRoot = Path.GetFullPath(options.ArtifactsPath, Directory.GetCurrentDirectory());

@@ -1,0 +1,199 @@
+using System.Text.Json;
+using TerraFlow.Core.Vcs;
+
+namespace TerraFlow.Adapters.GitLab;
+
+/// <summary>
+/// Turns a GitLab webhook delivery (the <c>X-Gitlab-Event</c> header plus the raw JSON body) into the
+/// provider-neutral <see cref="VcsEvent"/> the workflow acts on. Verify the token first.
+/// </summary>
+public static class GitLabWebhookParser
+{
+    public const string EventHeader = "X-Gitlab-Event";
+    public const string MergeRequestHook = "Merge Request Hook";
+    public const string NoteHook = "Note Hook";
+
+    /// <exception cref="GitLabPayloadException">The body is not JSON, or a field TerraFlow needs is missing.</exception>
+    public static VcsEvent Parse(string eventName, ReadOnlySpan<byte> body)
+    {
+        if (string.IsNullOrWhiteSpace(eventName))
+            throw new GitLabPayloadException($"Missing {EventHeader} header: the event name is required.");
+
+        using var document = ParseDocument(eventName, body);
+        var json = new GitLabWebhookJson(document.RootElement, eventName);
+        try
+        {
+            return eventName switch
+            {
+                MergeRequestHook => ParseMergeRequest(ExpectKind(json, "merge_request")),
+                NoteHook => ParseNote(ExpectKind(json, "note")),
+                // Merge requests arrive as their own hook; a push to a branch has nothing to plan by itself.
+                "Push Hook" => new IgnoredEvent("push events are not needed: merge request events report new commits"),
+                _ => new IgnoredEvent($"event '{eventName}' is not handled"),
+            };
+        }
+        catch (ArgumentException ex)
+        {
+            // A project path without a namespace, or ids out of range: readable JSON that names nothing usable.
+            throw new GitLabPayloadException($"GitLab '{eventName}' payload is not usable: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// The project's full path ("group/sub/infra") if the body is a JSON object that names one, else null. Used to pick
+    /// a per-project secret before the body is trusted, so it never throws.
+    /// </summary>
+    public static string? TryReadProjectPath(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            using var document = JsonDocument.ParseValue(ref reader);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("project", out var project) && project.ValueKind == JsonValueKind.Object
+                && project.TryGetProperty("path_with_namespace", out var path) && path.ValueKind == JsonValueKind.String
+                ? path.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonDocument ParseDocument(string eventName, ReadOnlySpan<byte> body)
+    {
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            document = JsonDocument.ParseValue(ref reader);
+            // ParseValue stops after the first value; anything but whitespace after it is a corrupt body.
+            if (reader.Read())
+            {
+                document.Dispose();
+                throw new GitLabPayloadException($"GitLab '{eventName}' payload has trailing data after the JSON object.");
+            }
+        }
+        catch (JsonException ex)
+        {
+            throw new GitLabPayloadException($"GitLab '{eventName}' payload is not valid JSON: {ex.Message}", ex);
+        }
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            document.Dispose();
+            throw new GitLabPayloadException($"GitLab '{eventName}' payload must be a JSON object.");
+        }
+        return document;
+    }
+
+    /// <summary>The header and the body's object_kind must agree; a mismatch is a forged or corrupted delivery.</summary>
+    private static GitLabWebhookJson ExpectKind(GitLabWebhookJson json, string kind)
+    {
+        var actual = json.String("object_kind");
+        if (actual != kind)
+            throw new GitLabPayloadException($"GitLab payload object_kind '{actual}' does not match the {EventHeader} header (expected '{kind}').");
+        return json;
+    }
+
+    private static VcsEvent ParseMergeRequest(GitLabWebhookJson json)
+    {
+        var action = json.OptionalString("object_attributes.action");
+        switch (action)
+        {
+            case "open":
+                return PullRequest(json, PullRequestAction.Opened);
+            case "reopen":
+                return PullRequest(json, PullRequestAction.Reopened);
+            case "merge":
+                return PullRequest(json, PullRequestAction.Closed, merged: true);
+            case "close":
+                return PullRequest(json, PullRequestAction.Closed);
+            case "update":
+                if (json.OptionalString("object_attributes.state") is { } state && state != "opened")
+                    return new IgnoredEvent($"merge request updated while {state}");
+                return MergeRequestChanges.HasNewCode(json)
+                    ? PullRequest(json, PullRequestAction.Synchronize)
+                    : new IgnoredEvent("merge request updated without new commits");
+            // "approval" is one user approving; "approved" is the merge request becoming fully approved (and, before
+            // GitLab 16, the only approval event). Both name the approver in "user": counting both is safe because a
+            // second approval by the same person is a no-op in the workflow.
+            case "approval" or "approved":
+                return Approval(json);
+            case "unapproval" or "unapproved":
+                return new IgnoredEvent($"merge request {action}: revoking an approval is not tracked; re-plan with a new commit or `terraflow plan`");
+            case null:
+                throw json.Missing("object_attributes.action");
+            default:
+                return new IgnoredEvent($"merge request action '{action}' is not handled");
+        }
+    }
+
+    private static PullRequestEvent PullRequest(GitLabWebhookJson json, PullRequestAction action, bool merged = false)
+    {
+        var repo = GitLabPaths.RepoFromPath(json.String("project.path_with_namespace"));
+        var state = json.String("object_attributes.state");
+        var info = new PullRequestInfo(
+            repo,
+            json.Int32("object_attributes.iid"),
+            HeadSha: json.String("object_attributes.last_commit.id"),
+            // Merge request hooks carry no base commit (only the target branch); the API's diff_refs.base_sha has it.
+            BaseSha: "",
+            HeadRef: json.String("object_attributes.source_branch"),
+            BaseRef: json.String("object_attributes.target_branch"),
+            CloneUrl: CloneUrl(json),
+            Author: MergeRequestChanges.AuthorUsername(json),
+            Open: state == "opened",
+            Merged: merged || state == "merged");
+        return new PullRequestEvent(action, info, Sender(json));
+    }
+
+    /// <summary>A merge request from a fork is cloned from the fork (source project); otherwise from the project itself.</summary>
+    private static string CloneUrl(GitLabWebhookJson json)
+    {
+        var source = json.OptionalInt64("object_attributes.source_project_id");
+        var target = json.OptionalInt64("object_attributes.target_project_id");
+        if (source is not null && target is not null && source != target
+            && json.OptionalString("object_attributes.source.git_http_url") is { Length: > 0 } fork)
+            return fork;
+        return json.String("project.git_http_url");
+    }
+
+    private static VcsEvent Approval(GitLabWebhookJson json)
+    {
+        // An approval must name the commit it approved; guessing could approve a commit nobody reviewed.
+        if (json.OptionalString("object_attributes.last_commit.id") is not { Length: > 0 } commit)
+            return new IgnoredEvent("merge request approval has no object_attributes.last_commit.id, so the approved commit is unknown");
+        return new PullRequestReviewEvent(
+            GitLabPaths.RepoFromPath(json.String("project.path_with_namespace")),
+            json.Int32("object_attributes.iid"),
+            // GitLab approvals have no id of their own.
+            ReviewId: 0,
+            Reviewer: Sender(json),
+            Approved: true,
+            CommitSha: commit);
+    }
+
+    private static VcsEvent ParseNote(GitLabWebhookJson json)
+    {
+        var noteableType = json.String("object_attributes.noteable_type");
+        if (noteableType != "MergeRequest")
+            return new IgnoredEvent($"comment is on a {noteableType}, not a merge request");
+        if (json.OptionalBool("object_attributes.system", fallback: false))
+            return new IgnoredEvent("system notes are GitLab's own activity, not commands");
+        // GitLab 16.11+ also sends "update" for edited notes; an edit is not a new command (GitHub: only "created").
+        var action = json.OptionalString("object_attributes.action");
+        if (action is not null && action != "create")
+            return new IgnoredEvent($"note action '{action}' is not handled");
+
+        var iid = json.Int32("merge_request.iid");
+        return new PullRequestCommentEvent(
+            GitLabPaths.RepoFromPath(json.String("project.path_with_namespace")),
+            iid,
+            GitLabNoteIds.Compose(iid, json.Int64("object_attributes.id")),
+            Sender(json),
+            json.OptionalString("object_attributes.note") ?? "");
+    }
+
+    private static string Sender(GitLabWebhookJson json) => json.String("user.username");
+}
