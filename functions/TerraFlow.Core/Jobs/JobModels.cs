@@ -19,6 +19,9 @@ public sealed record JobSpec(
     /// <summary>Correlates logs and telemetry from the webhook through the runner.</summary>
     string OperationId)
 {
+    /// <summary>The pull request's number, so a runner can ask the VCS host what a webhook did not say (e.g. the base commit).</summary>
+    public int? PullRequestNumber { get; init; }
+
     /// <summary>For <see cref="JobKinds.Apply"/>: artifact key of the stored plan file to apply.</summary>
     public string? PlanFile { get; init; }
 

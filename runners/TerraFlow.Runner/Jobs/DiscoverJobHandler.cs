@@ -26,7 +26,7 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
             if (discovery.Error is { } error)
                 return Result(lease, new DiscoveryOutcome(false, error, null, [], []));
 
-            var changed = await workspace.ChangedFilesAsync(spec.BaseSha, spec.HeadSha, ct);
+            var changed = await workspace.ChangedFilesAsync(await BaseShaAsync(spec, ct), spec.HeadSha, ct);
             var modules = ModuleGraph.Build(snapshot);
             var affected = AffectedProjects.Find(discovery.Projects, modules, changed.ToList());
             logger.LogInformation("Run {RunId}: {Changed} changed files affect {Affected} of {Total} projects",
@@ -41,6 +41,17 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
         {
             return Result(lease, new DiscoveryOutcome(false, null, masker.Apply(ex.Message), [], []));
         }
+    }
+
+    /// <summary>
+    /// The commit the pull request's changes are measured from. Some hosts' webhooks do not carry it (GitLab's merge
+    /// request hooks name only the target branch); then the runner asks the host, which always knows it.
+    /// </summary>
+    private async Task<string> BaseShaAsync(JobSpec spec, CancellationToken ct)
+    {
+        if (!string.IsNullOrEmpty(spec.BaseSha) || spec.PullRequestNumber is not int number) return spec.BaseSha;
+        var pr = await vcs.For(spec.Provider).GetPullRequestAsync(TerraFlow.Adapters.Postgres.DecisionWriter.Repo(spec), number, ct);
+        return pr.BaseSha;
     }
 
     /// <summary>
