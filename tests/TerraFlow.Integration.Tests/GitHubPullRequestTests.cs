@@ -196,6 +196,13 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
         var helpComment = await Eventually.ValueAsync(() => _github.Comments(Owner, Repo, Number), c => c.Count == 1, what: "help reply");
         Assert.Contains("terraflow plan", helpComment[0].Body);
 
+        // Someone without access to the repository cannot make a runner execute the pull request's code.
+        var outsider = await Send(host, "issue_comment", GitHubWebhooks.IssueComment(Owner, Repo, Number, "terraflow plan -p app", author: "drive-by"));
+        Assert.Equal(HttpStatusCode.Accepted, outsider.StatusCode);
+        await Eventually.ValueAsync(() => _github.Comments(Owner, Repo, Number), c => c.Any(x => x.Body.Contains("@drive-by needs at least read access", StringComparison.Ordinal)), what: "refusal");
+        Assert.Equal(0L, (long)(await Scalar(host, "select count(*) from runs"))!);
+
+        _github.SetCollaboratorPermission(Owner, Repo, "octocat", "read");
         var plan = await Send(host, "issue_comment", GitHubWebhooks.IssueComment(Owner, Repo, Number, "terraflow plan -p app"));
         Assert.Equal(HttpStatusCode.Accepted, plan.StatusCode);
         var statuses = await FinalStatuses(repo.HeadSha, 1);

@@ -17,7 +17,7 @@ public sealed class LifecycleCommandHandler(PullRequestFactsReader facts, TimePr
         var runId = await RunRepository.LatestRunIdAsync(conn, tx, c.Provider, repo, c.Number, ct);
         if (runId is null)
         {
-            await ReplyWithoutRunAsync(conn, tx, c.Provider, repo, c.Number, c.DeliveryId,
+            await CommandReplies.AddAsync(conn, tx, c.Provider, repo, c.Number, c.DeliveryId,
                 Replies.Refused(c.Command, ["this pull request has no TerraFlow plan yet; comment `terraflow plan` first"]), ct);
             return;
         }
@@ -49,8 +49,4 @@ public sealed class LifecycleCommandHandler(PullRequestFactsReader facts, TimePr
         var ev = new ApprovalSubmitted(actor, ApprovalSource.Review, null, null, time.GetUtcNow(), await facts.ReadPullRequestAsync(r.Provider, repo, r.Number, ct));
         await RunTransitions.ApplyAsync(conn, tx, runId!.Value, ev, r.Reviewer, r.DeliveryId, ct);
     }
-
-    private static Task ReplyWithoutRunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, RepoRef repo, int number, string deliveryId, string body, CancellationToken ct) =>
-        OutboxRepository.AddAsync(conn, tx, null, OutboxKinds.Reply,
-            new ReplyPayload(provider, repo.Owner, repo.Name, repo.InstallationId, number, $"<!-- terraflow:reply:{deliveryId} -->", body), ct);
 }

@@ -14,7 +14,7 @@ namespace TerraFlow.Functions.Engine;
 /// item and the run, decides, and writes the decision. A crash anywhere rolls back to "not processed"; the next
 /// engine picks the item up again.
 /// </summary>
-public sealed class WorkflowEngine(NpgsqlDataSource dataSource, VcsClients vcs, LifecycleCommandHandler lifecycle, ILogger<WorkflowEngine> logger)
+public sealed class WorkflowEngine(NpgsqlDataSource dataSource, LifecycleCommandHandler lifecycle, PlanCommandHandler plans, ILogger<WorkflowEngine> logger)
 {
     private const int MaxAttempts = 10;
 
@@ -69,21 +69,7 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, VcsClients vcs, 
                 await lifecycle.HandleReviewAsync(conn, tx, StoreJson.Deserialize<ReviewPayload>(item.Payload), ct);
                 break;
             case InboxKinds.PlanCommand or InboxKinds.Replan:
-                // A re-plan (a lock reached this pull request) follows autoplan rules; a plan command plans what it names.
-                var replan = item.Kind == InboxKinds.Replan;
-                var command = StoreJson.Deserialize<PlanCommandPayload>(item.Payload);
-                var repo = new RepoRef(command.Owner, command.Repo, command.InstallationId);
-                var pr = await vcs.For(command.Provider).GetPullRequestAsync(repo, command.Number, ct);
-                if (!pr.Open)
-                {
-                    await AuditLog.WriteAsync(conn, tx, null, command.Author, "ignored", $"plan command on closed {repo}#{command.Number}", command.DeliveryId, ct);
-                    break;
-                }
-                var newRun = new RunRepository.NewRun(command.Provider, pr with { Repo = repo }, command.Project, Explicit: !replan, OperationId: command.OperationId ?? command.DeliveryId);
-                var tail = new SqlBatch(conn, tx);
-                await RunTransitions.StartRunAsync(conn, tx, newRun, command.Author, command.DeliveryId, tail, ct);
-                await tail.ExecuteAsync(ct);
-                TerraFlowTelemetry.RunsStarted.Add(1, new KeyValuePair<string, object?>("trigger", replan ? "lock-released" : "command"));
+                await plans.HandleAsync(conn, tx, StoreJson.Deserialize<PlanCommandPayload>(item.Payload), replan: item.Kind == InboxKinds.Replan, ct);
                 break;
             default:
                 throw new InvalidOperationException($"unknown inbox kind '{item.Kind}'");

@@ -106,6 +106,7 @@ public static class TerraFlowApp
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<PullRequestFactsReader>();
         services.AddSingleton<LifecycleCommandHandler>();
+        services.AddSingleton<PlanCommandHandler>();
         services.AddSingleton<TerraFlow.Functions.Approvals.IApprovalRecorder, TerraFlow.Functions.Approvals.PostgresApprovalRecorder>();
         services.AddSingleton<CommentSync>();
         services.AddSingleton<OutboxDispatcher>();
