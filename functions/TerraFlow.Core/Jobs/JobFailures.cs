@@ -28,6 +28,16 @@ public static class JobFailures
             : new JobResult(jobId, spec.RunId, spec.Kind, new DiscoveryOutcome(false, null, message, [], []), null);
     }
 
+    /// <summary>No runner reported a result for a job sent to a transport the host cannot watch (Service Bus) in time.</summary>
+    public static JobResult NoResult(long jobId, JobSpec spec, TimeSpan waited)
+    {
+        var after = $"No runner reported a result within {waited.TotalMinutes:0} minutes (it may have crashed, or its message was dead-lettered).";
+        if (spec.Kind == JobKinds.Apply) return InterruptedApply(jobId, spec, after);
+        return spec.Kind == JobKinds.Plan && spec.Project is not null
+            ? new JobResult(jobId, spec.RunId, spec.Kind, null, new PlanOutcome(spec.Project.Name, false, null, null, null, after))
+            : new JobResult(jobId, spec.RunId, spec.Kind, new DiscoveryOutcome(false, null, after, [], []), null);
+    }
+
     /// <summary>An apply that started but whose end nobody saw: failed, interrupted, with what to check.</summary>
     /// <param name="reason">What happened, in one sentence; the advice is appended.</param>
     public static JobResult InterruptedApply(long jobId, JobSpec spec, string reason, string? output = null, string? log = null) =>

@@ -118,7 +118,9 @@ internal static class ApplyDecisions
     public static Decision OnFinished(RunState state, ApplyOutcome outcome)
     {
         var project = state.FindProject(outcome.ProjectName);
-        if (project is not { Status: ProjectRunStatus.Applying })
+        // A runner's real result also replaces an "interrupted" the host reported when it gave up waiting for it.
+        var late = project is { Status: ProjectRunStatus.ApplyInterrupted } && !outcome.Interrupted;
+        if (project is null || (project.Status != ProjectRunStatus.Applying && !late))
             return Decision.Unchanged(state, $"apply result for {outcome.ProjectName} does not match an apply in flight");
 
         var record = (project.Apply ?? new ApplyRecord("unknown", project.PlanFileSha256 ?? "", null, null, null))

@@ -56,6 +56,12 @@ public sealed class EngineOptions
 
     public TimeSpan LeaseSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// A job sent to Service Bus whose result has not come after this long is given up on (plans fail, applies are
+    /// reported interrupted). Longer than a runner execution may last (the runner job's replicaTimeout, 90 minutes).
+    /// </summary>
+    public TimeSpan DispatchedResultTimeout { get; set; } = TimeSpan.FromHours(2);
+
     public int InboxWorkers { get; set; } = 4;
 
     public int OutboxWorkers { get; set; } = 4;

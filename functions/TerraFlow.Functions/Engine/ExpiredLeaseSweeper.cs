@@ -10,10 +10,43 @@ namespace TerraFlow.Functions.Engine;
 /// so it goes back to the queue until its attempts are used up; then the run hears that the job failed.
 /// An apply never goes back (whatever its max_attempts says): nobody knows how far the lost runner got, so the run
 /// hears that the apply was interrupted and a human checks the state before anything is applied again.
+/// <para>
+/// Jobs sent to Service Bus have no lease here: the runner's lock lives in Service Bus, and a lost runner's message is
+/// redelivered there (up to the queue's MaxDeliveryCount, then dead-lettered). What the host can see is a job whose
+/// result never came: after <see cref="EngineOptions.DispatchedResultTimeout"/> it is given up on the same way.
+/// </para>
 /// </summary>
-public sealed class ExpiredLeaseSweeper(NpgsqlDataSource dataSource, ILogger<ExpiredLeaseSweeper> logger)
+public sealed class ExpiredLeaseSweeper(NpgsqlDataSource dataSource, ILogger<ExpiredLeaseSweeper> logger, EngineOptions? options = null)
 {
-    public async Task<int> SweepAsync(CancellationToken ct)
+    private readonly TimeSpan _dispatchedResultTimeout = (options ?? new EngineOptions()).DispatchedResultTimeout;
+
+    public async Task<int> SweepAsync(CancellationToken ct) => await SweepLeasesAsync(ct) + await SweepDispatchedAsync(ct);
+
+    /// <summary>Service Bus jobs whose result is overdue: failed, and the run hears it (an apply: interrupted).</summary>
+    public async Task<int> SweepDispatchedAsync(CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var overdue = new List<(long Id, JobSpec Spec)>();
+        await using (var cmd = new NpgsqlCommand("""
+            update jobs set status = 'failed', finished_at = now()
+            where id in (select id from jobs where status = 'dispatched' and dispatched_at < now() - $1 order by id limit 100 for update skip locked)
+            returning id, spec::text
+            """, conn, tx))
+        {
+            cmd.Parameters.AddWithValue(_dispatchedResultTimeout);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) overdue.Add((r.GetInt64(0), StoreJson.Deserialize<JobSpec>(r.GetString(1))));
+        }
+        foreach (var (id, spec) in overdue)
+            await InboxRepository.AddAsync(conn, tx, spec.RunId, InboxKinds.JobResult, JobFailures.NoResult(id, spec, _dispatchedResultTimeout), ct);
+        await tx.CommitAsync(ct);
+        if (overdue.Count > 0)
+            logger.LogWarning("{Count} jobs sent to Service Bus got no result within {Timeout}; reported as failed (applies as interrupted)", overdue.Count, _dispatchedResultTimeout);
+        return overdue.Count;
+    }
+
+    private async Task<int> SweepLeasesAsync(CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);

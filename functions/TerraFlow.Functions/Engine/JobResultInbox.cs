@@ -40,7 +40,13 @@ public static class JobResultInbox
             }
         }
         if (message.Result is { } result)
+        {
             await InboxRepository.AddAsync(conn, tx, result.RunId, InboxKinds.JobResult, result, ct);
+            // The job row (the host's record of a dispatched job) is finished, so the overdue sweep leaves it alone.
+            await using var finish = new NpgsqlCommand("update jobs set status = 'succeeded', finished_at = now() where id = $1 and status = 'dispatched'", conn, tx);
+            finish.Parameters.AddWithValue(result.JobId);
+            await finish.ExecuteNonQueryAsync(ct);
+        }
         await tx.CommitAsync(ct);
         return outcome;
     }

@@ -304,4 +304,17 @@ public class LifecycleWorkflowTests
         var ok = RunWorkflow.Decide(run, new UnlockRequested(Writer, "a"));
         Assert.Equal(["a::default"], Assert.Single(ok.Effects.OfType<ReleaseLocks>()).Keys!);
     }
+
+    [Fact]
+    public void A_runners_late_real_result_replaces_an_interrupted_the_host_reported_after_giving_up()
+    {
+        var applying = Apply(Approve(Run(Planned(Project("a"))), Writer).State).State;
+        var gaveUp = RunWorkflow.Decide(applying, new ApplyFinished(new ApplyOutcome("a", false, true, null, null, "no result in time"))).State;
+
+        var late = RunWorkflow.Decide(gaveUp, new ApplyFinished(new ApplyOutcome("a", true, false, "Apply complete!", null, null)));
+
+        Assert.Equal(ProjectRunStatus.Applied, late.State.FindProject("a")!.Status);
+        // A second "interrupted" for the same apply changes nothing.
+        Assert.False(RunWorkflow.Decide(gaveUp, new ApplyFinished(new ApplyOutcome("a", false, true, null, null, "again"))).Changed);
+    }
 }
