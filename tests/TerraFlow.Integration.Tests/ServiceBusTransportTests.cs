@@ -61,6 +61,28 @@ public sealed class ServiceBusTransportTests : IAsyncLifetime
     };
 
     [Fact]
+    public async Task Readiness_probes_service_bus_and_names_it_when_the_credentials_are_refused()
+    {
+        await using (var host = await TerraFlowTestHost.StartAsync(_db, _github, settings: ServiceBusSettings()))
+        {
+            var ok = System.Text.Json.JsonDocument.Parse(await _http.GetStringAsync($"{host.BaseUrl}/api/health")).RootElement;
+            Assert.Equal("servicebus", ok.GetProperty("queue").GetProperty("transport").GetString());
+            Assert.True(ok.GetProperty("queue").GetProperty("reachable").GetBoolean());
+        }
+
+        var wrongKey = ServiceBusSettings();
+        wrongKey["TerraFlow:ServiceBus:ConnectionString"] = System.Text.RegularExpressions.Regex.Replace(_bus.ConnectionString, "SharedAccessKey=[^;]+", "SharedAccessKey=" + Convert.ToBase64String(new byte[32]));
+        wrongKey["TerraFlow:Runner:InProcess"] = "false";
+        await using var broken = await TerraFlowTestHost.StartAsync(_db, _github, settings: wrongKey);
+        var response = await _http.GetAsync($"{broken.BaseUrl}/api/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.False(body.GetProperty("queue").GetProperty("reachable").GetBoolean());
+        Assert.Contains("401", body.GetProperty("queue").GetProperty("error").GetString());
+        Assert.True(body.GetProperty("database").GetProperty("reachable").GetBoolean());
+    }
+
+    [Fact]
     public async Task Pull_request_is_planned_with_jobs_and_results_travelling_over_service_bus()
     {
         using var repo = new TwoProjectRepo();

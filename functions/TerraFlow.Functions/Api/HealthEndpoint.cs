@@ -1,11 +1,12 @@
 using Npgsql;
+using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Core.Artifacts;
 
 namespace TerraFlow.Functions.Api;
 
 /// <summary>
-/// <c>GET /api/health</c> (readiness): 200 when the database (which also holds the default job queue) and the artifact
-/// store answer, 503 with the failing part and its reason otherwise. <c>GET /api/health/live</c> (liveness): 200
+/// <c>GET /api/health</c> (readiness): 200 when the database, the job queue (the database itself by default; Azure
+/// Service Bus when configured) and the artifact store answer, 503 with the failing part and its reason otherwise. <c>GET /api/health/live</c> (liveness): 200
 /// while the process serves requests, without touching dependencies.
 /// </summary>
 public static class HealthEndpoint
@@ -15,13 +16,14 @@ public static class HealthEndpoint
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/health/live", () => Results.Json(new { status = "alive" }));
-        app.MapGet("/api/health", async (NpgsqlDataSource db, IArtifactStore artifacts, CancellationToken ct) =>
+        app.MapGet("/api/health", async (NpgsqlDataSource db, IArtifactStore artifacts, IServiceProvider services, CancellationToken ct) =>
         {
             var database = await ProbeDatabaseAsync(db, ct);
             var store = await ProbeArtifactsAsync(artifacts, ct);
-            var healthy = database.Reachable && store.Reachable;
+            var queue = await ProbeQueueAsync(services, database, ct);
+            var healthy = database.Reachable && store.Reachable && queue.Reachable;
             return Results.Json(
-                new { status = healthy ? "healthy" : "unhealthy", database, artifacts = store },
+                new { status = healthy ? "healthy" : "unhealthy", database, queue, artifacts = store },
                 statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         return app;
@@ -57,6 +59,26 @@ public static class HealthEndpoint
             return new StoreProbe(false, ex.Message);
         }
     }
+
+    /// <summary>The PostgreSQL queue lives in the database; Service Bus is probed on the results queue the host receives from.</summary>
+    private static async Task<QueueProbe> ProbeQueueAsync(IServiceProvider services, DatabaseProbe database, CancellationToken ct)
+    {
+        if (services.GetService<ServiceBusRestClient>() is not { } bus || services.GetService<ServiceBusOptions>() is not { } options)
+            return new QueueProbe("postgresql", database.Reachable, database.Reachable ? null : "the job queue is the database");
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(ProbeTimeout);
+            await bus.ProbeAsync(options.ResultsQueue, timeout.Token);
+            return new QueueProbe("servicebus", true, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new QueueProbe("servicebus", false, ex.Message);
+        }
+    }
+
+    private sealed record QueueProbe(string Transport, bool Reachable, string? Error);
 
     private sealed record DatabaseProbe(bool Reachable, long? Migrations, string? Error);
 

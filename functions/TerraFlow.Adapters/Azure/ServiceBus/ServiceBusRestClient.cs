@@ -114,6 +114,18 @@ public sealed class ServiceBusRestClient
     /// <summary>Unlock Message (abandon): <c>PUT {Location}</c> → 200; the message is available again with DeliveryCount + 1.</summary>
     public Task<bool> UnlockAsync(ServiceBusReceivedMessage message, CancellationToken ct) => LockOperationAsync(RequestMethod.Put, message, ct);
 
+    /// <summary>
+    /// Readiness probe that neither sends nor takes a message: an Unlock of a message id and lock token that cannot
+    /// exist. 404/410 prove the namespace answers and accepted the credentials; 401/403 (bad key, missing role) and
+    /// other answers throw <see cref="ServiceBusRequestException"/>, network failures their own exceptions.
+    /// </summary>
+    public async Task ProbeAsync(string queue, CancellationToken ct)
+    {
+        var lockUri = new Uri(Endpoint, $"{Uri.EscapeDataString(queue)}/messages/{Guid.NewGuid():N}/{Guid.NewGuid()}");
+        var probe = new ServiceBusReceivedMessage(ReadOnlyMemory<byte>.Empty, new ReceivedBrokerProperties(), lockUri, new Dictionary<string, string>());
+        await LockOperationAsync(RequestMethod.Put, probe, ct).ConfigureAwait(false);
+    }
+
     private async Task<bool> LockOperationAsync(RequestMethod method, ServiceBusReceivedMessage message, CancellationToken ct)
     {
         using var http = _pipeline.CreateMessage();
