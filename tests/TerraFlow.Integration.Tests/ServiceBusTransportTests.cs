@@ -120,9 +120,10 @@ public sealed class ServiceBusTransportTests : IAsyncLifetime
         Assert.Equal(3L, await GitHubPullRequestTests.Scalar(host, "select count(*) from processed_messages where source = 'JobResults' and outcome = 'accepted'"));
         Assert.Equal(3L, await GitHubPullRequestTests.Scalar(host, "select count(*) from workflow_inbox where kind = 'job_result'"));
 
-        // PostgreSQL handed the jobs to Service Bus and never leased them to a runner itself.
-        Assert.Equal(3L, await GitHubPullRequestTests.Scalar(host, "select count(*) from jobs where status = 'dispatched' and dispatched_at is not null and lease_token is null"));
-        Assert.Equal(0L, await GitHubPullRequestTests.Scalar(host, "select count(*) from jobs where status <> 'dispatched'"));
+        // PostgreSQL handed the jobs to Service Bus and never leased them to a runner itself; each result that came
+        // back finished its job row (so the overdue-result sweep leaves it alone).
+        Assert.Equal(3L, await GitHubPullRequestTests.Scalar(host, "select count(*) from jobs where status = 'succeeded' and dispatched_at is not null and lease_token is null and finished_at is not null"));
+        Assert.Equal(0L, await GitHubPullRequestTests.Scalar(host, "select count(*) from jobs where status <> 'succeeded'"));
         Assert.Equal("planned", await GitHubPullRequestTests.Scalar(host, "select status from runs"));
     }
 
