@@ -7,7 +7,7 @@ using TerraFlow.Core.Workflow;
 namespace TerraFlow.Adapters.Postgres;
 
 /// <summary>
-/// Project locks and their FIFO queues. Callers hold the repository's lock mutex (see
+/// Project locks and their FIFO queues. Callers hold the advisory locks of the keys involved (see
 /// <see cref="RunRepository.LoadAsync"/> with locks), so the decider's view of the holders is still true here.
 /// </summary>
 public static class LockRepository

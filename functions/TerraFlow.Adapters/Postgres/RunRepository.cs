@@ -85,10 +85,13 @@ public static class RunRepository
     /// Loads a run and its project runs in one round trip; with <paramref name="forUpdate"/> the run row stays locked
     /// until the transaction ends (the lock is taken by the first statement, before the projects are read).
     /// </summary>
-    /// <param name="withLocks">Also take the repository's lock mutex (a transaction-scoped advisory lock, after the
-    /// run row lock) and read the repository's project locks into <see cref="StoredRun.Locks"/>. Every decision that
-    /// may take, queue for or release a lock loads the run this way, so lock decisions of one repository never race.</param>
-    public static async Task<StoredRun?> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, bool forUpdate, CancellationToken ct, bool withLocks = false)
+    /// <param name="lockKeys">When set, also take a transaction-scoped advisory lock per project lock key (after the run
+    /// row lock, in key order, so two transactions never wait on each other in a cycle) and read those keys' holders
+    /// into <see cref="StoredRun.Locks"/>. The keys are <paramref name="lockKeys"/> plus the keys of the run's projects
+    /// plus every key the pull request holds. Every decision that may take, queue for or release a lock loads the run
+    /// this way, so decisions about one lock never race, while different locks (other projects of a monorepo) proceed
+    /// in parallel.</param>
+    public static async Task<StoredRun?> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, bool forUpdate, CancellationToken ct, IReadOnlyCollection<string>? lockKeys = null)
     {
         await using var batch = new NpgsqlBatch(conn, tx);
         var run = new NpgsqlBatchCommand("""
@@ -104,21 +107,32 @@ public static class RunRepository
         projects.Parameters.Add(new NpgsqlParameter { Value = runId });
         batch.BatchCommands.Add(run);
         batch.BatchCommands.Add(projects);
-        if (withLocks)
+        if (lockKeys is not null)
         {
-            var mutex = new NpgsqlBatchCommand("""
-                select pg_advisory_xact_lock(hashtextextended('terraflow:locks:' || provider || '/' || repo_owner || '/' || repo_name, 0))
-                from runs where id = $1
+            // The keys of the run's projects come from their stored definitions: dir + "::" + workspace (LockKey.For).
+            const string keys = """
+                with r as (select provider, repo_owner, repo_name, pr_number from runs where id = $1),
+                k as (
+                    select unnest($2::text[]) as lock_key
+                    union select (p.definition->>'dir') || '::' || (p.definition->>'workspace') from project_runs p where p.run_id = $1
+                    union select l.lock_key from project_locks l join r using (provider, repo_owner, repo_name) where l.pr_number = r.pr_number
+                )
+                """;
+            // The sort happens below the projection, so the locks are taken in key order.
+            var mutexes = new NpgsqlBatchCommand(keys + """
+                select pg_advisory_xact_lock(hashtextextended('terraflow:lock:' || r.provider || '/' || r.repo_owner || '/' || r.repo_name || ':' || o.lock_key, 0))
+                from (select lock_key from k order by lock_key) o, r
                 """);
-            mutex.Parameters.Add(new NpgsqlParameter { Value = runId });
-            var locks = new NpgsqlBatchCommand("""
-                select l.lock_key, l.pr_number from project_locks l join runs r
-                  on l.provider = r.provider and l.repo_owner = r.repo_owner and l.repo_name = r.repo_name
-                where r.id = $1
+            var holders = new NpgsqlBatchCommand(keys + """
+                select l.lock_key, l.pr_number from project_locks l join r using (provider, repo_owner, repo_name)
+                where l.lock_key in (select lock_key from k)
                 """);
-            locks.Parameters.Add(new NpgsqlParameter { Value = runId });
-            batch.BatchCommands.Add(mutex);
-            batch.BatchCommands.Add(locks);
+            foreach (var command in new[] { mutexes, holders })
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = runId });
+                command.Parameters.Add(new NpgsqlParameter { Value = lockKeys.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+                batch.BatchCommands.Add(command);
+            }
         }
 
         await using var r = await batch.ExecuteReaderAsync(ct);
@@ -151,9 +165,9 @@ public static class RunRepository
             list.Add(ProjectLifecycle.Into(project, r.IsDBNull(6) ? null : r.GetString(6)));
         }
         var lockView = LockView.Empty;
-        if (withLocks)
+        if (lockKeys is not null)
         {
-            await r.NextResultAsync(ct); // the mutex
+            await r.NextResultAsync(ct); // the advisory locks
             await r.NextResultAsync(ct);
             var holders = new Dictionary<string, int>(StringComparer.Ordinal);
             while (await r.ReadAsync(ct)) holders[r.GetString(0)] = r.GetInt32(1);

@@ -39,8 +39,9 @@ public sealed record PullRequestFacts(string HeadSha, string Author, bool? Merge
 public sealed record Actor(string Login, RepoPermission Permission, IReadOnlyList<string> Teams);
 
 /// <summary>
-/// Lock holders in the run's repository: lock key (<see cref="Locks.LockKey"/>) → pull request number. Read under the
-/// repository's lock mutex in the same transaction that decides, so the decision cannot race another pull request.
+/// Holders of the project locks a decision may touch (the run's projects' and the pull request's own): lock key
+/// (<see cref="Locks.LockKey"/>) → pull request number. Read under those keys' locks in the same transaction that
+/// decides, so the decision cannot race another pull request.
 /// </summary>
 /// <param name="PullRequest">The run's own pull request number.</param>
 public sealed record LockView(int PullRequest, IReadOnlyDictionary<string, int> Holders)

@@ -1,5 +1,7 @@
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Core.Jobs;
+using TerraFlow.Core.Locks;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Core.Workflow;
 
@@ -36,10 +38,16 @@ public static class RunTransitions
     /// <summary>Like <see cref="ApplyAsync"/>, returning the run before and the decision (null when the run does not exist).</summary>
     public static async Task<(StoredRun Before, Decision Decision)?> DecideAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, RunEvent ev, string actor, string? deliveryId, CancellationToken ct)
     {
-        // Plan results and supersedes never touch locks; everything else may, and then decides under the repository's
-        // lock mutex with the current lock holders.
-        var withLocks = ev is not (PlanFinished or RunSuperseded);
-        var run = await RunRepository.LoadAsync(conn, tx, runId, forUpdate: true, ct, withLocks);
+        // Plan results and supersedes never touch locks; everything else may, and then decides holding the advisory
+        // locks of the project locks involved, with their current holders.
+        var lockKeys = ev switch
+        {
+            PlanFinished or RunSuperseded => null,
+            // Discovery may lock the projects it plans; the run has no projects yet, so name them.
+            DiscoveryFinished d => await DiscoveryLockKeysAsync(conn, tx, runId, d.Outcome, ct),
+            _ => (IReadOnlyCollection<string>)[],
+        };
+        var run = await RunRepository.LoadAsync(conn, tx, runId, forUpdate: true, ct, lockKeys);
         if (run is null) return null;
         ev = ev switch
         {
@@ -53,6 +61,17 @@ public static class RunTransitions
         var decision = RunWorkflow.Decide(run.State, ev);
         await DecisionWriter.WriteAsync(conn, tx, run, decision, actor, deliveryId, ct);
         return (run, decision);
+    }
+
+    /// <summary>The lock keys of the projects a discovery may plan: the affected ones, or the one a command named.</summary>
+    private static async Task<IReadOnlyCollection<string>> DiscoveryLockKeysAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, DiscoveryOutcome outcome, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select requested_project from runs where id = $1", conn, tx);
+        cmd.Parameters.AddWithValue(runId);
+        var requested = await cmd.ExecuteScalarAsync(ct) as string;
+        return outcome.AllProjects
+            .Where(p => requested is null ? outcome.AffectedProjects.Contains(p.Name) : p.Name == requested)
+            .Select(LockKey.For).ToList();
     }
 
     public static async Task CloseRunsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, PullRequestInfo pr, string actor, string? deliveryId, CancellationToken ct)

@@ -17,8 +17,8 @@ create table applies (
     primary key (run_id, project)
 );
 
--- Project locks (repository + dir + workspace), held by a pull request. Changed only under the repository's
--- transaction-scoped advisory lock (RunRepository.LoadAsync), so deciding and writing cannot race.
+-- Project locks (repository + dir + workspace), held by a pull request. Changed only under a transaction-scoped
+-- advisory lock per key (RunRepository.LoadAsync), so deciding and writing cannot race.
 create table project_locks (
     provider        text        not null,
     repo_owner      text        not null,
