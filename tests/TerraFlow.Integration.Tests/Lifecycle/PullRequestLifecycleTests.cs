@@ -232,4 +232,25 @@ public sealed class PullRequestLifecycleTests
         await Eventually.ValueAsync(() => bed.ScalarAsync("select count(*) from project_locks"), n => n == 0, what: "locks released on merge");
         Assert.Equal((0, 0), (bed.Applies("network"), bed.Applies("app")));
     }
+
+    [Fact]
+    public async Task Two_pull_requests_opened_at_once_on_one_project_get_one_lock_and_one_queue_place()
+    {
+        await using var bed = await LifecycleBed.StartAsync("lc_lock_race");
+        var (repo, head) = Repository(bed);
+        using var _ = repo;
+        repo.Git.Git("checkout", "-q", repo.BaseSha);
+        repo.Git.Checkout("second", create: true);
+        repo.Git.Write("network/main.tf", "resource \"null_resource\" \"vnet\" {}\nresource \"null_resource\" \"firewall\" {}\n");
+        var second = repo.Git.Commit("second change to network");
+
+        await Task.WhenAll(bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl), bed.OpenAsync(8, second, repo.BaseSha, repo.Git.CloneUrl));
+
+        var statuses = await Eventually.ValueAsync(async () => new[] { await bed.ProjectStatusAsync(Pr, "network"), await bed.ProjectStatusAsync(8, "network") },
+            s => s.All(x => x is "planned" or "waiting_for_lock"), what: "both pull requests decided");
+        Assert.Equal(["planned", "waiting_for_lock"], statuses.Order());
+        Assert.Equal(1, await bed.ScalarAsync("select count(*) from project_locks where lock_key = 'network::default'"));
+        Assert.Equal(1, await bed.ScalarAsync("select count(*) from lock_queue where lock_key = 'network::default'"));
+        Assert.Equal(1, await bed.ScalarAsync("select count(*) from jobs where kind = 'plan' and project_name = 'network'"));
+    }
 }
