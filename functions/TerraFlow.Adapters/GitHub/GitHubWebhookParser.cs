@@ -1,3 +1,4 @@
+using TerraFlow.Adapters.Webhooks;
 using System.Text.Json;
 using TerraFlow.Core.Vcs;
 
@@ -21,7 +22,7 @@ public static class GitHubWebhookParser
         if (document.RootElement.ValueKind != JsonValueKind.Object)
             throw new WebhookPayloadException($"GitHub '{eventName}' payload must be a JSON object.");
 
-        var json = new WebhookJson(document.RootElement, eventName);
+        var json = new WebhookJson(document.RootElement, $"GitHub '{eventName}'", message => new WebhookPayloadException(message));
         return eventName switch
         {
             "ping" => new PingEvent(json.String("zen")),

@@ -1,3 +1,4 @@
+using TerraFlow.Adapters.Webhooks;
 using System.Text.Json;
 using TerraFlow.Core.Vcs;
 
@@ -20,7 +21,7 @@ public static class GitLabWebhookParser
             throw new GitLabPayloadException($"Missing {EventHeader} header: the event name is required.");
 
         using var document = ParseDocument(eventName, body);
-        var json = new GitLabWebhookJson(document.RootElement, eventName);
+        var json = new WebhookJson(document.RootElement, $"GitLab '{eventName}'", message => new GitLabPayloadException(message));
         try
         {
             return eventName switch
@@ -88,7 +89,7 @@ public static class GitLabWebhookParser
     }
 
     /// <summary>The header and the body's object_kind must agree; a mismatch is a forged or corrupted delivery.</summary>
-    private static GitLabWebhookJson ExpectKind(GitLabWebhookJson json, string kind)
+    private static WebhookJson ExpectKind(WebhookJson json, string kind)
     {
         var actual = json.String("object_kind");
         if (actual != kind)
@@ -96,7 +97,7 @@ public static class GitLabWebhookParser
         return json;
     }
 
-    private static VcsEvent ParseMergeRequest(GitLabWebhookJson json)
+    private static VcsEvent ParseMergeRequest(WebhookJson json)
     {
         var action = json.OptionalString("object_attributes.action");
         switch (action)
@@ -129,13 +130,13 @@ public static class GitLabWebhookParser
         }
     }
 
-    private static PullRequestEvent PullRequest(GitLabWebhookJson json, PullRequestAction action, bool merged = false)
+    private static PullRequestEvent PullRequest(WebhookJson json, PullRequestAction action, bool merged = false)
     {
         var repo = GitLabPaths.RepoFromPath(json.String("project.path_with_namespace"));
         var state = json.String("object_attributes.state");
         var info = new PullRequestInfo(
             repo,
-            json.Int32("object_attributes.iid"),
+            json.PositiveInt32("object_attributes.iid"),
             HeadSha: json.String("object_attributes.last_commit.id"),
             // Merge request hooks carry no base commit (only the target branch); the API's diff_refs.base_sha has it.
             BaseSha: "",
@@ -149,7 +150,7 @@ public static class GitLabWebhookParser
     }
 
     /// <summary>A merge request from a fork is cloned from the fork (source project); otherwise from the project itself.</summary>
-    private static string CloneUrl(GitLabWebhookJson json)
+    private static string CloneUrl(WebhookJson json)
     {
         var source = json.OptionalInt64("object_attributes.source_project_id");
         var target = json.OptionalInt64("object_attributes.target_project_id");
@@ -159,14 +160,14 @@ public static class GitLabWebhookParser
         return json.String("project.git_http_url");
     }
 
-    private static VcsEvent Approval(GitLabWebhookJson json)
+    private static VcsEvent Approval(WebhookJson json)
     {
         // An approval must name the commit it approved; guessing could approve a commit nobody reviewed.
         if (json.OptionalString("object_attributes.last_commit.id") is not { Length: > 0 } commit)
             return new IgnoredEvent("merge request approval has no object_attributes.last_commit.id, so the approved commit is unknown");
         return new PullRequestReviewEvent(
             GitLabPaths.RepoFromPath(json.String("project.path_with_namespace")),
-            json.Int32("object_attributes.iid"),
+            json.PositiveInt32("object_attributes.iid"),
             // GitLab approvals have no id of their own.
             ReviewId: 0,
             Reviewer: Sender(json),
@@ -174,7 +175,7 @@ public static class GitLabWebhookParser
             CommitSha: commit);
     }
 
-    private static VcsEvent ParseNote(GitLabWebhookJson json)
+    private static VcsEvent ParseNote(WebhookJson json)
     {
         var noteableType = json.String("object_attributes.noteable_type");
         if (noteableType != "MergeRequest")
@@ -186,7 +187,7 @@ public static class GitLabWebhookParser
         if (action is not null && action != "create")
             return new IgnoredEvent($"note action '{action}' is not handled");
 
-        var iid = json.Int32("merge_request.iid");
+        var iid = json.PositiveInt32("merge_request.iid");
         return new PullRequestCommentEvent(
             GitLabPaths.RepoFromPath(json.String("project.path_with_namespace")),
             iid,
@@ -195,5 +196,5 @@ public static class GitLabWebhookParser
             json.OptionalString("object_attributes.note") ?? "");
     }
 
-    private static string Sender(GitLabWebhookJson json) => json.String("user.username");
+    private static string Sender(WebhookJson json) => json.String("user.username");
 }

@@ -1,3 +1,4 @@
+using TerraFlow.Adapters.Webhooks;
 using System.Text.Json;
 
 namespace TerraFlow.Adapters.GitLab;
@@ -10,7 +11,7 @@ internal static class MergeRequestChanges
     /// actual code changes" (a push, a rebase); a changed target branch changes the diff too. Title, description,
     /// label, assignee, reviewer, milestone and draft edits come with neither and must not re-plan.
     /// </summary>
-    public static bool HasNewCode(GitLabWebhookJson json)
+    public static bool HasNewCode(WebhookJson json)
     {
         if (json.OptionalString("object_attributes.oldrev") is { Length: > 0 } oldrev
             && oldrev != json.OptionalString("object_attributes.last_commit.id"))
@@ -18,7 +19,7 @@ internal static class MergeRequestChanges
         return Changed(json, "changes.last_commit") || Changed(json, "changes.target_branch");
     }
 
-    private static bool Changed(GitLabWebhookJson json, string path) =>
+    private static bool Changed(WebhookJson json, string path) =>
         json.Find(path) is { ValueKind: JsonValueKind.Object } change
         && change.TryGetProperty("previous", out var previous) && change.TryGetProperty("current", out var current)
         && previous.GetRawText() != current.GetRawText();
@@ -28,7 +29,7 @@ internal static class MergeRequestChanges
     /// when the ids match (always for "open"), else the author may be among the assignees or reviewers. Falls back to
     /// the acting user: the workflow reads the author from the API (GetPullRequestAsync) where it matters.
     /// </summary>
-    public static string AuthorUsername(GitLabWebhookJson json)
+    public static string AuthorUsername(WebhookJson json)
     {
         var authorId = json.OptionalInt64("object_attributes.author_id");
         if (authorId is not null)

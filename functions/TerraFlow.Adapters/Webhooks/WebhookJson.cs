@@ -1,12 +1,14 @@
 using System.Text.Json;
 
-namespace TerraFlow.Adapters.GitLab;
+namespace TerraFlow.Adapters.Webhooks;
 
 /// <summary>
-/// Reads dotted paths ("object_attributes.last_commit.id") out of a GitLab hook and fails with a message naming the
-/// missing field, so the 400 answer (shown under the webhook's "Recent events" in GitLab) says exactly what was wrong.
+/// Reads dotted paths ("pull_request.head.sha", "object_attributes.iid") out of a webhook payload (GitHub or GitLab)
+/// and fails with a message that names the missing field, so a 400 answer tells the sender exactly what was wrong.
 /// </summary>
-internal readonly struct GitLabWebhookJson(JsonElement root, string eventName)
+/// <param name="source">Names the payload in messages, e.g. "GitHub 'pull_request'".</param>
+/// <param name="error">Makes the provider's payload exception, which its endpoint turns into a 400.</param>
+internal readonly struct WebhookJson(JsonElement root, string source, Func<string, Exception> error)
 {
     public JsonElement Root => root;
 
@@ -31,6 +33,7 @@ internal readonly struct GitLabWebhookJson(JsonElement root, string eventName)
         return value.ValueKind == JsonValueKind.String ? value.GetString()! : throw WrongType(path, "a string");
     }
 
+    /// <summary>A string that may be absent or null (a comment body can be empty, a ping may lack fields).</summary>
     public string? OptionalString(string path)
     {
         var value = Find(path);
@@ -47,8 +50,11 @@ internal readonly struct GitLabWebhookJson(JsonElement root, string eventName)
     public int Int32(string path)
     {
         var value = Find(path) ?? throw Missing(path);
-        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n > 0 ? n : throw WrongType(path, "a positive integer");
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) ? n : throw WrongType(path, "an integer");
     }
+
+    /// <summary>An integer that must be positive (e.g. a merge request's iid).</summary>
+    public int PositiveInt32(string path) => Int32(path) is > 0 and var n ? n : throw WrongType(path, "a positive integer");
 
     public long? OptionalInt64(string path) => Has(path) ? Int64(path) : null;
 
@@ -64,9 +70,7 @@ internal readonly struct GitLabWebhookJson(JsonElement root, string eventName)
         };
     }
 
-    public GitLabPayloadException Missing(string path) =>
-        new($"GitLab '{eventName}' payload is missing required field '{path}'.");
+    public Exception Missing(string path) => error($"{source} payload is missing required field '{path}'.");
 
-    private GitLabPayloadException WrongType(string path, string expected) =>
-        new($"GitLab '{eventName}' payload field '{path}' is not {expected}.");
+    private Exception WrongType(string path, string expected) => error($"{source} payload field '{path}' is not {expected}.");
 }
