@@ -70,19 +70,8 @@ internal sealed class GitHubHttp(HttpClient http, GitHubOptions options)
         return await ReadJsonAsync(response, type, ct).ConfigureAwait(false);
     }
 
-    public static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken ct)
-    {
-        try
-        {
-            return await response.Content.ReadFromJsonAsync(type, ct).ConfigureAwait(false)
-                ?? throw new HttpRequestException($"GitHub API returned an empty body for {response.RequestMessage?.RequestUri?.AbsolutePath}.");
-        }
-        catch (JsonException ex)
-        {
-            // A garbled success body is most likely a proxy or outage page; worth a retry.
-            throw new HttpRequestException($"GitHub API returned unreadable JSON for {response.RequestMessage?.RequestUri?.AbsolutePath}.", ex);
-        }
-    }
+    public static Task<T> ReadJsonAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> type, CancellationToken ct) =>
+        Http.JsonResponses.ReadAsync(response, type, "GitHub API", ct);
 
     public static JsonContent Json<T>(T value, JsonTypeInfo<T> type) => JsonContent.Create(value, type);
 
