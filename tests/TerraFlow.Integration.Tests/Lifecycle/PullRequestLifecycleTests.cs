@@ -253,4 +253,38 @@ public sealed class PullRequestLifecycleTests
         Assert.Equal(1, await bed.ScalarAsync("select count(*) from lock_queue where lock_key = 'network::default'"));
         Assert.Equal(1, await bed.ScalarAsync("select count(*) from jobs where kind = 'plan' and project_name = 'network'"));
     }
+
+    [Fact]
+    public async Task Unlock_hands_the_lock_to_the_next_pull_request_and_on_approval_applies_right_after_the_approval()
+    {
+        await using var bed = await LifecycleBed.StartAsync("lc_unlock");
+        var (repo, head) = Repository(bed, "version: 1\napply: on_approval\n");
+        using var _ = repo;
+        bed.GitHub.SetCollaboratorPermission(Owner, Repo, "alice", "write");
+        bed.GitHub.SetCollaboratorPermission(Owner, Repo, "rita", "read");
+        await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
+        await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
+
+        repo.Git.Git("checkout", "-q", repo.BaseSha);
+        repo.Git.Checkout("second", create: true);
+        repo.Git.Write(".terraflow.yml", "version: 1\napply: on_approval\n")
+                .Write("network/main.tf", "resource \"null_resource\" \"vnet\" {}\nresource \"null_resource\" \"firewall\" {}\n")
+                .Write("network/.standin/behavior.json", bed.Behavior("network"));
+        var second = repo.Git.Commit("second change to network");
+        await bed.OpenAsync(8, second, repo.BaseSha, repo.Git.CloneUrl);
+        await bed.WaitForProjectStatusAsync(8, "network", "waiting_for_lock");
+
+        // A reader may not unlock; a writer may, and #8 gets the lock and its plan.
+        await bed.CommentAsync(Pr, "terraflow unlock", "rita");
+        await bed.WaitForCommentAsync(Pr, "needs write permission");
+        await bed.CommentAsync(Pr, "terraflow unlock -p network", "alice");
+        await bed.WaitForCommentAsync(Pr, "released the lock of `network`");
+        await bed.WaitForProjectStatusAsync(8, "network", "planned");
+        Assert.Equal(8, await bed.ScalarAsync("select pr_number from project_locks where lock_key = 'network::default'"));
+
+        // apply: on_approval: the approval alone starts the apply.
+        await bed.CommentAsync(8, "terraflow approve", "alice");
+        await bed.WaitForProjectStatusAsync(8, "network", "applied");
+        Assert.Equal(1, bed.Applies("network"));
+    }
 }
