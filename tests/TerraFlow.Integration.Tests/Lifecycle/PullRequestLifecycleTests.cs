@@ -287,4 +287,30 @@ public sealed class PullRequestLifecycleTests
         await bed.WaitForProjectStatusAsync(8, "network", "applied");
         Assert.Equal(1, bed.Applies("network"));
     }
+
+    [Fact]
+    public async Task Opa_policies_run_through_conftest_deny_a_plan_and_show_in_the_comment()
+    {
+        await using var bed = await LifecycleBed.StartAsync("lc_opa", new Dictionary<string, string> { ["TerraFlow:Runner:ConftestPath"] = RepoPaths.ConftestStandIn });
+        var (repo, head) = Repository(bed, "version: 1\npolicy_paths: [policies]\napply_requirements: [policies_passed]\n");
+        using var _ = repo;
+        repo.Git.Write("policies/deletes.rego", "package terraform.guard\n\n# standin: deny resource_type=null_resource action=delete msg=\"{address} must not be deleted\"\n");
+        head = repo.Git.Commit("add an OPA policy");
+        bed.GitHub.SetCollaboratorPermission(Owner, Repo, "alice", "write");
+        await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
+        await bed.WaitForProjectStatusAsync(Pr, "app", "planned");
+        await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
+
+        var app = await Eventually.ValueAsync(() => bed.GitHub.Statuses.LastOrDefault(s => s.Context == "terraflow/policy: app"), s => s is not null, what: "app policy status");
+        Assert.Equal("failure", app!.State);
+        Assert.Contains(bed.GitHub.Statuses, s => s.Context == "terraflow/policy: network" && s.State == "success");
+        var comment = await bed.WaitForCommentAsync(Pr, "null_resource.old must not be deleted");
+        Assert.Contains("conftest", comment.Body);
+
+        await bed.CommentAsync(Pr, "terraflow apply -p app", "alice");
+        await bed.WaitForCommentAsync(Pr, "denied by policy");
+        await bed.CommentAsync(Pr, "terraflow apply -p network", "alice");
+        await bed.WaitForProjectStatusAsync(Pr, "network", "applied");
+        Assert.Equal((1, 0), (bed.Applies("network"), bed.Applies("app")));
+    }
 }
