@@ -8,7 +8,7 @@ namespace TerraFlow.Integration.Tests.Lifecycle;
 /// Whole pull requests from webhook to applied and merged: approval, apply exactly once, policy deny and override,
 /// two pull requests on one project (lock queue, automatic re-plan), depends_on ordering with a failing dependency.
 /// </summary>
-public sealed class PullRequestLifecycleTests
+public sealed partial class PullRequestLifecycleTests
 {
     private const int Pr = 7;
 
@@ -67,78 +67,6 @@ public sealed class PullRequestLifecycleTests
         var events = await http.GetStringAsync($"{bed.Host.BaseUrl}/api/runs/{runId}/events");
         foreach (var action in new[] { "\"approved\"", "\"apply-started\"", "\"applied\"", "\"merged\"", "\"refused\"" })
             Assert.Contains(action, events);
-    }
-
-    [Fact]
-    public async Task A_denied_plan_is_applied_only_after_a_policy_owner_overrides()
-    {
-        const string config = """
-            version: 1
-            policy_owners: { users: [sec] }
-            policies:
-              - name: no-deletes
-                severity: deny
-                actions: [delete]
-            """;
-        await using var bed = await LifecycleBed.StartAsync("lc_policy");
-        var (repo, head) = Repository(bed, config);
-        using var _ = repo;
-        bed.GitHub.SetCollaboratorPermission(Owner, Repo, "alice", "write");
-        bed.GitHub.SetCollaboratorPermission(Owner, Repo, "sec", "read");
-        await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
-        await bed.WaitForProjectStatusAsync(Pr, "app", "planned");
-        await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
-        var policy = await Eventually.ValueAsync(() => bed.GitHub.Statuses.LastOrDefault(s => s.Context == "terraflow/policy: app"), s => s is not null, what: "policy status");
-        Assert.Equal("failure", policy!.State);
-        Assert.Contains("no-deletes", policy.Description!);
-        Assert.Contains(bed.GitHub.Statuses, s => s.Context == "terraflow/policy: network" && s.State == "success");
-
-        await bed.CommentAsync(Pr, "terraflow approve", "alice");
-        await bed.WaitForCommentAsync(Pr, "Approval by @alice recorded");
-        await bed.CommentAsync(Pr, "terraflow apply -p app", "alice");
-        await bed.WaitForCommentAsync(Pr, "denied by policy `no-deletes`");
-
-        await bed.CommentAsync(Pr, "terraflow approve-policies -p app", "alice");
-        await bed.WaitForCommentAsync(Pr, "not a policy owner");
-        await bed.CommentAsync(Pr, "terraflow approve-policies -p app", "sec");
-        await bed.WaitForCommentAsync(Pr, "Policy override by @sec");
-        Assert.Contains(bed.GitHub.Statuses, s => s.Context == "terraflow/policy: app" && s.State == "success" && s.Description!.Contains("@sec", StringComparison.Ordinal));
-
-        await bed.CommentAsync(Pr, "terraflow apply -p app", "alice");
-        await bed.WaitForProjectStatusAsync(Pr, "app", "applied");
-        Assert.Equal((1, 0), (bed.Applies("app"), bed.Applies("network")));
-    }
-
-    [Fact]
-    public async Task A_second_pull_request_on_a_locked_project_waits_in_the_queue_and_is_replanned_when_the_lock_frees()
-    {
-        await using var bed = await LifecycleBed.StartAsync("lc_queue");
-        var (repo, head) = Repository(bed);
-        using var _ = repo;
-        await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
-        await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
-
-        // Pull request #8 branches from main and changes network only.
-        repo.Git.Git("checkout", "-q", repo.BaseSha);
-        repo.Git.Checkout("second", create: true);
-        repo.Git.Write("network/main.tf", "resource \"null_resource\" \"vnet\" {}\nresource \"null_resource\" \"firewall\" {}\n")
-                .Write("network/.standin/behavior.json", bed.Behavior("network"));
-        var second = repo.Git.Commit("second change to network");
-        await bed.OpenAsync(8, second, repo.BaseSha, repo.Git.CloneUrl);
-
-        await bed.WaitForProjectStatusAsync(8, "network", "waiting_for_lock");
-        var waiting = await bed.WaitForCommentAsync(8, "#7");
-        Assert.Contains("queue", waiting.Body, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(bed.GitHub.Statuses, s => s.Sha == second && s.Context == "terraflow/plan: network" && s.State == "pending" && s.Description!.Contains("#7", StringComparison.Ordinal));
-        Assert.Equal(1, await bed.ScalarAsync("select count(*) from lock_queue where pr_number = 8"));
-
-        // #7 is closed without merging: its locks go to #8, which is planned again without anyone asking.
-        await bed.CloseAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl, merged: false);
-        await bed.WaitForProjectStatusAsync(8, "network", "planned");
-        Assert.Equal(8, await bed.ScalarAsync("select pr_number from project_locks where lock_key = 'network::default'"));
-        Assert.Equal(0, await bed.ScalarAsync("select count(*) from lock_queue"));
-        Assert.Equal(2, await bed.ScalarAsync("select count(*) from runs where pr_number = 8"));
-        await Eventually.ValueAsync(() => bed.GitHub.Statuses.Any(s => s.Sha == second && s.Context == "terraflow/plan: network" && s.State == "success"), ok => ok, what: "#8 planned");
     }
 
     [Fact]
@@ -231,86 +159,5 @@ public sealed class PullRequestLifecycleTests
         Assert.Contains("`app`", warning.Body);
         await Eventually.ValueAsync(() => bed.ScalarAsync("select count(*) from project_locks"), n => n == 0, what: "locks released on merge");
         Assert.Equal((0, 0), (bed.Applies("network"), bed.Applies("app")));
-    }
-
-    [Fact]
-    public async Task Two_pull_requests_opened_at_once_on_one_project_get_one_lock_and_one_queue_place()
-    {
-        await using var bed = await LifecycleBed.StartAsync("lc_lock_race");
-        var (repo, head) = Repository(bed);
-        using var _ = repo;
-        repo.Git.Git("checkout", "-q", repo.BaseSha);
-        repo.Git.Checkout("second", create: true);
-        repo.Git.Write("network/main.tf", "resource \"null_resource\" \"vnet\" {}\nresource \"null_resource\" \"firewall\" {}\n");
-        var second = repo.Git.Commit("second change to network");
-
-        await Task.WhenAll(bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl), bed.OpenAsync(8, second, repo.BaseSha, repo.Git.CloneUrl));
-
-        var statuses = await Eventually.ValueAsync(async () => new[] { await bed.ProjectStatusAsync(Pr, "network"), await bed.ProjectStatusAsync(8, "network") },
-            s => s.All(x => x is "planned" or "waiting_for_lock"), what: "both pull requests decided");
-        Assert.Equal(["planned", "waiting_for_lock"], statuses.Order());
-        Assert.Equal(1, await bed.ScalarAsync("select count(*) from project_locks where lock_key = 'network::default'"));
-        Assert.Equal(1, await bed.ScalarAsync("select count(*) from lock_queue where lock_key = 'network::default'"));
-        Assert.Equal(1, await bed.ScalarAsync("select count(*) from jobs where kind = 'plan' and project_name = 'network'"));
-    }
-
-    [Fact]
-    public async Task Unlock_hands_the_lock_to_the_next_pull_request_and_on_approval_applies_right_after_the_approval()
-    {
-        await using var bed = await LifecycleBed.StartAsync("lc_unlock");
-        var (repo, head) = Repository(bed, "version: 1\napply: on_approval\n");
-        using var _ = repo;
-        bed.GitHub.SetCollaboratorPermission(Owner, Repo, "alice", "write");
-        bed.GitHub.SetCollaboratorPermission(Owner, Repo, "rita", "read");
-        await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
-        await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
-
-        repo.Git.Git("checkout", "-q", repo.BaseSha);
-        repo.Git.Checkout("second", create: true);
-        repo.Git.Write(".terraflow.yml", "version: 1\napply: on_approval\n")
-                .Write("network/main.tf", "resource \"null_resource\" \"vnet\" {}\nresource \"null_resource\" \"firewall\" {}\n")
-                .Write("network/.standin/behavior.json", bed.Behavior("network"));
-        var second = repo.Git.Commit("second change to network");
-        await bed.OpenAsync(8, second, repo.BaseSha, repo.Git.CloneUrl);
-        await bed.WaitForProjectStatusAsync(8, "network", "waiting_for_lock");
-
-        // A reader may not unlock; a writer may, and #8 gets the lock and its plan.
-        await bed.CommentAsync(Pr, "terraflow unlock", "rita");
-        await bed.WaitForCommentAsync(Pr, "needs write permission");
-        await bed.CommentAsync(Pr, "terraflow unlock -p network", "alice");
-        await bed.WaitForCommentAsync(Pr, "released the lock of `network`");
-        await bed.WaitForProjectStatusAsync(8, "network", "planned");
-        Assert.Equal(8, await bed.ScalarAsync("select pr_number from project_locks where lock_key = 'network::default'"));
-
-        // apply: on_approval: the approval alone starts the apply.
-        await bed.CommentAsync(8, "terraflow approve", "alice");
-        await bed.WaitForProjectStatusAsync(8, "network", "applied");
-        Assert.Equal(1, bed.Applies("network"));
-    }
-
-    [Fact]
-    public async Task Opa_policies_run_through_conftest_deny_a_plan_and_show_in_the_comment()
-    {
-        await using var bed = await LifecycleBed.StartAsync("lc_opa", new Dictionary<string, string> { ["TerraFlow:Runner:ConftestPath"] = RepoPaths.ConftestStandIn });
-        var (repo, head) = Repository(bed, "version: 1\npolicy_paths: [policies]\napply_requirements: [policies_passed]\n");
-        using var _ = repo;
-        repo.Git.Write("policies/deletes.rego", "package terraform.guard\n\n# standin: deny resource_type=null_resource action=delete msg=\"{address} must not be deleted\"\n");
-        head = repo.Git.Commit("add an OPA policy");
-        bed.GitHub.SetCollaboratorPermission(Owner, Repo, "alice", "write");
-        await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
-        await bed.WaitForProjectStatusAsync(Pr, "app", "planned");
-        await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
-
-        var app = await Eventually.ValueAsync(() => bed.GitHub.Statuses.LastOrDefault(s => s.Context == "terraflow/policy: app"), s => s is not null, what: "app policy status");
-        Assert.Equal("failure", app!.State);
-        Assert.Contains(bed.GitHub.Statuses, s => s.Context == "terraflow/policy: network" && s.State == "success");
-        var comment = await bed.WaitForCommentAsync(Pr, "null_resource.old must not be deleted");
-        Assert.Contains("conftest", comment.Body);
-
-        await bed.CommentAsync(Pr, "terraflow apply -p app", "alice");
-        await bed.WaitForCommentAsync(Pr, "denied by policy");
-        await bed.CommentAsync(Pr, "terraflow apply -p network", "alice");
-        await bed.WaitForProjectStatusAsync(Pr, "network", "applied");
-        Assert.Equal((1, 0), (bed.Applies("network"), bed.Applies("app")));
     }
 }
