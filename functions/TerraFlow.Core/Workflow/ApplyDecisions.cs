@@ -40,8 +40,9 @@ internal static class ApplyDecisions
         var problems = Problems(state, targets, ev.Facts, ev.Locks, merged: false);
         if (problems.Count > 0)
         {
-            var queue = targets.Where(t => ev.Locks.HeldByOther(LockKey.For(t.Definition)) is not null).Select(t => (Effect)new QueueForLock(t.Definition));
-            return new Decision(state, [.. queue, new PostReply(Replies.Refused(action, problems))], "refused", $"{action}: {string.Join("; ", problems)}");
+            // A project locked by another pull request joins that lock's queue, so it is re-planned when the lock frees.
+            var queue = targets.Where(t => ev.Locks.HeldByOther(LockKey.For(t.Definition)) is not null).Select(t => new QueueForLock(t.Definition));
+            return Decisions.Refuse(state, action, problems, extra: queue);
         }
         return Start(state, targets, ev.By.Login, "apply-started", reply: true);
     }

@@ -45,11 +45,7 @@ internal static class ApprovalDecisions
             else
                 changed[t.Definition.Name] = t with { Approvals = [.. t.Approvals, approval] };
         }
-        if (changed.Count == 0)
-        {
-            var refusal = Decisions.Refuse(state, action, string.Join("; ", refused), reply);
-            return refusal with { Effects = reply ? [new PostReply(Replies.Refused(action, refused))] : [] };
-        }
+        if (changed.Count == 0) return Decisions.Refuse(state, action, refused, reply);
 
         var next = Decisions.Replace(state, changed);
         var effects = new List<Effect> { new SyncComment() };
@@ -81,8 +77,7 @@ internal static class ApprovalDecisions
             changed[p.Definition.Name] = p with { PolicyOverride = new Approval(ev.By.Login, ApprovalSource.Comment, ev.At) { Permission = ev.By.Permission, Teams = ev.By.Teams } };
             effects.Add(new SetCommitStatus(p.Definition.Name, CommitState.Success, $"Overridden by @{ev.By.Login}") { Kind = StatusKind.Policy });
         }
-        if (changed.Count == 0)
-            return new Decision(state, [new PostReply(Replies.Refused(action, refused))], "refused", $"{action}: {string.Join("; ", refused)}");
+        if (changed.Count == 0) return Decisions.Refuse(state, action, refused);
 
         effects.Add(new PostReply(Replies.PoliciesOverridden(changed.Keys.ToList(), ev.By.Login)));
         effects.Add(new SyncComment());

@@ -4,11 +4,14 @@ namespace TerraFlow.Core.Workflow;
 internal static class Decisions
 {
     /// <summary>The state stays as it is; the person who asked gets a reply saying why nothing happened.</summary>
-    public static Decision Refuse(RunState state, string action, string reason, bool reply = true, IEnumerable<Effect>? extra = null)
+    public static Decision Refuse(RunState state, string action, string reason, bool reply = true) => Refuse(state, action, [reason], reply);
+
+    /// <param name="extra">Effects that still happen (e.g. joining a lock queue).</param>
+    public static Decision Refuse(RunState state, string action, IReadOnlyList<string> reasons, bool reply = true, IEnumerable<Effect>? extra = null)
     {
         var effects = new List<Effect>(extra ?? []);
-        if (reply) effects.Add(new PostReply(Replies.Refused(action, [reason])));
-        return new Decision(state, effects, "refused", $"{action}: {reason}");
+        if (reply) effects.Add(new PostReply(Replies.Refused(action, reasons)));
+        return new Decision(state, effects, "refused", $"{action}: {string.Join("; ", reasons)}");
     }
 
     public static RunState Replace(RunState state, IReadOnlyDictionary<string, ProjectRunState> changed) =>
