@@ -208,7 +208,8 @@ public sealed class ApprovalLinkTests : IAsyncLifetime
         var (toCallback, _) = await browser.GetAsync(toGitHub.Headers.Location!.AbsoluteUri);
         var callback = toCallback.Headers.Location!.AbsoluteUri;
         var stateStart = callback.IndexOf("state=", StringComparison.Ordinal) + "state=".Length;
-        var wrongState = callback[..stateStart] + "x" + callback[(stateStart + 1)..];
+        // Change the state's first character (to another one: a state may itself start with 'x').
+        var wrongState = callback[..stateStart] + (callback[stateStart] == 'x' ? 'y' : 'x') + callback[(stateStart + 1)..];
 
         var (refused, body) = await browser.GetAsync(wrongState);
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
