@@ -42,7 +42,8 @@ public class GitHubAppJwtTests
 
         using var otherKey = RSA.Create(2048);
         Assert.False(otherKey.VerifyData(signed, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
-        var tampered = Encoding.ASCII.GetBytes(parts[0] + "." + parts[1].Replace('A', 'B'));
+        // One character of the claims changed (always a real change, whatever the claims encode to).
+        var tampered = Encoding.ASCII.GetBytes(parts[0] + "." + (parts[1][0] == 'e' ? 'f' : 'e') + parts[1][1..]);
         Assert.False(key.PublicKey.VerifyData(tampered, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
 
