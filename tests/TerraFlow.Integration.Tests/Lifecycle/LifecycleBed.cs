@@ -57,7 +57,7 @@ internal sealed class LifecycleBed : IAsyncDisposable
             ["TerraFlow:PublicUrl"] = PublicUrl,
             ["TerraFlow:GitHub:ClientId"] = Fake.OAuthClientId!,
             ["TerraFlow:GitHub:ClientSecret"] = Fake.OAuthClientSecret,
-            ["TerraFlow:Queue:LeaseDuration"] = "00:00:03",
+            ["TerraFlow:Queue:LeaseDuration"] = "00:00:08",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) values[k] = v;
         Host = await TerraFlowTestHost.StartAsync(ConnectionString, GitHub, Path.Combine(_work, "artifacts"), values);
@@ -160,7 +160,7 @@ internal sealed class LifecycleBed : IAsyncDisposable
         psi.Environment["TerraFlow__GitHub__Token"] = GitHub.Token;
         psi.Environment["TerraFlow__Runner__TerraformPath"] = RepoPaths.TerraformStandIn;
         psi.Environment["TerraFlow__Runner__PollInterval"] = "00:00:00.200";
-        psi.Environment["TerraFlow__Queue__LeaseDuration"] = "00:00:03";
+        psi.Environment["TerraFlow__Queue__LeaseDuration"] = "00:00:08";
         var runner = System.Diagnostics.Process.Start(psi)!;
         runner.OutputDataReceived += (_, _) => { };
         runner.ErrorDataReceived += (_, _) => { };
