@@ -186,6 +186,7 @@ module compute 'modules/compute.bicep' = {
 
 output functionAppName string = compute.outputs.functionAppName
 output webhookUrl string = 'https://${compute.outputs.functionAppHostName}/api/webhooks/github'
+output gitlabWebhookUrl string = 'https://${compute.outputs.functionAppHostName}/api/webhooks/gitlab'
 output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 output artifactsBlobEndpoint string = storage.outputs.blobEndpoint
 output keyVaultName string = keyVault.outputs.vaultName
