@@ -1,13 +1,12 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using TerraFlow.Functions;
 using TerraFlow.Functions.Approvals;
+using TerraFlow.Functions;
 using TerraFlow.Integration.Tests.Infrastructure;
 using TerraFlow.Testing.FakeGitHub;
 using TerraFlow.Testing.Postgres;
+using TerraFlow.Testing;
 
 namespace TerraFlow.Integration.Tests.Approvals;
 
@@ -40,7 +39,7 @@ internal sealed class ApprovalTestHost : IAsyncDisposable
         string? connectionString = null, IDictionary<string, string>? settings = null)
     {
         connectionString ??= await PostgresTestCluster.Shared.CreateDatabaseAsync("approvals");
-        var baseUrl = $"http://127.0.0.1:{FreePort()}";
+        var baseUrl = $"http://127.0.0.1:{LoopbackPort.Free()}";
         var values = new Dictionary<string, string>
         {
             ["urls"] = baseUrl,
@@ -71,30 +70,11 @@ internal sealed class ApprovalTestHost : IAsyncDisposable
         return new ApprovalTestHost(app, baseUrl, recorder, connectionString);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try { await _app.StopAsync(timeout.Token); }
         catch (OperationCanceledException) { }
         await _app.DisposeAsync();
-    }
-
-    private sealed class RecorderDoubleFactory(IApprovalRecorder recorder) : IServiceProviderFactory<IServiceCollection>
-    {
-        public IServiceCollection CreateBuilder(IServiceCollection services)
-        {
-            services.RemoveAll<IApprovalRecorder>();
-            services.AddSingleton(recorder);
-            return services;
-        }
-
-        public IServiceProvider CreateServiceProvider(IServiceCollection containerBuilder) => containerBuilder.BuildServiceProvider();
     }
 }

@@ -1,9 +1,9 @@
 using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using TerraFlow.Integration.Tests.Infrastructure;
 using TerraFlow.Testing.FakeGitHub;
 using TerraFlow.Testing.Postgres;
+using TerraFlow.Testing;
 
 namespace TerraFlow.Integration.Tests.Lifecycle;
 
@@ -49,7 +49,7 @@ internal sealed class LifecycleBed : IAsyncDisposable
     /// <summary>Starts (or, after <see cref="StopHostAsync"/>, restarts) TerraFlow on the same database and port.</summary>
     public async Task StartHostAsync(IDictionary<string, string>? settings = null)
     {
-        if (PublicUrl.Length == 0) PublicUrl = $"http://127.0.0.1:{FreePort()}";
+        if (PublicUrl.Length == 0) PublicUrl = $"http://127.0.0.1:{LoopbackPort.Free()}";
         Fake.OAuthCallbackUrl = PublicUrl + "/api/oauth/github/callback";
         var values = new Dictionary<string, string>
         {
@@ -167,13 +167,6 @@ internal sealed class LifecycleBed : IAsyncDisposable
         runner.BeginOutputReadLine();
         runner.BeginErrorReadLine();
         return runner;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

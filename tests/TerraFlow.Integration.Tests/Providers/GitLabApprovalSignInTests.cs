@@ -2,6 +2,7 @@ using System.Net;
 using System.Web;
 using TerraFlow.Integration.Tests.Approvals;
 using TerraFlow.Testing.FakeGitLabOAuth;
+using TerraFlow.Testing;
 
 namespace TerraFlow.Integration.Tests.Providers;
 
@@ -16,7 +17,7 @@ public sealed class GitLabApprovalSignInTests
 
     private static async Task<(ProvidersTestHost Host, ProviderApprovalRecorder Recorder)> StartAsync(FakeGitLabOAuthServer gitlab, bool configured = true)
     {
-        var baseUrl = $"http://127.0.0.1:{ProvidersTestHost.FreePort()}";
+        var baseUrl = $"http://127.0.0.1:{LoopbackPort.Free()}";
         gitlab.Options.RedirectUri = baseUrl + "/api/oauth/gitlab/callback";
         var settings = new Dictionary<string, string>
         {

@@ -1,13 +1,13 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
-using TerraFlow.Functions;
 using TerraFlow.Functions.Approvals;
+using TerraFlow.Functions;
+using TerraFlow.Integration.Tests.Approvals;
 using TerraFlow.Integration.Tests.Infrastructure;
 using TerraFlow.Testing.Postgres;
+using TerraFlow.Testing;
 
 namespace TerraFlow.Integration.Tests.Providers;
 
@@ -41,14 +41,14 @@ internal sealed class ProvidersTestHost : IAsyncDisposable
     public static async Task<ProvidersTestHost> StartAsync(IDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null,
         IApprovalRecorder? recorder = null, string? baseUrl = null)
     {
-        baseUrl ??= $"http://127.0.0.1:{FreePort()}";
+        baseUrl ??= $"http://127.0.0.1:{LoopbackPort.Free()}";
         var values = new Dictionary<string, string>
         {
             ["urls"] = baseUrl,
             ["ConnectionStrings:Postgres"] = await PostgresTestCluster.Shared.CreateDatabaseAsync("providers"),
             ["TerraFlow:PublicUrl"] = baseUrl,
             // GitHub is always a provider; pointed at a closed port so any call to it fails loudly.
-            ["TerraFlow:GitHub:ApiUrl"] = $"http://127.0.0.1:{FreePort()}",
+            ["TerraFlow:GitHub:ApiUrl"] = $"http://127.0.0.1:{LoopbackPort.Free()}",
             ["TerraFlow:ArtifactsPath"] = Path.Combine(Path.GetTempPath(), "terraflow-providers-" + Guid.NewGuid().ToString("N")[..10]),
             ["TerraFlow:Runner:TerraformPath"] = RepoPaths.TerraformStandIn,
             ["TerraFlow:Runner:PollInterval"] = "00:00:00.200",
@@ -68,30 +68,11 @@ internal sealed class ProvidersTestHost : IAsyncDisposable
         return new ProvidersTestHost(app, baseUrl);
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async ValueTask DisposeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         try { await _app.StopAsync(timeout.Token); }
         catch (OperationCanceledException) { }
         await _app.DisposeAsync();
-    }
-
-    private sealed class RecorderDoubleFactory(IApprovalRecorder recorder) : IServiceProviderFactory<IServiceCollection>
-    {
-        public IServiceCollection CreateBuilder(IServiceCollection services)
-        {
-            services.RemoveAll<IApprovalRecorder>();
-            services.AddSingleton(recorder);
-            return services;
-        }
-
-        public IServiceProvider CreateServiceProvider(IServiceCollection containerBuilder) => containerBuilder.BuildServiceProvider();
     }
 }

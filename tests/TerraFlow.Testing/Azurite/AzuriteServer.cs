@@ -60,7 +60,7 @@ public sealed class AzuriteServer : IAsyncDisposable
             "Azurite is not installed, and the Azure Blob artifact-store tests need it. Run .ci/run, or `npm install -g azurite` " +
             $"(Node.js LTS required), or set {ExecutableVariable} to the path of azurite-blob.");
         var location = Directory.CreateTempSubdirectory("terraflow-azurite-").FullName;
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var start = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
@@ -185,13 +185,6 @@ public sealed class AzuriteServer : IAsyncDisposable
                 throw new TimeoutException($"azurite-blob did not listen on 127.0.0.1:{port} within {StartTimeout.TotalSeconds:0}s ({e.Message}):\n{Output}");
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Append(StringBuilder output, string? line)
