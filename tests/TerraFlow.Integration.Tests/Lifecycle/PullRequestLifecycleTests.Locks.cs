@@ -27,7 +27,8 @@ public sealed partial class PullRequestLifecycleTests
         await bed.WaitForProjectStatusAsync(8, "network", "waiting_for_lock");
         var waiting = await bed.WaitForCommentAsync(8, "#7");
         Assert.Contains("queue", waiting.Body, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(bed.GitHub.Statuses, s => s.Sha == second && s.Context == "terraflow/plan: network" && s.State == "pending" && s.Description!.Contains("#7", StringComparison.Ordinal));
+        await Eventually.ValueAsync(() => bed.GitHub.Statuses.Any(s => s.Sha == second && s.Context == "terraflow/plan: network" && s.State == "pending" && s.Description!.Contains("#7", StringComparison.Ordinal)),
+            ok => ok, what: "#8 status waiting behind #7");
         Assert.Equal(1, await bed.ScalarAsync("select count(*) from lock_queue where pr_number = 8"));
 
         // #7 is closed without merging: its locks go to #8, which is planned again without anyone asking.
