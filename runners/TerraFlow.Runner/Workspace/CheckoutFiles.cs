@@ -16,12 +16,15 @@ public sealed class CheckoutFiles
 {
     private const int MaxLinkHops = 40;
     private readonly string _root;
+    private readonly long _maxTotalBytes;
     private long _totalRead;
 
-    public CheckoutFiles(string root)
+    /// <param name="maxTotalBytes">The job's budget for all reads together (tests use small ones).</param>
+    public CheckoutFiles(string root, long maxTotalBytes = CheckoutLimits.MaxTotalBytes)
     {
         // The work folder itself may sit behind a symlink (/tmp → /private/tmp): compare real paths with real paths.
         _root = RealPath(Path.GetFullPath(root));
+        _maxTotalBytes = maxTotalBytes;
     }
 
     /// <summary>The real path of the checkout's root.</summary>
@@ -38,7 +41,7 @@ public sealed class CheckoutFiles
         var full = Resolve(relativePath);
         if (Directory.Exists(full)) throw new RepositoryFileRefusedException(relativePath, "it is a directory, not a file.");
         if (!File.Exists(full)) throw new FileNotFoundException($"'{relativePath}' does not exist at this commit.", relativePath);
-        var budget = Math.Min(maxBytes, CheckoutLimits.MaxTotalBytes - _totalRead);
+        var budget = Math.Min(maxBytes, _maxTotalBytes - _totalRead);
         var bytes = ReadBounded(full, relativePath, budget, maxBytes);
         return Encoding.UTF8.GetString(bytes);
     }
@@ -103,13 +106,14 @@ public sealed class CheckoutFiles
         if (buffer.Length > limit)
         {
             throw new RepositoryFileRefusedException(relativePath, limit < maxBytes
-                ? $"the files TerraFlow reads from this commit exceed {Size(CheckoutLimits.MaxTotalBytes)} in total."
+                ? $"the files TerraFlow reads from this commit exceed {Size(_maxTotalBytes)} in total."
                 : $"it is larger than {Size(maxBytes)}, the most TerraFlow reads of such a file.");
         }
         return buffer.ToArray();
     }
 
-    private static string Size(long bytes) => bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB" : $"{bytes / 1024} KiB";
+    private static string Size(long bytes) =>
+        bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB" : bytes % 1024 == 0 ? $"{bytes / 1024} KiB" : $"{bytes} bytes";
 
     /// <summary>
     /// realpath(3) in managed code: walks <paramref name="absolutePath"/> one name at a time, replacing each symlink by
