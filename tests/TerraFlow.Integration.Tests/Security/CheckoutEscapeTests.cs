@@ -18,9 +18,11 @@ public sealed class CheckoutEscapeTests : IDisposable
     private readonly string _outside = Path.Combine(Path.GetTempPath(), "terraflow-outside-" + Guid.NewGuid().ToString("N")[..10]);
     private readonly string _work = Path.Combine(Path.GetTempPath(), "terraflow-escape-work-" + Guid.NewGuid().ToString("N")[..10]);
     private readonly TestGitRepository _git = TestGitRepository.Create();
+    private readonly Xunit.Abstractions.ITestOutputHelper _output;
 
-    public CheckoutEscapeTests()
+    public CheckoutEscapeTests(Xunit.Abstractions.ITestOutputHelper output)
     {
+        _output = output;
         Directory.CreateDirectory(Path.Combine(_outside, "infra"));
         File.WriteAllText(Path.Combine(_outside, "app.pem"), SecretText);
         File.WriteAllText(Path.Combine(_outside, "infra", "main.tf"), "resource \"terraform_data\" \"outside\" {}\n");
@@ -110,6 +112,7 @@ public sealed class CheckoutEscapeTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
         // The unfixed runner read /dev/zero until the host died (4.5 GB); bounded means well under that.
         var grown = Process.GetCurrentProcess().WorkingSet64 - before;
+        _output.WriteLine($"refusal comment after {clock.Elapsed.TotalSeconds:F1} s; host working set {before / (1024 * 1024)} MiB before, grew by {grown / (1024 * 1024)} MiB");
         Assert.True(grown < 512L * 1024 * 1024, $"the host's working set grew by {grown / (1024 * 1024)} MiB");
     }
 
