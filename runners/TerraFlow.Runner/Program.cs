@@ -38,6 +38,7 @@ builder.Services.AddGitHubProvider(config.GetSection("TerraFlow:GitHub").Get<Git
 builder.Services.AddGitLab(config);
 var artifacts = config["TerraFlow:ArtifactsPath"] ?? Path.Combine(".terraflow", "artifacts");
 builder.Services.AddSingleton(ArtifactStoreFactory.Create(config, artifacts));
+builder.Services.AddRepoConfigRules(config);
 builder.Services.AddTerraFlowRunner(config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions());
 
 await builder.Build().RunAsync();
