@@ -16,13 +16,15 @@ public static class RuleChangeNotice
     /// <param name="policyPaths">Policy folders named at the base or the head.</param>
     /// <param name="ignored">Rule keys the head set differently from the base, per project.</param>
     /// <param name="baseCommit">The base commit the rules were read from.</param>
+    /// <param name="allowedFromHead">Rule keys the operator lets this repository's pull requests set.</param>
     /// <returns>Markdown, or null when the pull request changes no rule file.</returns>
     public static string? Build(
         IReadOnlyCollection<string> changedFiles,
         IReadOnlyCollection<string> codeOwnersLocations,
         IReadOnlyCollection<string> policyPaths,
         IReadOnlyList<IgnoredRule> ignored,
-        string baseCommit)
+        string baseCommit,
+        IReadOnlySet<string>? allowedFromHead = null)
     {
         var ruleFiles = changedFiles
             .Where(f => ProjectDefaults.ConfigFileNames.Contains(f, StringComparer.Ordinal)
@@ -35,8 +37,12 @@ public static class RuleChangeNotice
         var named = string.Join(", ", ruleFiles.Take(MaxFilesNamed).Select(f => MarkdownText.Code(MarkdownText.Shorten(f, 100))))
             + (ruleFiles.Count > MaxFilesNamed ? $" and {ruleFiles.Count - MaxFilesNamed} more" : "");
         var shortSha = baseCommit.Length > 12 ? baseCommit[..12] : baseCommit;
-        var text = $"This pull request changes {named}. Apply rules ({string.Join(", ", RuleKeys.All)}), CODEOWNERS and policy files " +
+        var allowed = RuleKeys.All.Where(k => allowedFromHead?.Contains(k) == true).ToList();
+        var fromBase = RuleKeys.All.Except(allowed).ToList();
+        var text = $"This pull request changes {named}. Apply rules ({string.Join(", ", fromBase)}), CODEOWNERS and policy files " +
                    $"are read from the base branch ({MarkdownText.Code(shortSha)}), so these changes take effect after merge.";
+        if (allowed.Count > 0)
+            text += $" The operator lets pull requests of this repository set {string.Join(", ", allowed.Select(k => $"`{k}`"))}; those are used now.";
         if (ignored.Count == 0) return text;
         var keys = ignored.Select(i => $"{string.Join(", ", i.Keys.Select(k => $"`{k}`"))} of project {MarkdownText.Code(MarkdownText.Shorten(i.Project, 60))}");
         return text + " Ignored in this run: " + string.Join("; ", keys) + ".";

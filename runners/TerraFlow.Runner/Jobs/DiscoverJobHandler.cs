@@ -54,7 +54,7 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
             var codeOwnersFile = await BaseRuleFiles.ReadCodeOwnersAsync(baseFiles, spec.Provider, spec.RunId, logger, ct);
             var codeOwners = ProjectCodeOwners.Compute(codeOwnersFile, affected, modules, changed);
             var policyPaths = discovery.Projects.Concat(merged.Projects).SelectMany(p => p.PolicyPaths).Distinct(StringComparer.Ordinal).ToList();
-            var notice = RuleChangeNotice.Build(changed, CodeOwnersLocations.For(spec.Provider), policyPaths, merged.Ignored, baseSha);
+            var notice = RuleChangeNotice.Build(changed, CodeOwnersLocations.For(spec.Provider), policyPaths, merged.Ignored, baseSha, allowed);
             return Result(lease, new DiscoveryOutcome(true, null, null, merged.Projects, affected.Select(p => p.Name).ToList())
             {
                 CodeOwners = codeOwners,
