@@ -77,15 +77,15 @@ public sealed class RuleTamperingTests
 
         // The author's own apply is refused: two approvals are needed and the policies deny.
         await bed.CommentAsync(Pr, "terraflow apply", "mallory");
-        var refused = await bed.WaitForCommentAsync(Pr, "Nothing was applied");
-        Assert.Contains("needs 2 more approvals (0 of 2)", refused.Body);
-        Assert.Contains("denied by policy", refused.Body);
+        var refused = await bed.WaitForCommentAsync(Pr, "apply refused");
+        Assert.Contains("`network`: needs 2 more approvals (0 of 2)", refused.Body);
+        Assert.Contains("`app`: denied by policy `no-deletes`, `terraform.guard.deny`", refused.Body);
 
         // apply: on_approval from the head does not count either: one approval starts nothing.
         await bed.CommentAsync(Pr, "terraflow approve", "alice");
         await bed.WaitForCommentAsync(Pr, "Approval by @alice recorded");
         await bed.CommentAsync(Pr, "terraflow apply -p network", "mallory");
-        await bed.WaitForCommentAsync(Pr, "needs 1 more approval (1 of 2)");
+        await bed.WaitForCommentAsync(Pr, "`network`: needs 1 more approval (1 of 2)");
 
         Assert.Equal((0, 0), (bed.Applies("network"), bed.Applies("app")));
         Assert.Equal(0, await bed.ScalarAsync("select count(*) from jobs where kind = 'apply'"));
