@@ -39,13 +39,18 @@ public sealed class RuleTamperingTests
 
     /// <summary>The TwoProjectRepo with <paramref name="baseConfig"/> (and the base's Rego folder) on the base branch,
     /// and a head that replaces the configuration with <paramref name="headConfig"/> and deletes the Rego folder.</summary>
-    private static (TwoProjectRepo Repo, string Head) TamperedRepository(LifecycleBed bed, string baseConfig, string headConfig)
+    /// <param name="codeOwners">CODEOWNERS of the base and of the head, or null for none.</param>
+    private static (TwoProjectRepo Repo, string Head) TamperedRepository(
+        LifecycleBed bed, string baseConfig, string headConfig, (string Base, string Head)? codeOwners = null)
     {
-        var repo = new TwoProjectRepo(baseConfig, new Dictionary<string, string> { ["policies/deletes.rego"] = DenyDeletesRego });
+        var baseFiles = new Dictionary<string, string> { ["policies/deletes.rego"] = DenyDeletesRego };
+        if (codeOwners is { } owners) baseFiles["CODEOWNERS"] = owners.Base;
+        var repo = new TwoProjectRepo(baseConfig, baseFiles);
         repo.Git.Write(".terraflow.yml", headConfig)
                 .Delete("policies/deletes.rego")
                 .Write("network/.standin/behavior.json", bed.Behavior("network"))
                 .Write("app/.standin/behavior.json", bed.Behavior("app"));
+        if (codeOwners is { } changed) repo.Git.Write("CODEOWNERS", changed.Head);
         return (repo, repo.Git.Commit("relax the rules"));
     }
 
@@ -127,5 +132,31 @@ public sealed class RuleTamperingTests
             await bed.WaitForCommentAsync(Pr, "needs 2 more approvals (0 of 2)");
             Assert.Equal(0, bed.Applies("network"));
         }
+    }
+
+    [Fact]
+    public async Task Code_owners_come_from_the_base_branch_so_a_pull_request_cannot_name_its_own_approver()
+    {
+        await using var bed = await LifecycleBed.StartAsync("sec_codeowners");
+        const string config = "version: 1\napply_requirements: [approved]\napprovals: { count: 1, codeowners: true }\n";
+        var (repo, head) = TamperedRepository(bed, config, config, codeOwners: ("* @sec-lead\n", "* @eve\n"));
+        using var _ = repo;
+        foreach (var user in new[] { "mallory", "eve", "sec-lead" }) bed.GitHub.SetCollaboratorPermission(Owner, Repo, user, "write");
+        await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl, author: "mallory");
+        await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
+        Assert.Contains("`CODEOWNERS`", (await bed.WaitForCommentAsync(Pr, "take effect after merge")).Body);
+
+        // The head's CODEOWNERS names eve; the base's names sec-lead, and only that counts.
+        await bed.CommentAsync(Pr, "terraflow approve -p network", "eve");
+        await bed.WaitForCommentAsync(Pr, "@eve is not an eligible approver for `network` (eligible: code owners @sec-lead)");
+        await bed.CommentAsync(Pr, "terraflow apply -p network", "mallory");
+        await bed.WaitForCommentAsync(Pr, "`network`: needs 1 more approval (0 of 1)");
+        Assert.Equal(0, bed.Applies("network"));
+
+        await bed.CommentAsync(Pr, "terraflow approve -p network", "sec-lead");
+        await bed.WaitForCommentAsync(Pr, "Approval by @sec-lead recorded");
+        await bed.CommentAsync(Pr, "terraflow apply -p network", "mallory");
+        await bed.WaitForProjectStatusAsync(Pr, "network", "applied");
+        Assert.Equal(1, bed.Applies("network"));
     }
 }
