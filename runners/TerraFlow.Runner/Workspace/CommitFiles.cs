@@ -22,10 +22,11 @@ public sealed class CommitFiles(GitWorkspace workspace, string commit)
         public bool IsRegularFile => Mode is "100644" or "100755";
     }
 
-    /// <summary>The files at or below <paramref name="path"/> (repository-relative), recursively.</summary>
+    /// <summary>The files at or below <paramref name="path"/> (repository-relative), recursively. The path is taken
+    /// literally, never as pathspec magic such as <c>:(glob)</c>.</summary>
     public async Task<IReadOnlyList<Entry>> ListAsync(string path, CancellationToken ct)
     {
-        var result = await workspace.GitAsync(workspace.Root, ct, "ls-tree", "-r", "-l", "-z", "--full-tree", Commit, "--", path);
+        var result = await workspace.GitAsync(workspace.Root, ct, "--literal-pathspecs", "ls-tree", "-r", "-l", "-z", "--full-tree", Commit, "--", path);
         var entries = new List<Entry>();
         foreach (var line in result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
