@@ -42,8 +42,13 @@ internal static class RulesCommitPolicies
         }
         finally
         {
-            // Plain files written above; no symlinks to follow.
-            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+            // Plain files written above; no symlinks to follow. Best effort: the work directory is scratch space.
+            try
+            {
+                if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
         }
     }
 
