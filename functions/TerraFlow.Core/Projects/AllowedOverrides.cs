@@ -42,7 +42,7 @@ public sealed class RepoConfigOptions
 }
 
 /// <param name="Repositories">Comma-separated <c>owner/name</c> globs: <c>*</c> matches within one path segment,
-/// <c>**</c> across segments (GitLab groups nest); case-insensitive like the hosts' names.</param>
+/// <c>**</c> across segments (for nested groups); case-insensitive like the hosts' names.</param>
 /// <param name="Keys">Comma-separated rule keys, spelled as in <c>.terraflow.yml</c>.</param>
 public sealed class AllowedOverride
 {

@@ -78,7 +78,6 @@ internal static class BaseCommit
     /// carry it (GitLab's merge request hooks name only the target branch); then the runner asks the host, which
     /// always knows it. "" when unknown.
     /// </summary>
-    /// <remarks>The job's base commit, asking the VCS host when the webhook did not carry it.</remarks>
     public static async Task<string> ResolveAsync(VcsClients vcs, JobSpec spec, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(spec.BaseSha) || spec.PullRequestNumber is not int number) return spec.BaseSha;
