@@ -129,6 +129,9 @@ public static class TerraFlowApp
 
         var runner = config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions();
         if (config.GetValue("TerraFlow:Runner:InProcess", defaultValue: true))
+        {
+            services.AddRepoConfigRules(config);
             services.AddTerraFlowRunner(runner);
+        }
     }
 }
