@@ -14,7 +14,30 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
 {
     public string Kind => JobKinds.Discover;
 
+    /// <summary>
+    /// Runs discovery under <see cref="RunnerOptions.DiscoverTimeout"/>. A discovery that runs out of time (a
+    /// pathological repository) is reported as a failure with that reason, so it is not retried; the runner stopping
+    /// or the lease being lost still cancels it as before.
+    /// </summary>
     public async Task<JobResult> ExecuteAsync(JobLease lease, SecretMasker masker, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.DiscoverTimeout);
+        try
+        {
+            // The CPU-bound steps check the token in their loops; WaitAsync also frees the job if one does not.
+            return await Task.Run(() => DiscoverAsync(lease, masker, timeout.Token), timeout.Token).WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && timeout.IsCancellationRequested)
+        {
+            logger.LogWarning("Run {RunId}: discovery stopped after {Timeout}", lease.Spec.RunId, options.DiscoverTimeout);
+            return Result(lease, new DiscoveryOutcome(false, null,
+                $"finding the affected projects took longer than the limit of {options.DiscoverTimeout} (TerraFlow__Runner__DiscoverTimeout) and was stopped; " +
+                "check .terraflow.yml (when_modified patterns) and CODEOWNERS for unusually large or complex entries", [], []));
+        }
+    }
+
+    private async Task<JobResult> DiscoverAsync(JobLease lease, SecretMasker masker, CancellationToken ct)
     {
         var spec = lease.Spec;
         try
@@ -28,10 +51,13 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
 
             var changed = await workspace.ChangedFilesAsync(await BaseShaAsync(spec, ct), spec.HeadSha, ct);
             var modules = ModuleGraph.Build(snapshot);
-            var affected = AffectedProjects.Find(discovery.Projects, modules, changed.ToList());
+            var affected = AffectedProjects.Find(discovery.Projects, modules, changed.ToList(), ct);
             logger.LogInformation("Run {RunId}: {Changed} changed files affect {Affected} of {Total} projects",
                 spec.RunId, changed.Count, affected.Count, discovery.Projects.Count);
-            var codeOwners = ProjectCodeOwners.Compute(ReadCodeOwners(workspace.Root, snapshot, spec), affected, modules, changed.ToList());
+            var ownersFile = ReadCodeOwners(workspace.Root, snapshot, spec, out var ownersRefused);
+            if (ownersRefused is not null)
+                return Result(lease, new DiscoveryOutcome(false, ownersRefused, null, discovery.Projects, []));
+            var codeOwners = ProjectCodeOwners.Compute(ownersFile, affected, modules, changed.ToList(), ct);
             return Result(lease, new DiscoveryOutcome(true, null, null, discovery.Projects, affected.Select(p => p.Name).ToList())
             {
                 CodeOwners = codeOwners,
@@ -57,10 +83,12 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
     /// <summary>
     /// The head commit's CODEOWNERS (the first of the provider's locations), or null when there is none. Never fails
     /// discovery: bad lines are skipped by the parser, and an unreadable file or a symlink (which could point outside
-    /// the clone) counts as no file, with a warning.
+    /// the clone) counts as no file, with a warning. A file beyond the parser's bounds (rule count, pattern length)
+    /// comes back as <paramref name="refused"/>, a configuration error for the pull request's comment.
     /// </summary>
-    private CodeOwnersFile? ReadCodeOwners(string root, DirectorySnapshot snapshot, JobSpec spec)
+    private CodeOwnersFile? ReadCodeOwners(string root, DirectorySnapshot snapshot, JobSpec spec, out ConfigError? refused)
     {
+        refused = null;
         var runId = spec.RunId;
         var tracked = snapshot.Files.ToHashSet(StringComparer.Ordinal);
         var relative = CodeOwnersLocations.For(spec.Provider).FirstOrDefault(tracked.Contains);
@@ -74,6 +102,7 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
                 return null;
             }
             var file = CodeOwnersFile.Parse(File.ReadAllText(info.FullName));
+            if (file.LimitError is { } limit) refused = new ConfigError(relative, limit.Line, null, limit.Message);
             foreach (var problem in file.Problems)
                 logger.LogInformation("Run {RunId}: {Path} line {Line} skipped: {Problem}", runId, relative, problem.Line, problem.Message);
             return file;
