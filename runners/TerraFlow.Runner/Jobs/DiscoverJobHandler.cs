@@ -54,7 +54,7 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
             var affected = AffectedProjects.Find(discovery.Projects, modules, changed.ToList(), ct);
             logger.LogInformation("Run {RunId}: {Changed} changed files affect {Affected} of {Total} projects",
                 spec.RunId, changed.Count, affected.Count, discovery.Projects.Count);
-            var ownersFile = ReadCodeOwners(workspace.Root, snapshot, spec, out var ownersRefused);
+            var ownersFile = ReadCodeOwners(workspace.Root, snapshot, spec, out var ownersRefused, ct);
             if (ownersRefused is not null)
                 return Result(lease, new DiscoveryOutcome(false, ownersRefused, null, discovery.Projects, []));
             var codeOwners = ProjectCodeOwners.Compute(ownersFile, affected, modules, changed.ToList(), ct);
@@ -86,7 +86,7 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
     /// the clone) counts as no file, with a warning. A file beyond the parser's bounds (rule count, pattern length)
     /// comes back as <paramref name="refused"/>, a configuration error for the pull request's comment.
     /// </summary>
-    private CodeOwnersFile? ReadCodeOwners(string root, DirectorySnapshot snapshot, JobSpec spec, out ConfigError? refused)
+    private CodeOwnersFile? ReadCodeOwners(string root, DirectorySnapshot snapshot, JobSpec spec, out ConfigError? refused, CancellationToken ct)
     {
         refused = null;
         var runId = spec.RunId;
@@ -101,7 +101,7 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
                 logger.LogWarning("Run {RunId}: ignoring {Path} (a symlink, or larger than the host reads)", runId, relative);
                 return null;
             }
-            var file = CodeOwnersFile.Parse(File.ReadAllText(info.FullName));
+            var file = CodeOwnersFile.Parse(File.ReadAllText(info.FullName), ct);
             if (file.LimitError is { } limit) refused = new ConfigError(relative, limit.Line, null, limit.Message);
             foreach (var problem in file.Problems)
                 logger.LogInformation("Run {RunId}: {Path} line {Line} skipped: {Problem}", runId, relative, problem.Line, problem.Message);

@@ -27,6 +27,7 @@ public class CodeOwnersBoundsTests(ITestOutputHelper output)
         var owners = file.OwnersOf(path);
         clock.Stop();
 
+        output.WriteLine($"catastrophic pattern against a path 60 deep: {clock.Elapsed.TotalMilliseconds:F3} ms");
         Assert.Empty(owners);
         Assert.True(clock.ElapsedMilliseconds < 100, $"took {clock.ElapsedMilliseconds} ms");
     }
@@ -71,7 +72,7 @@ public class CodeOwnersBoundsTests(ITestOutputHelper output)
 
         Assert.Empty(file.Rules);
         Assert.Equal(CodeOwnersFile.MaxRules + 1, file.LimitError!.Line);
-        Assert.Equal("CODEOWNERS has more than 100,000 rules", file.LimitError.Message);
+        Assert.Equal("CODEOWNERS has more than 50,000 rules", file.LimitError.Message);
     }
 
     [Fact]

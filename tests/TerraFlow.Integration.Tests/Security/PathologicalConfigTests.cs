@@ -165,7 +165,7 @@ public sealed class PathologicalConfigTests : IAsyncLifetime
     [Fact]
     public async Task Codeowners_beyond_its_bounds_is_a_config_error_in_the_comment()
     {
-        var tooMany = string.Concat(Enumerable.Range(0, 100_001).Select(i => $"/d{i}/ @a\n"));
+        var tooMany = string.Concat(Enumerable.Range(0, 50_001).Select(i => $"/d{i}/ @a\n"));
         var (git, baseSha, headSha) = Repository([(".github/CODEOWNERS", tooMany)]);
         using var _ = git;
         await using var host = await TerraFlowTestHost.StartAsync(_db, _github);
@@ -174,7 +174,7 @@ public sealed class PathologicalConfigTests : IAsyncLifetime
         await OpenPullRequest(host, git, baseSha, headSha);
         var comment = await CommentWithin(clock, "The repository configuration is invalid");
 
-        Assert.Contains(".github/CODEOWNERS:100001: CODEOWNERS has more than 100,000 rules", comment);
+        Assert.Contains(".github/CODEOWNERS:50001: CODEOWNERS has more than 50,000 rules", comment);
         await AssertDiscoveredOnce(host);
     }
 
@@ -193,5 +193,54 @@ public sealed class PathologicalConfigTests : IAsyncLifetime
         Assert.Contains("finding the affected projects took longer than the limit of 00:00:00.0010000 (TerraFlow__Runner__DiscoverTimeout) and was stopped", comment);
         await AssertDiscoveredOnce(host);
         Assert.Equal("failed", (string?)await GitHubPullRequestTests.Scalar(host, "select status from runs"));
+    }
+
+    /// <summary>
+    /// A repository whose discovery is honestly CPU-bound for a long time: a thousand changed files, each tested
+    /// against 50,000 CODEOWNERS rules (the limit) that never match and have no literal text to filter on.
+    /// </summary>
+    private static (TestGitRepository Git, string BaseSha, string HeadSha) SlowDiscoveryRepository() => Repository(
+        [(".github/CODEOWNERS", string.Concat(Enumerable.Repeat("**/*.x? @nobody\n", 50_000)))],
+        Enumerable.Range(0, 1000).Select(i => ($"network/f{i:D4}.tf", $"# file {i}\n")));
+
+    [Fact]
+    public async Task A_cpu_bound_discovery_is_stopped_by_its_time_limit_and_reported()
+    {
+        var (git, baseSha, headSha) = SlowDiscoveryRepository();
+        using var _ = git;
+        await using var host = await TerraFlowTestHost.StartAsync(_db, _github,
+            settings: new Dictionary<string, string> { ["TerraFlow:Runner:DiscoverTimeout"] = "00:00:05" });
+
+        var clock = Stopwatch.StartNew();
+        await OpenPullRequest(host, git, baseSha, headSha);
+        var comment = await CommentWithin(clock, "The run failed before planning");
+
+        Assert.Contains("took longer than the limit of 00:00:05 (TerraFlow__Runner__DiscoverTimeout) and was stopped", comment);
+        await AssertDiscoveredOnce(host);
+    }
+
+    [Fact]
+    public async Task Stopping_the_host_during_a_cpu_bound_discovery_is_prompt()
+    {
+        // What SIGTERM does: the host stops its services. Before, a busy discover job held the runner (and so the
+        // process) until the host's shutdown timeout; here that timeout is 15 s, so a stop that waits fails the test.
+        var (git, baseSha, headSha) = SlowDiscoveryRepository();
+        using var _ = git;
+        var host = await TerraFlowTestHost.StartAsync(_db, _github);
+        try
+        {
+            await OpenPullRequest(host, git, baseSha, headSha);
+            await Eventually.ValueAsync(
+                () => GitHubPullRequestTests.Scalar(host, "select count(*) from jobs where kind = 'discover' and status = 'leased'"),
+                n => (long)n! == 1, timeout: TimeSpan.FromSeconds(60), what: "the discover job running");
+            await Task.Delay(TimeSpan.FromSeconds(2)); // clone done, well into matching
+        }
+        finally
+        {
+            var stopping = Stopwatch.StartNew();
+            await host.DisposeAsync();
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed}");
+        }
+        Assert.Empty(_github.Comments(Owner, Repo, Number)); // cancelled, not reported: it runs again elsewhere
     }
 }
