@@ -226,14 +226,17 @@ public sealed class PathologicalConfigTests : IAsyncLifetime
         // process) until the host's shutdown timeout; here that timeout is 15 s, so a stop that waits fails the test.
         var (git, baseSha, headSha) = SlowDiscoveryRepository();
         using var _ = git;
-        var host = await TerraFlowTestHost.StartAsync(_db, _github);
+        var work = Directory.CreateTempSubdirectory("terraflow-stop-").FullName;
+        var host = await TerraFlowTestHost.StartAsync(_db, _github,
+            settings: new Dictionary<string, string> { ["TerraFlow:Runner:WorkDirectory"] = work });
         try
         {
             await OpenPullRequest(host, git, baseSha, headSha);
+            // The clone is complete once its last file is there; from then on discovery only computes.
             await Eventually.ValueAsync(
-                () => GitHubPullRequestTests.Scalar(host, "select count(*) from jobs where kind = 'discover' and status = 'leased'"),
-                n => (long)n! == 1, timeout: TimeSpan.FromSeconds(60), what: "the discover job running");
-            await Task.Delay(TimeSpan.FromSeconds(2)); // clone done, well into matching
+                () => Directory.EnumerateFiles(work, "f0999.tf", SearchOption.AllDirectories).Any(), found => found,
+                timeout: TimeSpan.FromSeconds(60), what: "the discover job's checkout");
+            await Task.Delay(TimeSpan.FromSeconds(1));
         }
         finally
         {
@@ -242,5 +245,8 @@ public sealed class PathologicalConfigTests : IAsyncLifetime
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopping took {stopping.Elapsed}");
         }
         Assert.Empty(_github.Comments(Owner, Repo, Number)); // cancelled, not reported: it runs again elsewhere
+        // The cancelled job removes its own checkout in the background; clean up whatever is left.
+        try { Directory.Delete(work, recursive: true); }
+        catch (IOException) { }
     }
 }
