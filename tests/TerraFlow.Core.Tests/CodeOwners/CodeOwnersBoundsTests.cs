@@ -10,6 +10,7 @@ namespace TerraFlow.Core.Tests.CodeOwners;
 /// Issue 10: CODEOWNERS is untrusted repository content. Its rules are bounded, compiled once, matched without
 /// backtracking, and a file beyond the bounds is refused with a reason instead of an exception.
 /// </summary>
+[Collection(TimedTests.Name)]
 public class CodeOwnersBoundsTests(ITestOutputHelper output)
 {
     [Fact]

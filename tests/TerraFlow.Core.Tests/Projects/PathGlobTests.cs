@@ -3,6 +3,7 @@ using Xunit.Abstractions;
 
 namespace TerraFlow.Core.Tests.Projects;
 
+[Collection(TimedTests.Name)]
 public class PathGlobTests(ITestOutputHelper output)
 {
     [Theory]

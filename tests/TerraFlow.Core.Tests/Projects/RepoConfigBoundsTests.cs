@@ -9,6 +9,7 @@ namespace TerraFlow.Core.Tests.Projects;
 /// Issue 10: a hostile <c>.terraflow.yml</c> is refused quickly with a message naming the problem, never parsed for
 /// minutes. Each case is timed after a warm-up parse, against a limit well under a second.
 /// </summary>
+[Collection(TimedTests.Name)]
 public class RepoConfigBoundsTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMilliseconds(500);
