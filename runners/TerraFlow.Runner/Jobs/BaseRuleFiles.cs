@@ -44,9 +44,11 @@ internal static class BaseRuleFiles
 
     /// <summary>
     /// The base commit's CODEOWNERS (the first of the provider's locations), or null when there is none. Never fails
-    /// discovery: bad lines are skipped by the parser, and a symlink or an oversized file counts as no file, with a warning.
+    /// discovery for bad lines (the parser skips them), and a symlink or an oversized file counts as no file, with a
+    /// warning; a file beyond the parser's bounds (rule count, pattern length) comes back as <c>Refused</c>, a
+    /// configuration error for the pull request's comment.
     /// </summary>
-    public static async Task<CodeOwnersFile?> ReadCodeOwnersAsync(CommitFiles files, string? provider, long runId, ILogger logger, CancellationToken ct)
+    public static async Task<(CodeOwnersFile? File, ConfigError? Refused)> ReadCodeOwnersAsync(CommitFiles files, string? provider, long runId, ILogger logger, CancellationToken ct)
     {
         foreach (var relative in CodeOwnersLocations.For(provider))
         {
@@ -58,15 +60,17 @@ internal static class BaseRuleFiles
             catch (WorkspaceException ex)
             {
                 logger.LogWarning("Run {RunId}: ignoring the base commit's {Path}: {Reason}", runId, relative, ex.Message);
-                return null;
+                return (null, null);
             }
             if (text is null) continue;
-            var file = CodeOwnersFile.Parse(text);
+            var file = CodeOwnersFile.Parse(text, ct);
+            if (file.LimitError is { } limit)
+                return (file, BaseError(files, relative, limit.Line, null, limit.Message));
             foreach (var problem in file.Problems)
                 logger.LogInformation("Run {RunId}: {Path} line {Line} skipped: {Problem}", runId, relative, problem.Line, problem.Message);
-            return file;
+            return (file, null);
         }
-        return null;
+        return (null, null);
     }
 
     // The pull request cannot fix these: the rules it is judged by are the base branch's, so the message says where.

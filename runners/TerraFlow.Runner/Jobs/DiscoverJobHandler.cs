@@ -20,7 +20,30 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, Cl
 
     public string Kind => JobKinds.Discover;
 
+    /// <summary>
+    /// Runs discovery under <see cref="RunnerOptions.DiscoverTimeout"/>. A discovery that runs out of time (a
+    /// pathological repository) is reported as a failure with that reason, so it is not retried; the runner stopping
+    /// or the lease being lost still cancels it as before.
+    /// </summary>
     public async Task<JobResult> ExecuteAsync(JobLease lease, SecretMasker masker, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.DiscoverTimeout);
+        try
+        {
+            // The CPU-bound steps check the token in their loops; WaitAsync also frees the job if one does not.
+            return await Task.Run(() => DiscoverAsync(lease, masker, timeout.Token), timeout.Token).WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && timeout.IsCancellationRequested)
+        {
+            logger.LogWarning("Run {RunId}: discovery stopped after {Timeout}", lease.Spec.RunId, options.DiscoverTimeout);
+            return Result(lease, new DiscoveryOutcome(false, null,
+                $"finding the affected projects took longer than the limit of {options.DiscoverTimeout} (TerraFlow__Runner__DiscoverTimeout) and was stopped; " +
+                "check .terraflow.yml (when_modified patterns) and CODEOWNERS for unusually large or complex entries", [], []));
+        }
+    }
+
+    private async Task<JobResult> DiscoverAsync(JobLease lease, SecretMasker masker, CancellationToken ct)
     {
         var spec = lease.Spec;
         try
@@ -50,11 +73,13 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, Cl
                 logger.LogInformation("Run {RunId}: project {Project} uses the base branch's {Keys}; the head's values are ignored", spec.RunId, ignored.Project, string.Join(", ", ignored.Keys));
 
             var modules = discovery.Modules;
-            var affected = AffectedProjects.Find(merged.Projects, modules, changed);
+            var affected = AffectedProjects.Find(merged.Projects, modules, changed, ct);
             logger.LogInformation("Run {RunId}: {Changed} changed files affect {Affected} of {Total} projects",
                 spec.RunId, changed.Count, affected.Count, merged.Projects.Count);
-            var codeOwnersFile = await BaseRuleFiles.ReadCodeOwnersAsync(baseFiles, spec.Provider, spec.RunId, logger, ct);
-            var codeOwners = ProjectCodeOwners.Compute(codeOwnersFile, affected, modules, changed);
+            var (codeOwnersFile, ownersRefused) = await BaseRuleFiles.ReadCodeOwnersAsync(baseFiles, spec.Provider, spec.RunId, logger, ct);
+            if (ownersRefused is not null)
+                return Result(lease, new DiscoveryOutcome(false, ownersRefused, null, merged.Projects, []));
+            var codeOwners = ProjectCodeOwners.Compute(codeOwnersFile, affected, modules, changed, ct);
             var policyPaths = discovery.Projects.Concat(merged.Projects).SelectMany(p => p.PolicyPaths).Distinct(StringComparer.Ordinal).ToList();
             var notice = RuleChangeNotice.Build(changed, CodeOwnersLocations.For(spec.Provider), policyPaths, merged.Ignored, baseSha, allowed);
             return Result(lease, new DiscoveryOutcome(true, null, null, merged.Projects, affected.Select(p => p.Name).ToList())
