@@ -260,6 +260,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>For tests that play a host that died: its watchdog dies with it, so nothing restarts the server.</summary>
+    internal async ValueTask StopWatchingAsync()
+    {
+        if (watchdog is not null)
+        {
+            await watchdog.DisposeAsync().ConfigureAwait(false);
+            watchdog = null;
+        }
+    }
+
     /// <summary>Stops the server (fast shutdown) and deletes a throw-away cluster's directory. Safe to call twice.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -39,6 +39,7 @@ public sealed class EmbeddedPostgresPersistentTests
             var crashed = await EmbeddedPostgres.StartAsync(options, null, CancellationToken.None);
             await PostgresProbe.ExecuteAsync(crashed.ConnectionString, "create table survived(id int); insert into survived values (7)");
             var pid = crashed.ServerProcessId ?? throw new InvalidOperationException("no postmaster.pid while running");
+            await crashed.StopWatchingAsync(); // the host dies with its server here, so nothing restarts the server
 
             using (var postmaster = Process.GetProcessById(pid))
             {
