@@ -51,8 +51,8 @@ public sealed class EmbeddedDatabaseAuthTests : IAsyncLifetime
         await using var host = await HostAsync();
         var attempts = new[]
         {
-            ($"postgres://terraflow@127.0.0.1:{Port}/terraflow?sslmode=disable", "no password supplied"),
-            ($"postgres://terraflow_app@127.0.0.1:{Port}/terraflow?sslmode=disable", "no password supplied"),
+            ($"postgres://terraflow@127.0.0.1:{Port}/terraflow?sslmode=disable", "password authentication failed for user \"terraflow\""),
+            ($"postgres://terraflow_app@127.0.0.1:{Port}/terraflow?sslmode=disable", "password authentication failed for user \"terraflow_app\""),
             ($"postgres://terraflow:guessed@127.0.0.1:{Port}/terraflow?sslmode=disable", "password authentication failed"),
             ($"postgres://terraflow_runner:guessed@127.0.0.1:{Port}/terraflow?sslmode=disable", "password authentication failed"),
         };
@@ -60,7 +60,7 @@ public sealed class EmbeddedDatabaseAuthTests : IAsyncLifetime
         {
             var (exit, output) = await TerraformInitAsync(connection);
             Assert.NotEqual(0, exit);
-            Assert.Contains(refusal, output, StringComparison.Ordinal);
+            Assert.True(output.Contains(refusal, StringComparison.Ordinal), $"terraform init with {connection} should be refused with '{refusal}':\n{output}");
         }
 
         await using var schemas = host.Database.CreateCommand("select count(*) from pg_namespace where nspname = 'terraform_remote_state'");
@@ -142,6 +142,16 @@ public sealed class EmbeddedDatabaseAuthTests : IAsyncLifetime
         Assert.Equal(1L, (long)(await still.ExecuteScalarAsync())!);
     }
 
+    /// <summary>
+    /// The real terraform from PATH. A bare "terraform" would start the stand-in: .NET looks in the test binaries'
+    /// folder (where the stand-in's app host is copied) before PATH.
+    /// </summary>
+    private static string RealTerraform() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, "terraform"))
+            .FirstOrDefault(path => File.Exists(path) && !path.StartsWith(AppContext.BaseDirectory, StringComparison.Ordinal))
+        ?? throw new InvalidOperationException("the real terraform (v1.11.4) must be on PATH for this test");
+
     /// <summary>Real Terraform, built-in pg backend, nothing to download.</summary>
     private async Task<(int Exit, string Output)> TerraformInitAsync(string connection)
     {
@@ -155,7 +165,7 @@ public sealed class EmbeddedDatabaseAuthTests : IAsyncLifetime
             }
             resource "terraform_data" "x" {}
             """);
-        var psi = new ProcessStartInfo("terraform") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(RealTerraform()) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "init", "-input=false", "-no-color" }) psi.ArgumentList.Add(a);
         psi.Environment["TF_IN_AUTOMATION"] = "1";
         psi.Environment.Remove("PGPASSWORD");
