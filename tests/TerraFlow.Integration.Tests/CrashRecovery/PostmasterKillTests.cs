@@ -98,6 +98,70 @@ public sealed class PostmasterKillTests : IAsyncLifetime
         Assert.True(lost.Count == 0, $"acknowledged but lost: {string.Join(", ", lost)} (acknowledged {acknowledged.Count}, refused {refused}, readiness went {sawNotReady})");
     }
 
+    [Fact]
+    public async Task Liveness_fails_while_the_postmaster_cannot_be_restarted_and_recovers_when_it_can()
+    {
+        var dataDirectory = EmbeddedHostProcess.DataDirectory(_root);
+        await using var host = await TerraFlowTestHost.StartAsync("", _github, Path.Combine(_root, "artifacts"), new Dictionary<string, string>
+        {
+            ["TerraFlow:DataPath"] = dataDirectory,
+            ["TerraFlow:Runner:InProcess"] = "false",
+            ["TerraFlow:Engine:Enabled"] = "false",
+        });
+        var before = PostmasterPidFile.TryRead(dataDirectory)!;
+        using (var live = await _http.GetAsync(host.BaseUrl + "/api/health/live")) Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+
+        // Kill the postmaster and take its port at once, so every restart on that port fails.
+        using (var postmaster = Process.GetProcessById(before.ProcessId))
+        {
+            postmaster.Kill();
+            await postmaster.WaitForExitAsync();
+        }
+
+        var squatter = BindWhenFree(before.Port);
+        try
+        {
+            await Eventually.ValueAsync(() => LivenessAsync(host), s => s == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(120),
+                what: "liveness 503 after repeated failed restarts");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await ReadinessAsync(host));
+        }
+        finally
+        {
+            squatter.Stop();
+        }
+
+        // The port is free again: the next attempt (backoff at most 30 s) brings the server and the host back.
+        await Eventually.ValueAsync(() => LivenessAsync(host), s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(120), what: "liveness back to 200");
+        await Eventually.ValueAsync(() => ReadinessAsync(host), s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(60), what: "readiness back to 200");
+        Assert.Equal(before.Port, PostmasterPidFile.TryRead(dataDirectory)!.Port);
+    }
+
+    /// <summary>The dead postmaster's listening socket closes with it; retried for a moment in case the kernel is slower.</summary>
+    private static System.Net.Sockets.TcpListener BindWhenFree(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (true)
+        {
+            var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+            try
+            {
+                listener.Start();
+                return listener;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+            {
+                listener.Dispose();
+                Thread.Sleep(10);
+            }
+        }
+    }
+
+    private async Task<HttpStatusCode> LivenessAsync(TerraFlowTestHost host)
+    {
+        using var answer = await _http.GetAsync(host.BaseUrl + "/api/health/live");
+        return answer.StatusCode;
+    }
+
     private async Task<HttpStatusCode> ReadinessAsync(TerraFlowTestHost host)
     {
         try
