@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Diagnostics;
 using TerraFlow.Adapters.Postgres.Embedded;
+using Xunit.Abstractions;
 
 namespace TerraFlow.Integration.Tests.CrashRecovery;
 
@@ -10,13 +12,11 @@ namespace TerraFlow.Integration.Tests.CrashRecovery;
 /// named point (TERRAFLOW_TEST_CRASH_AT) or after a random delay; the next start must end healthy. Half-made folders
 /// left by earlier versions are set aside (renamed, never deleted) and named in the log.
 /// </summary>
-public sealed class FirstStartCrashTests : IDisposable
+public sealed class FirstStartCrashTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(150);
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "terraflow-firststart-" + Guid.NewGuid().ToString("N")[..10]);
+    private readonly string _root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "terraflow-firststart-" + Guid.NewGuid().ToString("N")[..10])).FullName;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-
-    public FirstStartCrashTests() => Directory.CreateDirectory(_root);
 
     public static TheoryData<string> CrashPoints() => new(CrashHook.Points);
 
@@ -34,8 +34,10 @@ public sealed class FirstStartCrashTests : IDisposable
 
         AssertNoHalfMadeDataFolder();
 
+        var clock = Stopwatch.StartNew();
         using var next = EmbeddedHostProcess.Start(_root);
         await next.WaitHealthyAsync(_http, StartTimeout);
+        output.WriteLine($"killed at {point}; the next start was healthy after {clock.Elapsed.TotalSeconds:F1} s");
         Assert.True(File.Exists(Path.Combine(DataDirectory, PersistentClusterLayout.MarkerFileName)));
         Assert.Equal(MigrationCount(), await AppliedMigrationsAsync(next));
         Assert.DoesNotContain("set aside", next.Log, StringComparison.Ordinal); // our own crashes never leave a half-made folder

@@ -5,6 +5,7 @@ using System.Net;
 using TerraFlow.Adapters.Postgres.Embedded;
 using TerraFlow.Integration.Tests.Infrastructure;
 using TerraFlow.Testing.FakeGitHub;
+using Xunit.Abstractions;
 
 namespace TerraFlow.Integration.Tests.CrashRecovery;
 
@@ -13,7 +14,7 @@ namespace TerraFlow.Integration.Tests.CrashRecovery;
 /// the same port; readiness says 503 while it is down and 200 again after; every delivery that was acknowledged
 /// before, during or after the kill is in the database afterwards (PostgreSQL's crash recovery replays the WAL).
 /// </summary>
-public sealed class PostmasterKillTests : IAsyncLifetime
+public sealed class PostmasterKillTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Owner = "acme";
     private const string Repo = "infra";
@@ -72,6 +73,7 @@ public sealed class PostmasterKillTests : IAsyncLifetime
         });
 
         await Eventually.ValueAsync(() => acknowledged.Count, n => n >= 15, what: "deliveries acknowledged before the kill");
+        var killedAt = Stopwatch.StartNew();
         using (var postmaster = Process.GetProcessById(before.ProcessId))
         {
             postmaster.Kill(); // SIGKILL to the postmaster only, as the OOM killer would
@@ -80,6 +82,7 @@ public sealed class PostmasterKillTests : IAsyncLifetime
         var sawNotReady = await Eventually.ValueAsync(() => ReadinessAsync(host), s => s == HttpStatusCode.ServiceUnavailable,
             TimeSpan.FromSeconds(20), what: "readiness 503 while the postmaster is down");
         await Eventually.ValueAsync(() => ReadinessAsync(host), s => s == HttpStatusCode.OK, TimeSpan.FromSeconds(90), what: "readiness back to 200");
+        output.WriteLine($"readiness back to 200 {killedAt.Elapsed.TotalSeconds:F1} s after the postmaster was killed");
         var afterRestart = acknowledged.Count;
         await Eventually.ValueAsync(() => acknowledged.Count, n => n >= afterRestart + 15, what: "deliveries acknowledged after the restart");
         await stopLoad.CancelAsync();
@@ -95,6 +98,7 @@ public sealed class PostmasterKillTests : IAsyncLifetime
         await using (var r = await stored.ExecuteReaderAsync())
             while (await r.ReadAsync()) ids.Add(r.GetString(0));
         var lost = acknowledged.Where(id => !ids.Contains(id)).ToList();
+        output.WriteLine($"acknowledged {acknowledged.Count}, refused or failed while down {refused}, lost {lost.Count}");
         Assert.True(lost.Count == 0, $"acknowledged but lost: {string.Join(", ", lost)} (acknowledged {acknowledged.Count}, refused {refused}, readiness went {sawNotReady})");
     }
 
