@@ -71,6 +71,7 @@ public sealed class EmbeddedPostgresPersistentTests
             var options = new EmbeddedPostgresOptions { DataDirectory = dataDirectory, Persistent = true };
             var orphaned = await EmbeddedPostgres.StartAsync(options, null, CancellationToken.None);
             await PostgresProbe.ExecuteAsync(orphaned.ConnectionString, "create table shared_state(id int)");
+            await orphaned.StopWatchingAsync(); // its host crashed: nothing of it restarts the server any more
 
             // The host "crashed" without disposing: its server keeps running. A new host starts on the same directory.
             await using (var adopter = await EmbeddedPostgres.StartAsync(options, null, CancellationToken.None))
