@@ -49,8 +49,9 @@ internal sealed class RecordingHttpListener : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
-        _listener.Close();
+        // Close alone: Stop then Close makes the managed listener look its endpoint up again, and if another test has
+        // bound the freed port meanwhile that lookup tries to bind it and throws "Address already in use".
+        try { _listener.Close(); } catch (HttpListenerException) { }
         try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
     }
 }
