@@ -199,7 +199,7 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
         // Someone without access to the repository cannot make a runner execute the pull request's code.
         var outsider = await Send(host, "issue_comment", GitHubWebhooks.IssueComment(Owner, Repo, Number, "terraflow plan -p app", author: "drive-by"));
         Assert.Equal(HttpStatusCode.Accepted, outsider.StatusCode);
-        await Eventually.ValueAsync(() => _github.Comments(Owner, Repo, Number), c => c.Any(x => x.Body.Contains("@drive-by needs at least read access", StringComparison.Ordinal)), what: "refusal");
+        await Eventually.ValueAsync(() => _github.Comments(Owner, Repo, Number), c => c.Any(x => x.Body.Contains("@drive-by needs write access", StringComparison.Ordinal)), what: "refusal");
         Assert.Equal(0L, (long)(await Scalar(host, "select count(*) from runs"))!);
 
         _github.SetCollaboratorPermission(Owner, Repo, "octocat", "read");

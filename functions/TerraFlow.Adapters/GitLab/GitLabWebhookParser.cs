@@ -145,8 +145,19 @@ public static class GitLabWebhookParser
             CloneUrl: CloneUrl(json),
             Author: MergeRequestChanges.AuthorUsername(json),
             Open: state == "opened",
-            Merged: merged || state == "merged");
+            Merged: merged || state == "merged")
+        {
+            FromFork = IsFork(json),
+        };
         return new PullRequestEvent(action, info, Sender(json));
+    }
+
+    /// <summary>The source branch lives in another project (a fork); an unreadable pair of ids counts as a fork.</summary>
+    private static bool IsFork(WebhookJson json)
+    {
+        var source = json.OptionalInt64("object_attributes.source_project_id");
+        var target = json.OptionalInt64("object_attributes.target_project_id");
+        return source is null || target is null || source != target;
     }
 
     /// <summary>A merge request from a fork is cloned from the fork (source project); otherwise from the project itself.</summary>
@@ -193,7 +204,10 @@ public static class GitLabWebhookParser
             iid,
             GitLabNoteIds.Compose(iid, json.Int64("object_attributes.id")),
             Sender(json),
-            json.OptionalString("object_attributes.note") ?? "");
+            json.OptionalString("object_attributes.note") ?? "")
+        {
+            CreatedAt = WebhookTimes.Optional(json, "object_attributes.created_at"),
+        };
     }
 
     private static string Sender(WebhookJson json) => json.String("user.username");

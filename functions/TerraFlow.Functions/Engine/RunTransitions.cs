@@ -14,19 +14,21 @@ namespace TerraFlow.Functions.Engine;
 public static class RunTransitions
 {
     /// <summary>
-    /// Creates a run with its discover job and supersedes the pull request's older runs. The job and audit rows go
-    /// into <paramref name="tail"/>, which the caller sends with its own last writes (one round trip fewer).
+    /// Creates a run and supersedes the pull request's older runs. No job is queued yet: the engine first checks
+    /// whether the pull request may run at all (<see cref="TrustCheckHandler"/>; that needs the VCS host, which
+    /// intake never calls). The inbox and audit rows go into <paramref name="tail"/>, which the caller sends with its
+    /// own last writes (one round trip fewer).
     /// </summary>
-    public static async Task<long> StartRunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRepository.NewRun run, string actor, string? deliveryId, SqlBatch tail, CancellationToken ct)
+    /// <param name="pusher">Who pushed or reopened, when a webhook says so; trusted only with write access, like the author.</param>
+    public static async Task<long> StartRunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRepository.NewRun run, string actor, string? deliveryId, SqlBatch tail, CancellationToken ct, string? pusher = null)
     {
         var pr = run.PullRequest;
         var (runId, older) = await RunRepository.InsertSupersedingAsync(conn, tx, run, ct);
         foreach (var olderId in older)
             await ApplyAsync(conn, tx, olderId, new RunSuperseded(pr.HeadSha), actor, deliveryId, ct);
 
-        var context = new RunContext(runId, run.Provider, pr.Repo, pr.Number, pr.HeadSha, pr.BaseSha, pr.CloneUrl, run.OperationId);
         var what = run.RequestedProject is null ? "plan" : $"plan -p {run.RequestedProject}";
-        JobRepository.Add(tail, DecisionWriter.DiscoverJob(context));
+        InboxRepository.Add(tail, runId, InboxKinds.TrustCheck, new TrustCheckPayload(runId, pr.Author, pusher, pr.FromFork, deliveryId));
         AuditLog.Add(tail, runId, actor, "run-created", $"{what} for {pr.Repo}#{pr.Number} at {pr.HeadSha}", deliveryId);
         return runId;
     }
