@@ -30,8 +30,6 @@ internal static class ApprovalDecisions
             targets = state.Projects.Where(p => p.Status == ProjectRunStatus.Planned && Decisions.HasChanges(p)).ToList();
             if (targets.Count == 0) return Decisions.Refuse(state, action, "there are no planned changes waiting for approval", reply);
         }
-        if (ev.Source == ApprovalSource.Comment && ev.Approver.Permission < RepoPermission.Write)
-            return Decisions.Refuse(state, action, $"@{ev.Approver.Login} needs write permission on the repository to approve by comment", reply);
         if (ev.WrittenAt is { } written && state.PlannedAt is { } posted && written < WholeSeconds(posted))
             return Decisions.Refuse(state, action,
                 $"the plan changed after your comment: it was written at {written.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, before the current plan " +

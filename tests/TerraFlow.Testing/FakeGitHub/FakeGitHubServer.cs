@@ -98,6 +98,12 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     public void SetCollaboratorPermission(string owner, string repo, string user, string role = "write", string basePermission = "read") =>
         _state.PutCollaborator(new FakeCollaborator(owner, repo, user, role, basePermission));
 
+    /// <summary>
+    /// Gives <paramref name="user"/> <paramref name="role"/> on every repository the fake serves, the way an
+    /// organization's base permission does; <see cref="SetCollaboratorPermission"/> on one repository still wins.
+    /// </summary>
+    public void SetPermissionOnEveryRepository(string user, string role = "write") => _state.PutRoleEverywhere(user, role);
+
     /// <summary>Adds <paramref name="user"/> to team <paramref name="org"/>/<paramref name="teamSlug"/> ("active" or "pending").</summary>
     public void SetTeamMembership(string org, string teamSlug, string user, string state = "active", string role = "member") =>
         _state.SetTeamMembership(org, teamSlug, user, state, role);
