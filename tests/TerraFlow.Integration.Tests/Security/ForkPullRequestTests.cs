@@ -26,7 +26,7 @@ public sealed class ForkPullRequestTests
 
     private static async Task OpenUntrustedAsync(LifecycleBed bed, string head, string baseSha, string cloneUrl, string author, string? forkOwner, string action = "opened")
     {
-        bed.GitHub.AddPullRequest(Owner, Repo, Pr, head, baseSha, author: author, headCloneUrl: cloneUrl);
+        bed.GitHub.AddPullRequest(Owner, Repo, Pr, head, baseSha, author: author, headCloneUrl: cloneUrl, forkOwner: forkOwner);
         var body = UntrustedPullRequests.GitHub(new GitHubWebhooks.PullRequestSpec(Owner, Repo, Pr, head, baseSha, cloneUrl, action), author, forkOwner);
         var response = await bed.SendAsync("pull_request", body);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

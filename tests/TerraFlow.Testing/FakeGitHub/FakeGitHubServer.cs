@@ -66,10 +66,10 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     public FakePullRequest AddPullRequest(
         string owner, string repo, int number, string headSha, string? baseSha = null,
         string headRef = "feature", string baseRef = "main", string author = "octocat",
-        string? headCloneUrl = null, bool open = true, bool merged = false, string? title = null)
+        string? headCloneUrl = null, bool open = true, bool merged = false, string? title = null, string? forkOwner = null)
     {
         var pr = new FakePullRequest(owner, repo, number, headSha, baseSha ?? new string('0', 40), headRef, baseRef,
-            author, headCloneUrl, open, merged, title ?? $"Pull request {number}");
+            author, headCloneUrl, open, merged, title ?? $"Pull request {number}") { ForkOwner = forkOwner };
         _state.PutPullRequest(pr);
         return pr;
     }
