@@ -66,7 +66,7 @@ public interface IVcsClient
     Task<bool> IsTeamMemberAsync(RepoRef repo, string team, string user, CancellationToken ct);
 
     /// <summary>
-    /// The login of the identity TerraFlow posts as (GitHub App: "{slug}[bot]"; a token: its user), or null when it
+    /// The login of the identity TerraFlow posts as (an app's bot user, or the token's user), or null when it
     /// posts anonymously. Only comments by this identity are ever edited: anyone can write a comment that looks like
     /// TerraFlow's.
     /// </summary>
