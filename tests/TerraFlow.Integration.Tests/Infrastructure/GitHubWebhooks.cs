@@ -17,7 +17,8 @@ public static class GitHubWebhooks
     // Every comment and review GitHub creates has an id of its own; TerraFlow de-duplicates on it.
     private static long _nextId = 2_000_000_000 + Random.Shared.Next(1_000_000);
 
-    public sealed record PullRequestSpec(string Owner, string Repo, int Number, string HeadSha, string BaseSha, string CloneUrl, string Action = "opened", bool Merged = false);
+    /// <param name="Author">Who opened (and pushed to) the pull request; the payload's own author when null.</param>
+    public sealed record PullRequestSpec(string Owner, string Repo, int Number, string HeadSha, string BaseSha, string CloneUrl, string Action = "opened", bool Merged = false, string? Author = null);
 
     public static string PullRequest(PullRequestSpec spec)
     {
@@ -28,6 +29,11 @@ public static class GitHubWebhooks
         pr["number"] = spec.Number;
         pr["state"] = spec.Action == "closed" ? "closed" : "open";
         pr["merged"] = spec.Merged;
+        if (spec.Author is { } author)
+        {
+            pr["user"]!["login"] = author;
+            payload["sender"]!["login"] = author;
+        }
         pr["head"]!["sha"] = spec.HeadSha;
         pr["base"]!["sha"] = spec.BaseSha;
         foreach (var repo in new[] { payload["repository"]!, pr["head"]!["repo"]!, pr["base"]!["repo"]! })
