@@ -52,6 +52,7 @@ public sealed class StaleApprovalTests
         bed.GitHub.SetCollaboratorPermission(Owner, Repo, "alice", "write");
         await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
         await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
+        await bed.WaitForProjectStatusAsync(Pr, "app", "planned");
 
         // alice reads the first plan and writes her approval; a push lands before TerraFlow processes it.
         var written = DateTimeOffset.UtcNow;
@@ -81,6 +82,7 @@ public sealed class StaleApprovalTests
         bed.GitHub.SetCollaboratorPermission(Owner, Repo, "bob", "write");
         await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
         await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
+        await bed.WaitForProjectStatusAsync(Pr, "app", "planned");
 
         // A comment that was never processed (dropped on its way) is held back and replayed after a push.
         var old = GitHubWebhooks.IssueComment(Owner, Repo, Pr, "terraflow approve", "alice");
