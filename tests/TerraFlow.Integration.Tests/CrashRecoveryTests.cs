@@ -108,8 +108,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             await GitHubWebhooks.SendAsync(_http, first.BaseUrl, "pull_request", payload, TerraFlowTestHost.WebhookSecret);
             runId = (long)(await GitHubPullRequestTests.Scalar(first, "select id from runs"))!;
         }
-        // As if a previous host created the comment on GitHub and died before saving its id.
-        _github.AddComment(Owner, Repo, Number, $"<!-- terraflow:run:{runId}:part:0 -->\nstale", "terraflow[bot]");
+        // As if a previous host created the comment on GitHub and died before saving its id. The host uses a token,
+        // so GitHub shows the token's user as the author (only TerraFlow's own comments are adopted).
+        _github.AddComment(Owner, Repo, Number, $"<!-- terraflow:run:{runId}:part:0 -->\nstale", new FakeGitHubOptions().TokenUser);
 
         await using var second = await Host();
         await AssertFinishedExactlyOnceAsync(second, repo.HeadSha);

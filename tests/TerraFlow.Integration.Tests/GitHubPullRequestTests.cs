@@ -199,10 +199,11 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
         // Someone without access to the repository cannot make a runner execute the pull request's code.
         var outsider = await Send(host, "issue_comment", GitHubWebhooks.IssueComment(Owner, Repo, Number, "terraflow plan -p app", author: "drive-by"));
         Assert.Equal(HttpStatusCode.Accepted, outsider.StatusCode);
-        await Eventually.ValueAsync(() => _github.Comments(Owner, Repo, Number), c => c.Any(x => x.Body.Contains("@drive-by needs at least read access", StringComparison.Ordinal)), what: "refusal");
+        await Eventually.ValueAsync(() => _github.Comments(Owner, Repo, Number), c => c.Any(x => x.Body.Contains("@drive-by needs write access", StringComparison.Ordinal)), what: "refusal");
         Assert.Equal(0L, (long)(await Scalar(host, "select count(*) from runs"))!);
 
-        _github.SetCollaboratorPermission(Owner, Repo, "octocat", "read");
+        // Planning runs the pull request's code with the repository's credentials: it takes write access (issue 9).
+        _github.SetCollaboratorPermission(Owner, Repo, "octocat", "write");
         var plan = await Send(host, "issue_comment", GitHubWebhooks.IssueComment(Owner, Repo, Number, "terraflow plan -p app"));
         Assert.Equal(HttpStatusCode.Accepted, plan.StatusCode);
         var statuses = await FinalStatuses(repo.HeadSha, 1);
@@ -218,7 +219,12 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
         using var repo = new TwoProjectRepo();
         _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
         await using (var first = await TerraFlowTestHost.StartAsync(_db, _github, settings: new Dictionary<string, string> { ["TerraFlow:Runner:InProcess"] = "false" }))
+        {
             await Send(first, "pull_request", OpenedPayload(repo));
+            // The first host checks who opened it (a GitHub call of its own) and queues the discover job; the outage
+            // below is for the outbox.
+            await Eventually.ValueAsync(() => Scalar(first, "select count(*) from jobs"), n => (long)n! == 1, what: "discover job queued");
+        }
 
         // GitHub answers 502 to the next requests; the outbox backs off and tries again.
         _github.FailNextRequests(4, 502);
@@ -238,6 +244,7 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
         var head = repo.Git.Commit("docs only");
         // Compare against the previous head: only docs changed.
         var payload = GitHubWebhooks.PullRequest(new(Owner, Repo, Number, head, repo.HeadSha, repo.Git.CloneUrl));
+        _github.AddRepository(Owner, Repo); // GitHub knows the repository: TerraFlow asks it who opened the pull request
         await using var host = await TerraFlowTestHost.StartAsync(_db, _github);
         await Send(host, "pull_request", payload);
 

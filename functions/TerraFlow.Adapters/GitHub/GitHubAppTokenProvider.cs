@@ -21,6 +21,8 @@ public sealed class GitHubAppTokenProvider : IDisposable
     // One refresh at a time: many concurrent callers for a cold installation cause a single token request.
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private RSA? _privateKey;
+    private string? _appLogin;
+    private string? _tokenLogin;
 
     public GitHubAppTokenProvider(HttpClient httpClient, GitHubOptions options, TimeProvider? timeProvider = null)
     {
@@ -37,6 +39,41 @@ public sealed class GitHubAppTokenProvider : IDisposable
         if (repo.InstallationId is { } installationId && _options.AppAuthConfigured)
             return await GetInstallationTokenAsync(installationId, ct).ConfigureAwait(false);
         return string.IsNullOrEmpty(_options.Token) ? null : _options.Token;
+    }
+
+    /// <summary>
+    /// The login TerraFlow's own comments carry for <paramref name="repo"/>: the App's bot user ("{slug}[bot]") when it
+    /// calls as an installation, else the token's user (GET /user); null when anonymous. Read once, then cached.
+    /// </summary>
+    public async ValueTask<string?> GetOwnLoginAsync(RepoRef repo, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(repo);
+        if (repo.InstallationId is not null && _options.AppAuthConfigured)
+        {
+            if (_appLogin is { } app) return app;
+            var jwt = GitHubAppJwt.Create(
+                _options.AppId ?? throw new InvalidOperationException("GitHub App auth needs TerraFlow:GitHub:AppId."),
+                await WithRefreshLockAsync(LoadPrivateKey, ct).ConfigureAwait(false), _time.GetUtcNow());
+            var answer = await _http.SendForJsonAsync(HttpMethod.Get, "app", content: null, jwt, GitHubJsonContext.Default.GitHubApp, ct).ConfigureAwait(false);
+            return _appLogin = (answer.Slug ?? throw new InvalidOperationException("GET /app returned no slug")) + "[bot]";
+        }
+        if (string.IsNullOrEmpty(_options.Token)) return null;
+        if (_tokenLogin is { } user) return user;
+        var me = await _http.SendForJsonAsync(HttpMethod.Get, "user", content: null, _options.Token, GitHubJsonContext.Default.GitHubUser, ct).ConfigureAwait(false);
+        return _tokenLogin = me.Login ?? throw new InvalidOperationException("GET /user returned no login");
+    }
+
+    private async Task<T> WithRefreshLockAsync<T>(Func<T> action, CancellationToken ct)
+    {
+        await _refreshLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
     }
 
     /// <summary>An installation access token, from cache while it has more than <see cref="RefreshMargin"/> left.</summary>

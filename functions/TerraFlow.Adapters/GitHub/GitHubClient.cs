@@ -47,6 +47,10 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
         {
             Mergeable = pr.Mergeable,
             MergeableState = pr.MergeableState,
+            // A deleted fork has no head repository; it was still someone else's.
+            FromFork = pr.Head.Repo is null || pr.Base.Repo is null
+                || (pr.Head.Repo.Id is { } h && pr.Base.Repo.Id is { } b ? h != b
+                    : !string.Equals(pr.Head.Repo.FullName ?? pr.Head.Repo.CloneUrl, pr.Base.Repo.FullName ?? pr.Base.Repo.CloneUrl, StringComparison.OrdinalIgnoreCase)),
         };
     }
 
@@ -162,6 +166,9 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
             return false;
         }
     }
+
+    public async Task<string?> GetOwnLoginAsync(RepoRef repo, CancellationToken ct) =>
+        await _tokens.GetOwnLoginAsync(repo, ct).ConfigureAwait(false);
 
     public async Task<string?> GetCloneTokenAsync(RepoRef repo, CancellationToken ct) =>
         await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);

@@ -6,7 +6,12 @@ namespace TerraFlow.Adapters.GitHub;
 
 internal sealed record GitHubUser(string? Login);
 
-internal sealed record GitHubRepo(string? CloneUrl);
+internal sealed record GitHubRepo(string? CloneUrl)
+{
+    public long? Id { get; init; }
+
+    public string? FullName { get; init; }
+}
 
 internal sealed record GitHubBranch(string Sha, string Ref, GitHubRepo? Repo);
 
@@ -25,6 +30,9 @@ internal sealed record GitHubCollaboratorPermission(string? Permission, string? 
 internal sealed record GitHubTeamMembership(string? State, string? Role);
 
 internal sealed record GitHubIssueComment(long Id, string? Body, GitHubUser? User);
+
+/// <summary>GET /app (with the App's JWT): the App's own slug; its comments are authored by "{slug}[bot]".</summary>
+internal sealed record GitHubApp(long Id, string? Slug);
 
 internal sealed record GitHubCommentBody(string Body);
 
@@ -52,4 +60,6 @@ internal sealed record GitHubErrorBody(string? Message, List<GitHubValidationErr
 [JsonSerializable(typeof(GitHubErrorBody))]
 [JsonSerializable(typeof(GitHubCollaboratorPermission))]
 [JsonSerializable(typeof(GitHubTeamMembership))]
+[JsonSerializable(typeof(GitHubApp))]
+[JsonSerializable(typeof(GitHubUser))]
 internal sealed partial class GitHubJsonContext : JsonSerializerContext;

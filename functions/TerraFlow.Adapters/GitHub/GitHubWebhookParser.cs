@@ -82,8 +82,27 @@ public static class GitHubWebhookParser
             CloneUrl: cloneUrl,
             Author: json.String("pull_request.user.login"),
             Open: json.String("pull_request.state") == "open",
-            Merged: json.OptionalBool("pull_request.merged", fallback: false));
+            Merged: json.OptionalBool("pull_request.merged", fallback: false))
+        {
+            FromFork = IsFork(json),
+        };
         return new PullRequestEvent(mapped.Value, info, json.String("sender.login"));
+    }
+
+    /// <summary>
+    /// The head lives in another repository, or its repository is gone (a deleted fork): either way its author needs no
+    /// permission on this one. A missing base repository id cannot be compared, so it counts as a fork too.
+    /// </summary>
+    private static bool IsFork(WebhookJson json)
+    {
+        var head = json.OptionalInt64("pull_request.head.repo.id");
+        var baseRepo = json.OptionalInt64("pull_request.base.repo.id") ?? json.OptionalInt64("repository.id");
+        if (head is null || baseRepo is null) return true;
+        if (head != baseRepo) return true;
+        // Ids agree; a differing full name still means another repository (ids are what GitHub guarantees unique).
+        return json.OptionalString("pull_request.head.repo.full_name") is { } headName
+            && json.OptionalString("pull_request.base.repo.full_name") is { } baseName
+            && !string.Equals(headName, baseName, StringComparison.OrdinalIgnoreCase);
     }
 
     private static VcsEvent ParseIssueComment(WebhookJson json)
@@ -99,7 +118,10 @@ public static class GitHubWebhookParser
             json.Int32("issue.number"),
             json.Int64("comment.id"),
             json.String("comment.user.login"),
-            json.OptionalString("comment.body") ?? "");
+            json.OptionalString("comment.body") ?? "")
+        {
+            CreatedAt = WebhookTimes.Optional(json, "comment.created_at"),
+        };
     }
 
     private static VcsEvent ParsePullRequestReview(WebhookJson json)

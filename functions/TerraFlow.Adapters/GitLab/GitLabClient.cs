@@ -22,6 +22,7 @@ public sealed class GitLabClient : IVcsClient
 
     private readonly GitLabHttp _http;
     private readonly GitLabOptions _options;
+    private string? _ownLogin;
 
     public GitLabClient(HttpClient httpClient, GitLabOptions options)
     {
@@ -53,6 +54,7 @@ public sealed class GitLabClient : IVcsClient
         {
             Mergeable = MergeableFrom(mr.DetailedMergeStatus),
             MergeableState = MergeableStateFrom(mr.DetailedMergeStatus),
+            FromFork = mr.SourceProjectId != mr.TargetProjectId,
         };
     }
 
@@ -67,6 +69,14 @@ public sealed class GitLabClient : IVcsClient
     /// <summary>GitLab's detailed status, except "need_rebase", which TerraFlow knows as GitHub's "behind" (base moved on).</summary>
     public static string? MergeableStateFrom(string? detailedMergeStatus) =>
         detailedMergeStatus == "need_rebase" ? "behind" : detailedMergeStatus;
+
+    /// <summary>The token's user (GET /user; a project or group access token has a bot user of its own), cached.</summary>
+    public async Task<string?> GetOwnLoginAsync(RepoRef repo, CancellationToken ct)
+    {
+        if (_ownLogin is { } known) return known;
+        var me = await _http.SendForJsonAsync(HttpMethod.Get, "user", null, GitLabJsonContext.Default.GitLabUser, ct).ConfigureAwait(false);
+        return _ownLogin = me.Username ?? throw new InvalidOperationException("GitLab GET /user returned no username");
+    }
 
     /// <summary>All human notes of the merge request, oldest first; GitLab's system notes ("added 1 commit") are left out.</summary>
     public async Task<IReadOnlyList<PullRequestComment>> ListCommentsAsync(RepoRef repo, int number, CancellationToken ct)

@@ -59,6 +59,7 @@ internal sealed record GitLabErrorBody(JsonElement? Message, string? Error);
 [JsonSerializable(typeof(GitLabStatusRequest))]
 [JsonSerializable(typeof(GitLabMember))]
 [JsonSerializable(typeof(List<GitLabUser>))]
+[JsonSerializable(typeof(GitLabUser))]
 [JsonSerializable(typeof(GitLabApprovals))]
 [JsonSerializable(typeof(GitLabErrorBody))]
 internal sealed partial class GitLabJsonContext : JsonSerializerContext;

@@ -145,7 +145,10 @@ public static class GitLabWebhookParser
             CloneUrl: CloneUrl(json),
             Author: MergeRequestChanges.AuthorUsername(json),
             Open: state == "opened",
-            Merged: merged || state == "merged");
+            Merged: merged || state == "merged")
+        {
+            FromFork = IsFork(json),
+        };
         return new PullRequestEvent(action, info, Sender(json));
     }
 
@@ -156,6 +159,14 @@ public static class GitLabWebhookParser
     /// project B as "the fork" and have it cloned with TerraFlow's token (CloneUrlPolicy requires the project's URL).
     /// </summary>
     private static string CloneUrl(WebhookJson json) => json.String("project.git_http_url");
+
+    /// <summary>The source branch lives in another project (a fork); an unreadable pair of ids counts as a fork.</summary>
+    private static bool IsFork(WebhookJson json)
+    {
+        var source = json.OptionalInt64("object_attributes.source_project_id");
+        var target = json.OptionalInt64("object_attributes.target_project_id");
+        return source is null || target is null || source != target;
+    }
 
     private static VcsEvent Approval(WebhookJson json)
     {
@@ -190,7 +201,10 @@ public static class GitLabWebhookParser
             iid,
             GitLabNoteIds.Compose(iid, json.Int64("object_attributes.id")),
             Sender(json),
-            json.OptionalString("object_attributes.note") ?? "");
+            json.OptionalString("object_attributes.note") ?? "")
+        {
+            CreatedAt = WebhookTimes.Optional(json, "object_attributes.created_at"),
+        };
     }
 
     private static string Sender(WebhookJson json) => json.String("user.username");

@@ -86,7 +86,7 @@ public static class DecisionWriter
         Spec(JobKinds.Apply, c, apply.Project) with { PlanFile = apply.Artifacts.PlanFile, PlanSha256 = apply.PlanSha256 };
 
     private static JobSpec Spec(string kind, RunContext c, TerraFlow.Core.Projects.ProjectDefinition? project) =>
-        new(kind, c.RunId, c.Repo.Owner, c.Repo.Name, c.Repo.InstallationId, c.CloneUrl, c.HeadSha, c.BaseSha, project, c.OperationId) { Provider = c.Provider, PullRequestNumber = c.PullRequestNumber };
+        new(kind, c.RunId, c.Repo.Owner, c.Repo.Name, c.Repo.InstallationId, c.CloneUrl, c.HeadSha, c.BaseSha, project, c.OperationId) { Provider = c.Provider, PullRequestNumber = c.PullRequestNumber, Untrusted = c.Untrusted };
 
     public static RepoRef Repo(JobSpec spec) => new(spec.RepoOwner, spec.RepoName, spec.InstallationId);
 }

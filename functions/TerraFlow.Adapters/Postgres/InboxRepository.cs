@@ -18,15 +18,25 @@ public static class InboxKinds
 
     /// <summary>An approving pull-request review: a <see cref="ReviewPayload"/>.</summary>
     public const string Review = "review";
+
+    /// <summary>A new run waits for the engine to decide whether its pull request may run at all: a <see cref="TrustCheckPayload"/>.</summary>
+    public const string TrustCheck = "trust_check";
 }
 
+/// <summary>Who caused a new run, for the trust check that precedes its first job.</summary>
+/// <param name="Pusher">Who pushed (or reopened), when a webhook said so; checked like the author.</param>
+/// <param name="FromFork">The head commits live in another repository.</param>
+public sealed record TrustCheckPayload(long RunId, string Author, string? Pusher, bool FromFork, string? DeliveryId);
+
 /// <param name="Command">"apply", "approve", "unlock" or "approve-policies".</param>
-public sealed record LifecycleCommandPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string Command, string? Project, string Author, string DeliveryId);
+/// <param name="WrittenAt">When the comment was written, as the VCS host said; a command acts on the pull request as it was then.</param>
+public sealed record LifecycleCommandPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string Command, string? Project, string Author, string DeliveryId, DateTimeOffset? WrittenAt = null);
 
 public sealed record ReviewPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string Reviewer, string CommitSha, string DeliveryId);
 
 /// <param name="OperationId">The command request's trace id; absent in items queued before telemetry existed.</param>
-public sealed record PlanCommandPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string? Project, string Author, string DeliveryId, string? OperationId = null);
+/// <param name="WrittenAt">When the comment was written, as the VCS host said; a maintainer authorizes the commit that was the head then.</param>
+public sealed record PlanCommandPayload(string Provider, string Owner, string Repo, long? InstallationId, int Number, string? Project, string Author, string DeliveryId, string? OperationId = null, DateTimeOffset? WrittenAt = null);
 
 /// <summary>The workflow engine's inbox: what runners and webhooks hand over for the engine to decide on.</summary>
 public static class InboxRepository

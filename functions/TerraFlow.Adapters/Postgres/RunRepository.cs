@@ -97,7 +97,7 @@ public static class RunRepository
         var run = new NpgsqlBatchCommand("""
             select provider, repo_owner, repo_name, installation_id, pr_number, head_sha, base_sha, clone_url, status,
                    requested_project, explicit, config_error::text, failure_message, superseded_by_sha, comment_ids, operation_id, merged,
-                   rule_notice
+                   rule_notice, untrusted, planned_at
             from runs where id = $1
             """ + (forUpdate ? " for update" : ""));
         run.Parameters.Add(new NpgsqlParameter { Value = runId });
@@ -139,7 +139,7 @@ public static class RunRepository
         await using var r = await batch.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var repo = new RepoRef(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3));
-        var context = new RunContext(runId, r.GetString(0), repo, r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(15));
+        var context = new RunContext(runId, r.GetString(0), repo, r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(15)) { Untrusted = r.GetBoolean(17) };
         var state = new RunState(
             runId,
             context.HeadSha,
@@ -149,7 +149,7 @@ public static class RunRepository
             r.IsDBNull(11) ? null : StoreJson.Deserialize<ConfigError>(r.GetString(11)),
             r.IsDBNull(12) ? null : r.GetString(12),
             r.IsDBNull(13) ? null : r.GetString(13),
-            []) { Merged = r.GetBoolean(16), RuleNotice = r.IsDBNull(17) ? null : r.GetString(17) };
+            []) { Merged = r.GetBoolean(16), RuleNotice = r.IsDBNull(17) ? null : r.GetString(17), Untrusted = r.GetBoolean(18), PlannedAt = r.IsDBNull(19) ? null : r.GetFieldValue<DateTimeOffset>(19) };
         var commentIds = r.GetFieldValue<long[]>(14);
 
         await r.NextResultAsync(ct);
@@ -182,7 +182,8 @@ public static class RunRepository
     {
         batch.Add("""
             update runs set status = $2, config_error = $3::jsonb, failure_message = $4, superseded_by_sha = $5, merged = $6,
-                rule_notice = $7, updated_at = now()
+                rule_notice = $7, updated_at = now(),
+                planned_at = coalesce(planned_at, case when $2 = 'planned' then now() end)
             where id = $1
             """,
             after.RunId, StoreJson.EnumText(after.Status),

@@ -22,6 +22,7 @@ internal static class RunStateLine
             RunStatus.Planned => $"✅ **Plan finished** — no changes{breakdown}.",
             RunStatus.NoProjects => "ℹ️ **Nothing to plan** — this pull request changes no Terraform project.",
             RunStatus.Failed => $"❌ **Run failed**{breakdown}.",
+            RunStatus.AwaitingAuthorization => "🔐 **Waiting for a maintainer** — " + (run.FailureMessage ?? "this pull request must be authorized with `terraflow plan`."),
             RunStatus.Superseded => $"⛔ **Superseded** — state when it was replaced{breakdown}.",
             RunStatus.Closed when run.Merged => $"🔀 **Pull request merged** — this comment is kept for reference and no longer updated{breakdown}.",
             RunStatus.Closed => $"🔒 **Pull request closed** — this plan is kept for reference and no longer updated{breakdown}.",

@@ -79,7 +79,8 @@ internal static class RunSummaryWriter
               .Append(configError.Line is null ? "" : " at the line shown")
               .Append(" and push a new commit; TerraFlow plans again automatically.\n\n");
         }
-        if (!string.IsNullOrWhiteSpace(run.FailureMessage))
+        // A run waiting for authorization states its reason in the state line above; it did not fail.
+        if (!string.IsNullOrWhiteSpace(run.FailureMessage) && run.Status != RunStatus.AwaitingAuthorization)
         {
             sb.Append("❌ **The run failed before planning**\n\n");
             MarkdownText.AppendCodeBlock(sb, MarkdownText.Shorten(run.FailureMessage, messageCap), "text");

@@ -34,6 +34,13 @@ public sealed record JobSpec(
     /// original provider (the adapters resolve it).
     /// </summary>
     public string? Provider { get; init; }
+
+    /// <summary>
+    /// The job runs code from a pull request TerraFlow does not trust (a fork, or an author without write access, with
+    /// <c>TerraFlow__PullRequests__ForkPlans=restricted</c>). The runner must give it no credentials at all: no
+    /// clone token beyond read, no cloud or provider credentials, no TerraFlow secrets. Such runs never get an apply job.
+    /// </summary>
+    public bool Untrusted { get; init; }
 }
 
 public static class JobKinds

@@ -8,7 +8,12 @@ public enum PullRequestAction { Opened, Reopened, Synchronize, Closed }
 public sealed record PullRequestEvent(PullRequestAction Action, PullRequestInfo PullRequest, string Sender) : VcsEvent;
 
 /// <summary>A new comment on a pull request.</summary>
-public sealed record PullRequestCommentEvent(RepoRef Repo, int Number, long CommentId, string Author, string Body) : VcsEvent;
+public sealed record PullRequestCommentEvent(RepoRef Repo, int Number, long CommentId, string Author, string Body) : VcsEvent
+{
+    /// <summary>When the host says the comment was written (null when the payload does not say): a command acts on
+    /// what the pull request was at that moment, not on what it became before the delivery was processed.</summary>
+    public DateTimeOffset? CreatedAt { get; init; }
+}
 
 /// <summary>A submitted pull-request review; only <paramref name="Approved"/> reviews count as approvals.</summary>
 /// <param name="CommitSha">The commit the review was made on.</param>

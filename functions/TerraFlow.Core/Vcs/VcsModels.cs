@@ -28,6 +28,12 @@ public sealed record PullRequestInfo(
     /// equivalent to it.
     /// </summary>
     public string? MergeableState { get; init; }
+
+    /// <summary>
+    /// The head commits live in another repository (a fork; also when the fork was deleted). A fork's author needs no
+    /// permission on this repository, so its code is never run with TerraFlow's credentials without a maintainer's say.
+    /// </summary>
+    public bool FromFork { get; init; }
 }
 
 /// <summary>A person's permission on a repository, lowest first (hosts with fewer levels map onto these).</summary>
@@ -58,6 +64,13 @@ public interface IVcsClient
 
     /// <summary>Whether the user is an active member of <paramref name="team"/> (written <c>org/team-slug</c>).</summary>
     Task<bool> IsTeamMemberAsync(RepoRef repo, string team, string user, CancellationToken ct);
+
+    /// <summary>
+    /// The login of the identity TerraFlow posts as (an app's bot user, or the token's user), or null when it
+    /// posts anonymously. Only comments by this identity are ever edited: anyone can write a comment that looks like
+    /// TerraFlow's.
+    /// </summary>
+    Task<string?> GetOwnLoginAsync(RepoRef repo, CancellationToken ct);
 
     /// <summary>Credentials a runner uses to clone over https (an installation token or the configured token); null when none.</summary>
     Task<string?> GetCloneTokenAsync(RepoRef repo, CancellationToken ct);

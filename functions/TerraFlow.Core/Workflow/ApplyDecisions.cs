@@ -47,6 +47,10 @@ internal static class ApplyDecisions
         return Start(state, targets, ev.By.Login, "apply-started", reply: true);
     }
 
+    public const string UntrustedApply =
+        "this pull request comes from a fork or an author without write access and was planned without credentials " +
+        "(`TerraFlow__PullRequests__ForkPlans=restricted`); TerraFlow never applies such a plan. Merge it and apply from a trusted pull request";
+
     /// <summary>Why the project's plan cannot be applied at all (whatever the requirements), or null.</summary>
     public static string? WhyNotApplicable(ProjectRunState p) => p.Status switch
     {
@@ -65,6 +69,8 @@ internal static class ApplyDecisions
     {
         var names = targets.Select(t => t.Definition.Name).ToHashSet(StringComparer.Ordinal);
         var problems = new List<string>();
+        // Checked here, so a command, an on_approval and an on_merge apply are all refused alike.
+        if (state.Untrusted) problems.Add(UntrustedApply);
         foreach (var t in targets)
         {
             var name = t.Definition.Name;
@@ -191,6 +197,7 @@ internal static class ApplyDecisions
         RunStatus.Superseded => "superseded by a newer push",
         RunStatus.Closed => "closed",
         RunStatus.NoProjects => "without Terraform changes",
+        RunStatus.AwaitingAuthorization => "waiting for a maintainer to authorize it (`terraflow plan` by someone with write access)",
         _ => s.ToString().ToLowerInvariant(),
     };
 }

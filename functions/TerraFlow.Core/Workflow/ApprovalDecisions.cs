@@ -30,6 +30,10 @@ internal static class ApprovalDecisions
             targets = state.Projects.Where(p => p.Status == ProjectRunStatus.Planned && Decisions.HasChanges(p)).ToList();
             if (targets.Count == 0) return Decisions.Refuse(state, action, "there are no planned changes waiting for approval", reply);
         }
+        if (ev.WrittenAt is { } written && state.PlannedAt is { } posted && written < WholeSeconds(posted))
+            return Decisions.Refuse(state, action,
+                $"the plan changed after your comment: it was written at {written.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC, before the current plan " +
+                $"(commit `{Short(state.HeadSha)}`) was posted at {posted.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC; review the current plan and comment `terraflow approve` again", reply);
         if (ev.PlanSha256 is { } sha && targets.Any(t => !string.Equals(t.PlanFileSha256, sha, StringComparison.OrdinalIgnoreCase)))
             return Decisions.Refuse(state, action, "the plan changed after this approval link was issued; use the link in the current plan comment", reply);
 
@@ -53,6 +57,11 @@ internal static class ApprovalDecisions
         var decision = new Decision(next, effects, "approved", $"{approval.User} ({ev.Source.ToString().ToLowerInvariant()}): {string.Join(", ", changed.Keys)}");
         return ApplyIfReady(decision, changed.Keys, approval.User, ev.Facts, ev.Locks);
     }
+
+    /// <summary>VCS hosts give comment times in whole seconds; a comment in the same second as the plan is not refused.</summary>
+    private static DateTimeOffset WholeSeconds(DateTimeOffset t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerSecond, t.Offset);
+
+    private static string Short(string sha) => sha.Length > 12 ? sha[..12] : sha;
 
     public static Decision OnPolicyOverride(RunState state, PolicyOverrideRequested ev, PullRequestFacts facts, LockView locks)
     {

@@ -11,7 +11,11 @@ public sealed record RunContext(
     string HeadSha,
     string BaseSha,
     string CloneUrl,
-    string OperationId);
+    string OperationId)
+{
+    /// <summary>The run is planned without credentials (see <see cref="Jobs.JobSpec.Untrusted"/>).</summary>
+    public bool Untrusted { get; init; }
+}
 
 /// <summary>A run as loaded from the store: its facts, its workflow state and its PR comments so far.</summary>
 public sealed record StoredRun(RunContext Context, RunState State, IReadOnlyList<long> CommentIds)

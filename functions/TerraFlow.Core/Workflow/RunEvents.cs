@@ -59,7 +59,14 @@ public sealed record LockView(int PullRequest, IReadOnlyDictionary<string, int> 
 public sealed record ApprovalSubmitted(Actor Approver, ApprovalSource Source, string? Project, string? PlanSha256, DateTimeOffset At, PullRequestFacts Facts) : RunEvent
 {
     public LockView Locks { get; init; } = LockView.Empty;
+
+    /// <summary>For comments: when the approver wrote it. An approval binds to the plan that was posted by then.</summary>
+    public DateTimeOffset? WrittenAt { get; init; }
 }
+
+/// <summary>The pull request is not trusted and nobody authorized its head commit: the run waits for a maintainer.</summary>
+/// <param name="Reason">Why, and what a maintainer must do, for the comment.</param>
+public sealed record AuthorizationRequired(string Reason) : RunEvent;
 
 /// <summary><c>terraflow approve-policies [-p project]</c> by a policy owner.</summary>
 public sealed record PolicyOverrideRequested(Actor By, string? Project, DateTimeOffset At, PullRequestFacts Facts) : RunEvent

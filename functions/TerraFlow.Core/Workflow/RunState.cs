@@ -26,6 +26,15 @@ public sealed record RunState(
 
     /// <summary>From discovery: the pull request changes rule files, which take effect only after merge (markdown, one line).</summary>
     public string? RuleNotice { get; init; }
+
+    /// <summary>
+    /// Planned without credentials because the pull request is not trusted (fork or author without write access,
+    /// with <c>ForkPlans=restricted</c>): its plans can never be applied.
+    /// </summary>
+    public bool Untrusted { get; init; }
+
+    /// <summary>When planning ended (the plan comment shows the plans from then on); null before that.</summary>
+    public DateTimeOffset? PlannedAt { get; init; }
 }
 
 public sealed record ProjectRunState(

@@ -20,7 +20,16 @@ public static class RunWorkflow
         _ => StatusContext(projectName),
     };
 
-    public static Decision Decide(RunState state, RunEvent ev) => ev switch
+    public static Decision Decide(RunState state, RunEvent ev)
+    {
+        var decision = DecideCore(state, ev);
+        // The reason a run waited for authorization is no failure: once it is superseded or closed, it is not shown.
+        return state.Status == RunStatus.AwaitingAuthorization && decision.State.Status != RunStatus.AwaitingAuthorization
+            ? decision with { State = decision.State with { FailureMessage = null } }
+            : decision;
+    }
+
+    private static Decision DecideCore(RunState state, RunEvent ev) => ev switch
     {
         // An apply result is always recorded, even for a run closed or superseded while Terraform ran.
         ApplyFinished a => ApplyDecisions.OnFinished(state, a.Outcome),
@@ -28,6 +37,7 @@ public static class RunWorkflow
         ApprovalSubmitted or ApplyRequested or PolicyOverrideRequested when state.Status.IsTerminal() =>
             Decisions.Refuse(state, ev.GetType().Name, $"the run is {ApplyDecisions.StatusWord(state.Status)}", reply: ev is not ApprovalSubmitted { Source: ApprovalSource.Review }),
         _ when state.Status.IsTerminal() => Decision.Unchanged(state, $"run is {state.Status.ToString().ToLowerInvariant()}; {ev.GetType().Name} ignored"),
+        AuthorizationRequired r => OnAuthorizationRequired(state, r.Reason),
         DiscoveryFinished d => OnDiscovery(state, d.Outcome, d.Locks),
         PlanFinished p => OnPlan(state, p.Outcome),
         RunSuperseded s => OnSuperseded(state, s.NewHeadSha),
@@ -37,6 +47,14 @@ public static class RunWorkflow
         PolicyOverrideRequested o => ApprovalDecisions.OnPolicyOverride(state, o, o.Facts, o.Locks),
         _ => throw new ArgumentOutOfRangeException(nameof(ev), ev, "unknown run event"),
     };
+
+    private static Decision OnAuthorizationRequired(RunState state, string reason)
+    {
+        if (state.Status != RunStatus.Discovering)
+            return Decision.Unchanged(state, "authorization check arrived after the run started");
+        var waiting = state with { Status = RunStatus.AwaitingAuthorization, FailureMessage = reason };
+        return new Decision(waiting, [new SyncComment()], "awaiting-authorization", reason);
+    }
 
     private static Decision OnDiscovery(RunState state, DiscoveryOutcome outcome, LockView locks)
     {

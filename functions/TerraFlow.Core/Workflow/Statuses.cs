@@ -16,6 +16,11 @@ public enum RunStatus
     Superseded,
     /// <summary>The pull request was closed or merged.</summary>
     Closed,
+    /// <summary>
+    /// The pull request comes from a fork or from an author without write access: nothing runs until a maintainer
+    /// authorizes its head commit with <c>terraflow plan</c>. The comment says why.
+    /// </summary>
+    AwaitingAuthorization,
 }
 
 public enum ProjectRunStatus
@@ -52,12 +57,12 @@ public static class StatusExtensions
 
     /// <summary>Planning has ended (the run may still be superseded or closed).</summary>
     public static bool IsFinal(this RunStatus s) =>
-        s is RunStatus.Planned or RunStatus.NoProjects or RunStatus.Failed or RunStatus.Superseded or RunStatus.Closed;
+        s is RunStatus.Planned or RunStatus.NoProjects or RunStatus.Failed or RunStatus.Superseded or RunStatus.Closed or RunStatus.AwaitingAuthorization;
 
     /// <summary>Nothing can happen to the run any more: a newer run or the pull request's end replaced it.</summary>
     public static bool IsTerminal(this RunStatus s) =>
         s is RunStatus.NoProjects or RunStatus.Superseded or RunStatus.Closed;
 
     /// <summary>The statuses a new push supersedes and a close closes, as stored (see StoreJson.EnumText).</summary>
-    public static readonly RunStatus[] Open = [RunStatus.Discovering, RunStatus.Planning, RunStatus.Planned, RunStatus.Failed];
+    public static readonly RunStatus[] Open = [RunStatus.Discovering, RunStatus.Planning, RunStatus.Planned, RunStatus.Failed, RunStatus.AwaitingAuthorization];
 }

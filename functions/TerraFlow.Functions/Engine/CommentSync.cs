@@ -14,7 +14,8 @@ namespace TerraFlow.Functions.Engine;
 /// <summary>
 /// Makes the pull request show the run's current state in its comment(s): edits the comments it made before, creates
 /// them the first time. The comment ids are saved in the same transaction; if a crash loses them after a comment was
-/// created, the hidden marker in the comment lets the next attempt find and adopt it instead of posting a duplicate.
+/// created, the hidden marker in the comment lets the next attempt find and adopt it instead of posting a duplicate
+/// (only a comment written by TerraFlow's own identity is adopted: see <see cref="OwnComments"/>).
 /// </summary>
 public sealed class CommentSync(VcsClients clients, IArtifactStore artifacts, TerraFlowOptions options, ApprovalLinks links, TimeProvider time)
 {
@@ -45,11 +46,18 @@ public sealed class CommentSync(VcsClients clients, IArtifactStore artifacts, Te
         if (!ids.SequenceEqual(run.CommentIds)) await RunRepository.SaveCommentIdsAsync(conn, tx, runId, ids, ct);
     }
 
+    private const string UntrustedWarning =
+        "This pull request comes from a fork or from an author without write access, so it was planned **without any credentials** " +
+        "(`TerraFlow__PullRequests__ForkPlans=restricted`) and TerraFlow will not apply it.";
+
     private static async Task<List<long>> FindOwnCommentsAsync(IVcsClient vcs, RepoRef repo, int number, long runId, CancellationToken ct)
     {
         var found = new SortedDictionary<int, long>();
+        // The marker is public and run ids are sequential, so anyone can post a comment carrying the next run's marker:
+        // only comments TerraFlow itself wrote are adopted (and so ever edited).
+        var self = await vcs.GetOwnLoginAsync(repo, ct);
         foreach (var comment in await vcs.ListCommentsAsync(repo, number, ct))
-            if (RunCommentRenderer.TryParseMarker(comment.Body, out var markedRun, out var part) && markedRun == runId)
+            if (OwnComments.IsOwn(comment, self) && RunCommentRenderer.TryParseMarker(comment.Body, out var markedRun, out var part) && markedRun == runId)
                 found.TryAdd(part, comment.Id);
         var ids = new List<long>();
         // Only a gap-free prefix is usable; anything after a gap is rewritten as new parts.
@@ -81,7 +89,7 @@ public sealed class CommentSync(VcsClients clients, IArtifactStore artifacts, Te
         {
             Merged = s.Merged,
             // The rule-change notice (rules come from the base branch) is TerraFlow's own markdown, repository text in code spans.
-            Warnings = s.RuleNotice is null ? [] : [s.RuleNotice],
+            Warnings = [.. s.Untrusted ? [UntrustedWarning] : Array.Empty<string>(), .. s.RuleNotice is null ? [] : new[] { s.RuleNotice }],
         };
     }
 

@@ -26,7 +26,8 @@ public sealed class LifecycleCommandHandler(PullRequestFactsReader facts, TimePr
         RunEvent ev = c.Command switch
         {
             "apply" => new ApplyRequested(actor, c.Project, await facts.ReadPullRequestAsync(c.Provider, repo, c.Number, ct), LockView.Empty),
-            "approve" => new ApprovalSubmitted(actor, ApprovalSource.Comment, c.Project, null, time.GetUtcNow(), await facts.ReadPullRequestAsync(c.Provider, repo, c.Number, ct)),
+            // The approval binds to the plan that was posted when the comment was written (see ApprovalDecisions).
+            "approve" => new ApprovalSubmitted(actor, ApprovalSource.Comment, c.Project, null, time.GetUtcNow(), await facts.ReadPullRequestAsync(c.Provider, repo, c.Number, ct)) { WrittenAt = c.WrittenAt },
             "approve-policies" => new PolicyOverrideRequested(actor, c.Project, time.GetUtcNow(), await facts.ReadPullRequestAsync(c.Provider, repo, c.Number, ct)),
             "unlock" => new UnlockRequested(actor, c.Project),
             _ => throw new InvalidOperationException($"unknown lifecycle command '{c.Command}'"),

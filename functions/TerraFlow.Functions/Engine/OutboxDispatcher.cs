@@ -92,7 +92,9 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, VcsClients vcs
                 var repo = new RepoRef(reply.Owner, reply.Repo, reply.InstallationId);
                 var host = vcs.For(reply.Provider);
                 var existing = await host.ListCommentsAsync(repo, reply.Number, ct);
-                if (!existing.Any(c => c.Body.Contains(reply.Marker, StringComparison.Ordinal)))
+                // Only TerraFlow's own earlier post counts: a comment anyone wrote with the marker must not silence the reply.
+                var self = await host.GetOwnLoginAsync(repo, ct);
+                if (!existing.Any(c => OwnComments.IsOwn(c, self) && c.Body.Contains(reply.Marker, StringComparison.Ordinal)))
                     await host.CreateCommentAsync(repo, reply.Number, reply.Marker + "\n" + reply.Body, ct);
                 break;
             default:

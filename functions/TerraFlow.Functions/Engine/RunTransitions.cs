@@ -15,19 +15,21 @@ namespace TerraFlow.Functions.Engine;
 public static class RunTransitions
 {
     /// <summary>
-    /// Creates a run with its discover job and supersedes the pull request's older runs. The job and audit rows go
-    /// into <paramref name="tail"/>, which the caller sends with its own last writes (one round trip fewer).
+    /// Creates a run and supersedes the pull request's older runs. No job is queued yet: the engine first checks
+    /// whether the pull request may run at all (<see cref="TrustCheckHandler"/>; that needs the VCS host, which
+    /// intake never calls). The inbox and audit rows go into <paramref name="tail"/>, which the caller sends with its
+    /// own last writes (one round trip fewer).
     /// </summary>
     /// <param name="cloneUrls">A clone URL it refuses (not on the provider's configured host) fails the run at once,
     /// with the reason in its comment: no job is queued, so no runner ever fetches a token for that URL.</param>
-    public static async Task<long> StartRunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRepository.NewRun run, string actor, string? deliveryId, SqlBatch tail, CloneUrlPolicy cloneUrls, CancellationToken ct)
+    /// <param name="pusher">Who pushed or reopened, when a webhook says so; trusted only with write access, like the author.</param>
+    public static async Task<long> StartRunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRepository.NewRun run, string actor, string? deliveryId, SqlBatch tail, CloneUrlPolicy cloneUrls, CancellationToken ct, string? pusher = null)
     {
         var pr = run.PullRequest;
         var (runId, older) = await RunRepository.InsertSupersedingAsync(conn, tx, run, ct);
         foreach (var olderId in older)
             await ApplyAsync(conn, tx, olderId, new RunSuperseded(pr.HeadSha), actor, deliveryId, ct);
 
-        var context = new RunContext(runId, run.Provider, pr.Repo, pr.Number, pr.HeadSha, pr.BaseSha, pr.CloneUrl, run.OperationId);
         var what = run.RequestedProject is null ? "plan" : $"plan -p {run.RequestedProject}";
         AuditLog.Add(tail, runId, actor, "run-created", $"{what} for {pr.Repo}#{pr.Number} at {pr.HeadSha}", deliveryId);
         if (cloneUrls.Refusal(run.Provider, pr.CloneUrl, pr.Repo.Owner, pr.Repo.Name) is { } refusal)
@@ -36,7 +38,7 @@ public static class RunTransitions
             await ApplyAsync(conn, tx, runId, new DiscoveryFinished(failed), actor, deliveryId, ct);
             return runId;
         }
-        JobRepository.Add(tail, DecisionWriter.DiscoverJob(context));
+        InboxRepository.Add(tail, runId, InboxKinds.TrustCheck, new TrustCheckPayload(runId, pr.Author, pusher, pr.FromFork, deliveryId));
         return runId;
     }
 

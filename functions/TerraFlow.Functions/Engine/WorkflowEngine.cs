@@ -14,7 +14,7 @@ namespace TerraFlow.Functions.Engine;
 /// item and the run, decides, and writes the decision. A crash anywhere rolls back to "not processed"; the next
 /// engine picks the item up again.
 /// </summary>
-public sealed class WorkflowEngine(NpgsqlDataSource dataSource, LifecycleCommandHandler lifecycle, PlanCommandHandler plans, ILogger<WorkflowEngine> logger)
+public sealed class WorkflowEngine(NpgsqlDataSource dataSource, LifecycleCommandHandler lifecycle, PlanCommandHandler plans, TrustCheckHandler trust, ILogger<WorkflowEngine> logger)
 {
     private const int MaxAttempts = 10;
 
@@ -70,6 +70,9 @@ public sealed class WorkflowEngine(NpgsqlDataSource dataSource, LifecycleCommand
                 break;
             case InboxKinds.PlanCommand or InboxKinds.Replan:
                 await plans.HandleAsync(conn, tx, StoreJson.Deserialize<PlanCommandPayload>(item.Payload), replan: item.Kind == InboxKinds.Replan, ct);
+                break;
+            case InboxKinds.TrustCheck:
+                await trust.HandleAsync(conn, tx, StoreJson.Deserialize<TrustCheckPayload>(item.Payload), ct);
                 break;
             default:
                 throw new InvalidOperationException($"unknown inbox kind '{item.Kind}'");

@@ -110,6 +110,7 @@ public static class TerraFlowApp
         services.AddSingleton<PullRequestFactsReader>();
         services.AddSingleton<LifecycleCommandHandler>();
         services.AddSingleton<PlanCommandHandler>();
+        services.AddSingleton<TrustCheckHandler>();
         services.AddSingleton<TerraFlow.Functions.Approvals.IApprovalRecorder, TerraFlow.Functions.Approvals.PostgresApprovalRecorder>();
         services.AddSingleton<CommentSync>();
         services.AddSingleton<OutboxDispatcher>();

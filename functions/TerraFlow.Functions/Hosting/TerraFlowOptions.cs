@@ -9,6 +9,9 @@ public sealed class TerraFlowOptions
     /// <summary>Approval links: lifetime, signing key, approver sessions (<c>TerraFlow__Approvals__…</c>).</summary>
     public global::TerraFlow.Functions.Approvals.ApprovalsOptions Approvals { get; set; } = new();
 
+    /// <summary>Who may make TerraFlow plan a pull request (<c>TerraFlow__PullRequests__…</c>).</summary>
+    public PullRequestsOptions PullRequests { get; set; } = new();
+
     /// <summary>Where the local-folder artifact store keeps plans and logs.</summary>
     public string ArtifactsPath { get; set; } = Path.Combine(".terraflow", "artifacts");
 

@@ -29,6 +29,14 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
 
         var tail = new SqlBatch(conn, tx);
         var result = await HandleAsync(conn, tx, tail, provider, deliveryId, operationId, ev, cloneUrls, ct);
+        // A comment or review is also known by the host's own id: an old one replayed under a new delivery id (a
+        // signed body can be re-sent by anyone who saw it) is a duplicate too.
+        var seen = result.Status == IntakeStatus.Accepted && VcsIdentity(ev) is { } identity
+            ? tail.Add("""
+                insert into vcs_commands_seen (provider, repo_owner, repo_name, kind, vcs_id, delivery_id) values ($1, $2, $3, $4, $5, $6)
+                on conflict do nothing
+                """, provider, identity.Repo.Owner, identity.Repo.Name, identity.Kind, identity.Id, deliveryId)
+            : null;
 
         // The delivery row goes in last, sent together with the handler's last writes: a redelivery (same id) hits the
         // primary key here, so everything above is rolled back and nothing repeats.
@@ -44,6 +52,11 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
         {
             await tx.RollbackAsync(ct);
             return new IntakeResult(IntakeStatus.Duplicate, "delivery already received; nothing new was done");
+        }
+        if (seen is { RecordsAffected: 0 })
+        {
+            await tx.RollbackAsync(ct);
+            return new IntakeResult(IntakeStatus.Duplicate, $"this {VcsIdentity(ev)!.Kind} was already received in another delivery; nothing new was done");
         }
         await tx.CommitAsync(ct);
         return result;
@@ -67,7 +80,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
                 return new IntakeResult(IntakeStatus.Accepted, pr.Merged ? "pull request merged" : "pull request closed");
             case PullRequestEvent opened:
                 var run = new RunRepository.NewRun(provider, opened.PullRequest, null, Explicit: false, OperationId: operationId);
-                var runId = await RunTransitions.StartRunAsync(conn, tx, run, opened.Sender, deliveryId, tail, cloneUrls, ct);
+                var runId = await RunTransitions.StartRunAsync(conn, tx, run, opened.Sender, deliveryId, tail, cloneUrls, ct, pusher: opened.Sender);
                 return new IntakeResult(IntakeStatus.Accepted, "run created", runId);
             case PullRequestCommentEvent comment:
                 return HandleComment(tail, provider, deliveryId, operationId, comment);
@@ -92,7 +105,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
             case null:
                 return new IntakeResult(IntakeStatus.Ignored, "comment is not a TerraFlow command");
             case PlanCommand plan:
-                var payload = new PlanCommandPayload(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number, plan.Project, comment.Author, deliveryId, operationId);
+                var payload = new PlanCommandPayload(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number, plan.Project, comment.Author, deliveryId, operationId, comment.CreatedAt);
                 InboxRepository.Add(tail, null, InboxKinds.PlanCommand, payload);
                 AuditLog.Add(tail, null, comment.Author, "command-plan", $"{comment.Repo}#{comment.Number}: {comment.Body.Split('\n')[0].Trim()}", deliveryId);
                 return new IntakeResult(IntakeStatus.Accepted, "plan command queued");
@@ -109,7 +122,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
                     _ => throw new InvalidOperationException(),
                 };
                 InboxRepository.Add(tail, null, InboxKinds.LifecycleCommand, new LifecycleCommandPayload(provider, comment.Repo.Owner, comment.Repo.Name,
-                    comment.Repo.InstallationId, comment.Number, name, project, comment.Author, deliveryId));
+                    comment.Repo.InstallationId, comment.Number, name, project, comment.Author, deliveryId, comment.CreatedAt));
                 AuditLog.Add(tail, null, comment.Author, "command-" + name, $"{comment.Repo}#{comment.Number}: {comment.Body.Split('\n')[0].Trim()}", deliveryId);
                 return new IntakeResult(IntakeStatus.Accepted, name + " command queued");
             case InvalidCommand invalid:
@@ -133,6 +146,16 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
             insert into installations (provider, installation_id, account, last_action) values ($1, $2, $3, $4)
             on conflict (provider, installation_id) do update set account = excluded.account, last_action = excluded.last_action, updated_at = now()
             """, provider, e.InstallationId, e.Account, e.Action);
+
+    private sealed record Identity(RepoRef Repo, string Kind, long Id);
+
+    /// <summary>The host's own id of a comment or review (GitLab approvals have none: 0).</summary>
+    private static Identity? VcsIdentity(VcsEvent ev) => ev switch
+    {
+        PullRequestCommentEvent c => new Identity(c.Repo, "comment", c.CommentId),
+        PullRequestReviewEvent { ReviewId: not 0 } r => new Identity(r.Repo, "review", r.ReviewId),
+        _ => null,
+    };
 
     private static string? ActionOf(VcsEvent ev) => ev switch
     {

@@ -34,11 +34,12 @@ public class GitHubClientTests
     {
         await using var gh = await GitHubTestSetup.StartAsync();
         gh.Server.AddPullRequest("acme", "infra", 8, HeadSha, BaseSha, author: "bob",
-            headCloneUrl: "https://github.com/bob/infra.git", open: false, merged: true);
+            headCloneUrl: "https://github.com/bob/infra.git", open: false, merged: true, forkOwner: "bob");
 
         var pr = await gh.Client.GetPullRequestAsync(Repo, 8, Ct);
 
         Assert.Equal("https://github.com/bob/infra.git", pr.CloneUrl);
+        Assert.True(pr.FromFork);
         Assert.False(pr.Open);
         Assert.True(pr.Merged);
     }
@@ -238,6 +239,25 @@ public class GitHubClientTests
 
         Assert.All(gh.Server.Requests, r => Assert.StartsWith("/api/v3/", r.Path));
         Assert.All(gh.Server.Requests, r => Assert.InRange(r.ResponseStatus, 200, 299));
+    }
+
+    [Fact]
+    public async Task An_apps_own_login_is_its_bot_user_read_once_with_the_app_jwt()
+    {
+        using var key = new TestAppKey();
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var gh = await GitHubTestSetup.StartAsync(
+            new FakeGitHubOptions { AppId = TestAppKey.AppId, AppPublicKey = key.PublicKey, Time = time, AppSlug = "infra-bot" },
+            o => { o.AppId = TestAppKey.AppId; o.PrivateKeyPath = key.PrivateKeyPath; o.Token = null; },
+            time);
+        gh.Server.AddPullRequest("acme", "infra", 7, HeadSha);
+        var repo = Repo with { InstallationId = 5 };
+        await gh.Client.CreateCommentAsync(repo, 7, "from the app", Ct);
+
+        Assert.Equal("infra-bot[bot]", await gh.Client.GetOwnLoginAsync(repo, Ct));
+        Assert.Equal("infra-bot[bot]", await gh.Client.GetOwnLoginAsync(repo, Ct));
+        Assert.Equal("infra-bot[bot]", Assert.Single(await gh.Client.ListCommentsAsync(repo, 7, Ct)).Author);
+        Assert.Single(gh.Server.Requests, r => r.Method == "GET" && r.Path == "/app");
     }
 
     [Fact]

@@ -115,7 +115,11 @@ public class GitHubWebhookParserFixtureTests
             json["issue"]!["number"]!.GetValue<int>(),
             comment["id"]!.GetValue<long>(),
             Str(comment["user"]!, "login"),
-            Str(comment, "body")), parsed);
+            Str(comment, "body"))
+        {
+            // When it was written: an approval binds to the plan posted by then (issue 9).
+            CreatedAt = DateTimeOffset.Parse(Str(comment, "created_at"), System.Globalization.CultureInfo.InvariantCulture),
+        }, parsed);
     }
 
     private static void AssertReview(JsonNode json, VcsEvent parsed)

@@ -40,7 +40,10 @@ public class GitHubWebhookParserTests
     public void Drone_pr_comment_yields_comment_event()
     {
         var parsed = GitHubWebhookParser.Parse("issue_comment", ExternalFixtures.Bytes("drone-go-scm/scm/driver/github/testdata/webhooks/comment.json"));
-        Assert.Equal(new PullRequestCommentEvent(new RepoRef("abc", "def-ci-webhook-test"), 2, 751955664, "lts-def", "trigger abc"), parsed);
+        Assert.Equal(new PullRequestCommentEvent(new RepoRef("abc", "def-ci-webhook-test"), 2, 751955664, "lts-def", "trigger abc")
+        {
+            CreatedAt = new DateTimeOffset(2020, 12, 29, 5, 49, 14, TimeSpan.Zero), // comment.created_at
+        }, parsed);
     }
 
     [Fact]

@@ -14,5 +14,7 @@ internal sealed class NamedVcsClient(string name) : IVcsClient
     public Task SetCommitStatusAsync(RepoRef repo, string sha, CommitStatus status, CancellationToken ct) => throw new NotSupportedException(Name);
     public Task<RepoPermission> GetPermissionAsync(RepoRef repo, string user, CancellationToken ct) => throw new NotSupportedException(Name);
     public Task<bool> IsTeamMemberAsync(RepoRef repo, string team, string user, CancellationToken ct) => throw new NotSupportedException(Name);
+    public Task<string?> GetOwnLoginAsync(RepoRef repo, CancellationToken ct) => throw new NotSupportedException(Name);
+
     public Task<string?> GetCloneTokenAsync(RepoRef repo, CancellationToken ct) => Task.FromResult<string?>("token-of-" + Name);
 }

@@ -34,6 +34,8 @@ public static class LoadTool
         var intakeOnly = args.Contains("--intake-only");
 
         await using var github = await FakeGitHubServer.StartAsync();
+        // The payload's author (its repository's owner) has write access, so its pull requests are planned automatically.
+        github.SetPermissionOnEveryRepository("Codertocat", "write");
         var db = await PostgresTestCluster.Shared.CreateDatabaseAsync("load");
         var settings = new Dictionary<string, string>
         {

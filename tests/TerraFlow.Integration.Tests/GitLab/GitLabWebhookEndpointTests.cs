@@ -26,6 +26,8 @@ public sealed class GitLabWebhookEndpointTests : IAsyncLifetime
     {
         _github = await FakeGitHubServer.StartAsync();
         _gitlab = await FakeGitLabServer.StartAsync();
+        // The documented payloads' merge requests are opened by "root": a Developer, so they are planned automatically.
+        _gitlab.SetMember(Project, GitLabWebhooks.PayloadAuthor, 30);
         _db = await PostgresTestCluster.Shared.CreateDatabaseAsync("gitlab");
     }
 

@@ -27,9 +27,17 @@ public static class GitLabWebhooks
         return payload.ToJsonString();
     }
 
-    public static string Note(string projectPath, int iid, string body, string author = "root")
+    /// <summary>Who opens (and pushes to) the merge requests of the documented payload.</summary>
+    public const string PayloadAuthor = "root";
+
+    // Every note GitLab creates has an id of its own; TerraFlow de-duplicates on it.
+    private static long _nextNoteId = 900_000 + Random.Shared.Next(100_000);
+
+    public static string Note(string projectPath, int iid, string body, string author = "root", DateTimeOffset? createdAt = null)
     {
         var payload = Load("gitlab-docs/note_hook.merge_request.doc-example.json");
+        payload["object_attributes"]!["id"] = Interlocked.Increment(ref _nextNoteId);
+        payload["object_attributes"]!["created_at"] = (createdAt ?? DateTimeOffset.UtcNow).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
         payload["project"]!["path_with_namespace"] = projectPath;
         payload["merge_request"]!["iid"] = iid;
         payload["object_attributes"]!["note"] = body;

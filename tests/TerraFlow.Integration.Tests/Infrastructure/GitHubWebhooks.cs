@@ -11,7 +11,14 @@ namespace TerraFlow.Integration.Tests.Infrastructure;
 /// </summary>
 public static class GitHubWebhooks
 {
-    public sealed record PullRequestSpec(string Owner, string Repo, int Number, string HeadSha, string BaseSha, string CloneUrl, string Action = "opened", bool Merged = false);
+    /// <summary>Who opens the pull requests of the real payload (its repository's owner there).</summary>
+    public const string PayloadAuthor = "Codertocat";
+
+    // Every comment and review GitHub creates has an id of its own; TerraFlow de-duplicates on it.
+    private static long _nextId = 2_000_000_000 + Random.Shared.Next(1_000_000);
+
+    /// <param name="Author">Who opened (and pushed to) the pull request; the payload's own author when null.</param>
+    public sealed record PullRequestSpec(string Owner, string Repo, int Number, string HeadSha, string BaseSha, string CloneUrl, string Action = "opened", bool Merged = false, string? Author = null);
 
     public static string PullRequest(PullRequestSpec spec)
     {
@@ -22,6 +29,11 @@ public static class GitHubWebhooks
         pr["number"] = spec.Number;
         pr["state"] = spec.Action == "closed" ? "closed" : "open";
         pr["merged"] = spec.Merged;
+        if (spec.Author is { } author)
+        {
+            pr["user"]!["login"] = author;
+            payload["sender"]!["login"] = author;
+        }
         pr["head"]!["sha"] = spec.HeadSha;
         pr["base"]!["sha"] = spec.BaseSha;
         foreach (var repo in new[] { payload["repository"]!, pr["head"]!["repo"]!, pr["base"]!["repo"]! })
@@ -34,9 +46,15 @@ public static class GitHubWebhooks
         return payload.ToJsonString();
     }
 
-    public static string IssueComment(string owner, string repo, int number, string body, string author = "octocat")
+    /// <param name="commentId">The comment's id; a new one by default, as for a newly written comment.</param>
+    /// <param name="createdAt">When it was written; now by default.</param>
+    public static string IssueComment(string owner, string repo, int number, string body, string author = "octocat", long? commentId = null, DateTimeOffset? createdAt = null)
     {
         var payload = Load("octokit-webhooks/payload-examples/api.github.com/issue_comment/created.payload.json");
+        payload["comment"]!["id"] = commentId ?? Interlocked.Increment(ref _nextId);
+        var written = (createdAt ?? DateTimeOffset.UtcNow).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        payload["comment"]!["created_at"] = written;
+        payload["comment"]!["updated_at"] = written;
         payload["issue"]!["number"] = number;
         payload["issue"]!["pull_request"] ??= new JsonObject { ["url"] = $"https://api.github.com/repos/{owner}/{repo}/pulls/{number}" };
         payload["comment"]!["body"] = body;
@@ -52,6 +70,7 @@ public static class GitHubWebhooks
     {
         var payload = Load("octokit-webhooks/payload-examples/api.github.com/pull_request_review/submitted.payload.json");
         payload["action"] = "submitted";
+        payload["review"]!["id"] = Interlocked.Increment(ref _nextId);
         payload["review"]!["state"] = state;
         payload["review"]!["commit_id"] = commitSha;
         payload["review"]!["user"]!["login"] = reviewer;

@@ -35,6 +35,10 @@ public sealed class TerraFlowTestHost : IAsyncDisposable
     public static async Task<TerraFlowTestHost> StartAsync(string connectionString, FakeGitHubServer github, string? artifactsPath = null, IDictionary<string, string>? settings = null)
     {
         artifactsPath ??= Path.Combine(Path.GetTempPath(), "terraflow-artifacts-" + Guid.NewGuid().ToString("N")[..10]);
+        // The pull requests these tests open are the real payloads' (author "Codertocat", the repository's owner there):
+        // an author with write access, whose pushes TerraFlow plans automatically. Tests of untrusted authors set
+        // a lower permission on their repository, which wins over this.
+        github.SetPermissionOnEveryRepository(GitHubWebhooks.PayloadAuthor, "write");
         var values = new Dictionary<string, string>
         {
             ["urls"] = "http://127.0.0.1:0",

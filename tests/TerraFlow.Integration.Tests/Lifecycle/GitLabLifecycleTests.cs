@@ -28,6 +28,8 @@ public sealed class GitLabLifecycleTests : IAsyncLifetime
         Directory.CreateDirectory(_work);
         _gitlab = await FakeGitLabServer.StartAsync();
         _github = await FakeGitHubServer.StartAsync();
+        // This bed's merge requests are opened by "mr-author": a Developer, so they are planned automatically.
+        _gitlab.SetMember(Project, "mr-author", 30);
         _db = await PostgresTestCluster.Shared.CreateDatabaseAsync("gitlab_lifecycle");
     }
 

@@ -41,6 +41,9 @@ internal sealed class LifecycleBed : IAsyncDisposable
     {
         var fake = new FakeGitHubOptions();
         var github = await FakeGitHubServer.StartAsync(fake);
+        // The bed's pull requests are opened by "octocat" unless a test says otherwise: a maintainer whose pushes are
+        // planned automatically (tests that need another role set it on the repository, which wins).
+        github.SetPermissionOnEveryRepository("octocat", "write");
         var bed = new LifecycleBed(github, fake, await PostgresTestCluster.Shared.CreateDatabaseAsync(name));
         await bed.StartHostAsync(settings);
         return bed;
@@ -79,7 +82,7 @@ internal sealed class LifecycleBed : IAsyncDisposable
     public async Task OpenAsync(int number, string head, string baseSha, string cloneUrl, string author = "octocat", string action = "opened")
     {
         GitHub.AddPullRequest(Owner, Repo, number, head, baseSha, author: author, headCloneUrl: cloneUrl);
-        var response = await SendAsync("pull_request", GitHubWebhooks.PullRequest(new(Owner, Repo, number, head, baseSha, cloneUrl, action)));
+        var response = await SendAsync("pull_request", GitHubWebhooks.PullRequest(new(Owner, Repo, number, head, baseSha, cloneUrl, action, Author: author)));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 

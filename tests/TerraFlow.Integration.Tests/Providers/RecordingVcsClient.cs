@@ -76,6 +76,13 @@ internal sealed class RecordingVcsClient : IVcsClient
         return Task.FromResult(false);
     }
 
+    /// <summary>Every comment this double keeps was written through it, as "terraflow-bot" (see <see cref="ListCommentsAsync"/>).</summary>
+    public Task<string?> GetOwnLoginAsync(RepoRef repo, CancellationToken ct)
+    {
+        _calls.Enqueue($"own_login {repo}");
+        return Task.FromResult<string?>("terraflow-bot");
+    }
+
     public Task<string?> GetCloneTokenAsync(RepoRef repo, CancellationToken ct)
     {
         _calls.Enqueue($"clone_token {repo}");

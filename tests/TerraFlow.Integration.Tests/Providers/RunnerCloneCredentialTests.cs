@@ -82,6 +82,8 @@ public sealed class RunnerCloneCredentialTests : IDisposable
         public Task UpdateCommentAsync(RepoRef repo, long commentId, string body, CancellationToken ct) => throw new NotSupportedException();
         public Task SetCommitStatusAsync(RepoRef repo, string sha, CommitStatus status, CancellationToken ct) => throw new NotSupportedException();
         public Task<RepoPermission> GetPermissionAsync(RepoRef repo, string user, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<string?> GetOwnLoginAsync(RepoRef repo, CancellationToken ct) => throw new NotSupportedException();
         public Task<bool> IsTeamMemberAsync(RepoRef repo, string team, string user, CancellationToken ct) => throw new NotSupportedException();
     }
 }

@@ -159,5 +159,6 @@ public sealed class CloneUrlTests : IDisposable
         public Task SetCommitStatusAsync(RepoRef repo, string sha, CommitStatus status, CancellationToken ct) => throw new NotSupportedException();
         public Task<RepoPermission> GetPermissionAsync(RepoRef repo, string user, CancellationToken ct) => throw new NotSupportedException();
         public Task<bool> IsTeamMemberAsync(RepoRef repo, string team, string user, CancellationToken ct) => throw new NotSupportedException();
+        public Task<string?> GetOwnLoginAsync(RepoRef repo, CancellationToken ct) => throw new NotSupportedException();
     }
 }

@@ -1,6 +1,6 @@
 namespace TerraFlow.Testing.FakeGitHub;
 
-/// <summary>A pull request the fake serves. <paramref name="HeadCloneUrl"/> differs from the base repo for forks.</summary>
+/// <summary>A pull request the fake serves. <paramref name="HeadCloneUrl"/> overrides where the head is cloned from (forks: see <see cref="ForkOwner"/>).</summary>
 public sealed record FakePullRequest(
     string Owner,
     string Repo,
@@ -20,6 +20,12 @@ public sealed record FakePullRequest(
 
     /// <summary>GitHub's <c>mergeable_state</c>: "clean", "behind", "blocked", "dirty", "unstable", "unknown", ...</summary>
     public string MergeableState { get; init; } = "clean";
+
+    /// <summary>
+    /// Owner of the fork the head lives in; null for a branch of the repository itself (then <see cref="HeadCloneUrl"/>
+    /// only says where to clone it from).
+    /// </summary>
+    public string? ForkOwner { get; init; }
 }
 
 /// <summary>A collaborator's role as the fake reports it: a base role or a custom role built on <paramref name="BasePermission"/>.</summary>

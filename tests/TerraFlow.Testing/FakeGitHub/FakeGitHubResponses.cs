@@ -85,8 +85,9 @@ internal sealed class FakeGitHubResponses(string apiUrl, string webUrl)
         var id = IdFor($"{pr.Owner}/{pr.Repo}#{pr.Number}");
         var apiBase = $"{apiUrl}/repos/{pr.Owner}/{pr.Repo}";
         var htmlBase = $"{webUrl}/{pr.Owner}/{pr.Repo}";
-        var headRepo = pr.HeadCloneUrl is null ? Repository(pr.Owner, pr.Repo) : Repository(pr.Author, pr.Repo, pr.HeadCloneUrl);
-        var headOwner = pr.HeadCloneUrl is null ? pr.Owner : pr.Author;
+        // A same-repository branch's head repo is the base repo (cloned from HeadCloneUrl when a test sets one); a fork's is the fork.
+        var headOwner = pr.ForkOwner ?? pr.Owner;
+        var headRepo = Repository(headOwner, pr.Repo, pr.HeadCloneUrl);
         return new JsonObject
         {
             ["url"] = $"{apiBase}/pulls/{pr.Number}",

@@ -17,10 +17,14 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
     private FakeGitHubRepoEndpoints? _repos;
     private FakeGitHubAccessEndpoints? _access;
     private FakeGitHubOAuthEndpoints? _oauth;
+    private FakeGitHubResponses? _responses;
+
+    private JsonObject UserJson(string login) => _responses!.User(login);
 
     /// <summary>Set once the server knows its address (response bodies contain absolute URLs).</summary>
     public void Bind(FakeGitHubResponses responses)
     {
+        _responses = responses;
         _repos = new FakeGitHubRepoEndpoints(options, state, responses);
         _access = new FakeGitHubAccessEndpoints(state, responses, responses.ApiUrl);
         _oauth = new FakeGitHubOAuthEndpoints(options, responses);
@@ -73,6 +77,9 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
         if (segments is ["app", "installations", var installation, "access_tokens"])
             return method == "POST" ? CreateInstallationToken(request, installation) : NotFound();
 
+        if (segments is ["app"] && method == "GET") return AuthenticatedApp(request);
+        if (segments is ["user"] && method == "GET") return AuthenticatedUser(request);
+
         if (segments is ["orgs", var org, "teams", var team, "memberships", var member])
             return AuthenticationProblem(request) ?? (method == "GET" ? _access!.TeamMembership(org, team, member) : NotFound());
 
@@ -104,6 +111,34 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
         return auth.Identify(credential) == FakeGitHubAuth.Caller.None
             ? new FakeResponse(401, FakeGitHubResponses.Error(401, "Bad credentials"))
             : null;
+    }
+
+    /// <summary>GET /app with the App's JWT: the App itself (its comments are authored by "{slug}[bot]").</summary>
+    private FakeResponse AuthenticatedApp(HttpRequest request)
+    {
+        var credential = FakeGitHubAuth.ExtractCredential(request.Headers.Authorization.ToString());
+        if (auth.ValidateAppJwt(credential) is { } problem)
+            return new FakeResponse(401, FakeGitHubResponses.Error(401, problem, "/apps/apps#get-the-authenticated-app"));
+        return new FakeResponse(200, new JsonObject
+        {
+            ["id"] = options.AppId ?? 1,
+            ["slug"] = options.AppSlug,
+            ["name"] = options.AppSlug,
+            ["owner"] = UserJson(options.AppSlug),
+        });
+    }
+
+    /// <summary>GET /user: the token's user; an installation token is no user, so GitHub answers 403 as it does.</summary>
+    private FakeResponse AuthenticatedUser(HttpRequest request)
+    {
+        var credential = FakeGitHubAuth.ExtractCredential(request.Headers.Authorization.ToString());
+        if (credential is null) return new FakeResponse(401, FakeGitHubResponses.Error(401, "Requires authentication"));
+        return auth.Identify(credential) switch
+        {
+            FakeGitHubAuth.Caller.StaticToken => new FakeResponse(200, UserJson(options.TokenUser)),
+            FakeGitHubAuth.Caller.Installation => new FakeResponse(403, FakeGitHubResponses.Error(403, "Resource not accessible by integration", "/users/users#get-the-authenticated-user")),
+            _ => new FakeResponse(401, FakeGitHubResponses.Error(401, "Bad credentials")),
+        };
     }
 
     private FakeResponse CreateInstallationToken(HttpRequest request, string installationText)

@@ -66,10 +66,10 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     public FakePullRequest AddPullRequest(
         string owner, string repo, int number, string headSha, string? baseSha = null,
         string headRef = "feature", string baseRef = "main", string author = "octocat",
-        string? headCloneUrl = null, bool open = true, bool merged = false, string? title = null)
+        string? headCloneUrl = null, bool open = true, bool merged = false, string? title = null, string? forkOwner = null)
     {
         var pr = new FakePullRequest(owner, repo, number, headSha, baseSha ?? new string('0', 40), headRef, baseRef,
-            author, headCloneUrl, open, merged, title ?? $"Pull request {number}");
+            author, headCloneUrl, open, merged, title ?? $"Pull request {number}") { ForkOwner = forkOwner };
         _state.PutPullRequest(pr);
         return pr;
     }
@@ -97,6 +97,12 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     /// </summary>
     public void SetCollaboratorPermission(string owner, string repo, string user, string role = "write", string basePermission = "read") =>
         _state.PutCollaborator(new FakeCollaborator(owner, repo, user, role, basePermission));
+
+    /// <summary>
+    /// Gives <paramref name="user"/> <paramref name="role"/> on every repository the fake serves, the way an
+    /// organization's base permission does; <see cref="SetCollaboratorPermission"/> on one repository still wins.
+    /// </summary>
+    public void SetPermissionOnEveryRepository(string user, string role = "write") => _state.PutRoleEverywhere(user, role);
 
     /// <summary>Adds <paramref name="user"/> to team <paramref name="org"/>/<paramref name="teamSlug"/> ("active" or "pending").</summary>
     public void SetTeamMembership(string org, string teamSlug, string user, string state = "active", string role = "member") =>

@@ -16,6 +16,7 @@ internal sealed class FakeGitHubState
     private readonly Dictionary<long, int> _tokenRequests = new();
     private readonly Dictionary<(string Owner, string Repo, string User), FakeCollaborator> _collaborators = new();
     private readonly Dictionary<(string Org, string Team, string User), (string State, string Role)> _teamMembers = new();
+    private readonly Dictionary<string, string> _everywhere = new();
     private long _nextCommentId = 1_000_000_001;
     private long _nextStatusId = 5_000_000_001;
     private int _failuresLeft;
@@ -86,7 +87,15 @@ internal sealed class FakeGitHubState
     public FakeCollaborator? FindCollaborator(string owner, string repo, string user)
     {
         var (o, r) = Key(owner, repo);
-        lock (_gate) return _collaborators.GetValueOrDefault((o, r, user.ToLowerInvariant()));
+        lock (_gate)
+            return _collaborators.GetValueOrDefault((o, r, user.ToLowerInvariant()))
+                ?? (_everywhere.TryGetValue(user.ToLowerInvariant(), out var role) ? new FakeCollaborator(owner, repo, user, role, "read") : null);
+    }
+
+    /// <summary>A role on every repository (like an organization's base permission); a repository's own setting wins.</summary>
+    public void PutRoleEverywhere(string user, string role)
+    {
+        lock (_gate) _everywhere[user.ToLowerInvariant()] = role;
     }
 
     /// <summary>Sets (state "active"/"pending") or, with a null state, removes a team membership.</summary>

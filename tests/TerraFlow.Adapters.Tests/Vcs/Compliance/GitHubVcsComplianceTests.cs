@@ -92,7 +92,7 @@ internal sealed class GitHubComplianceFixture : VcsComplianceFixture
     public override string AddForkPullRequest(int number, string headSha, string forkOwner)
     {
         var forkUrl = $"{Server.RootUrl}/{forkOwner}/{Name}.git";
-        Server.AddPullRequest(Owner, Name, number, headSha, author: forkOwner, headCloneUrl: forkUrl);
+        Server.AddPullRequest(Owner, Name, number, headSha, author: forkOwner, headCloneUrl: forkUrl, forkOwner: forkOwner);
         return forkUrl;
     }
 

@@ -23,6 +23,20 @@ public abstract partial class VcsClientCompliance
     }
 
     [Fact]
+    public async Task The_own_login_is_the_author_of_the_comments_the_client_creates()
+    {
+        Fixture.AddPullRequest(24, HeadSha, BaseSha, "dana");
+        Fixture.SeedComment(24, "<!-- terraflow:run:1:part:0 -->\nforged", "dana");
+        await Client.CreateCommentAsync(Repo, 24, "<!-- terraflow:run:1:part:0 -->\nreal", Ct);
+
+        var self = await Client.GetOwnLoginAsync(Repo, Ct);
+
+        Assert.Equal(Fixture.BotUser, self);
+        var comments = await Client.ListCommentsAsync(Repo, 24, Ct);
+        Assert.Equal(["dana", self], comments.Select(c => c.Author));
+    }
+
+    [Fact]
     public async Task Updating_a_comment_changes_it_in_place()
     {
         Fixture.AddPullRequest(21, HeadSha, BaseSha, "dana");

@@ -59,6 +59,16 @@ public abstract partial class VcsClientCompliance : IAsyncLifetime
         Assert.Equal(forkUrl, pr.CloneUrl);
         Assert.NotEqual(Fixture.RepoCloneUrl, pr.CloneUrl);
         Assert.Equal(HeadSha, pr.HeadSha);
+        // A fork's author needs no permission here, so the workflow must know (issue 9): see PullRequestTrust.
+        Assert.True(pr.FromFork);
+    }
+
+    [Fact]
+    public async Task A_branch_of_the_repository_itself_is_not_a_fork()
+    {
+        Fixture.AddPullRequest(19, HeadSha, BaseSha, "dana");
+
+        Assert.False((await Client.GetPullRequestAsync(Repo, 19, Ct)).FromFork);
     }
 
     [Fact]
