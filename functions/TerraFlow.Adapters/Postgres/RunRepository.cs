@@ -139,7 +139,7 @@ public static class RunRepository
         await using var r = await batch.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var repo = new RepoRef(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3));
-        var context = new RunContext(runId, r.GetString(0), repo, r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(15)) { Untrusted = r.GetBoolean(17) };
+        var context = new RunContext(runId, r.GetString(0), repo, r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(15)) { Untrusted = r.GetBoolean(18) };
         var state = new RunState(
             runId,
             context.HeadSha,
