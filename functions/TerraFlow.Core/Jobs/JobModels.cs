@@ -34,6 +34,13 @@ public sealed record JobSpec(
     /// original provider (the adapters resolve it).
     /// </summary>
     public string? Provider { get; init; }
+
+    /// <summary>
+    /// The job runs code nobody trusted yet (a fork's plan under <c>TerraFlow__PullRequests__ForkPlans=restricted</c>):
+    /// the runner gives it no operator credentials and no configured environment, only the base environment and a
+    /// read-only clone; an apply job with this flag is refused.
+    /// </summary>
+    public bool Untrusted { get; init; }
 }
 
 public static class JobKinds

@@ -5,6 +5,7 @@ using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Security;
 using TerraFlow.Core.Vcs;
+using TerraFlow.Runner.Sandbox;
 using TerraFlow.Runner.Workspace;
 
 namespace TerraFlow.Runner.Jobs;
@@ -19,8 +20,9 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
         var spec = lease.Spec;
         try
         {
+            await using var sandbox = Sandboxes.Create(options, spec, masker);
             var credential = await CloneAuth.GetAsync(vcs, spec, ct);
-            await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, ct);
+            await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, sandbox, ct);
             var snapshot = new DirectorySnapshot(workspace.Root, await workspace.TrackedFilesAsync(ct));
             var discovery = ProjectDiscovery.Discover(snapshot);
             if (discovery.Error is { } error)
