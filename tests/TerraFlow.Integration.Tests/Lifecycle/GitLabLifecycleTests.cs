@@ -25,7 +25,7 @@ public sealed class GitLabLifecycleTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_work);
+        JobWritableFolder.Create(_work); // the stand-in, run as the job's uid, appends the applies logs here
         _gitlab = await FakeGitLabServer.StartAsync();
         _github = await FakeGitHubServer.StartAsync();
         _db = await PostgresTestCluster.Shared.CreateDatabaseAsync("gitlab_lifecycle");
