@@ -107,6 +107,9 @@ public sealed class RunnerSecretsTests : IAsyncLifetime
                 && c[0].Body.Contains("b64_inside", StringComparison.Ordinal),
             TimeSpan.FromMinutes(1), "the comment with all four projects"))[0].Body;
 
+        // Not root, children share the runner's uid: the runner is non-dumpable, so /proc/<pid>/environ stays closed
+        // to them (as root they run as another uid anyway).
+        if (OperatingSystem.IsLinux()) Assert.True(TerraFlow.Runner.Sandbox.ProcessProtection.IsUndumpable(), "the runner process is still dumpable");
         if (isRoot)
         {
             // Terraform runs as another uid: the host's environment and the root-owned 0600 key are unreadable.
