@@ -54,6 +54,16 @@ public sealed class RunnerOptions
     /// <summary>Keeps logs and plan text stored per job readable; longer output is cut in the middle.</summary>
     public int MaxLogCharacters { get; set; } = 5_000_000;
 
+    /// <summary>How often the runner deletes stale job folders in <see cref="WorkDirectory"/> (also once at start).</summary>
+    public TimeSpan WorkspaceSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The longest one job can take with these limits (clone and fetches, init, plan steps, policy, apply with its
+    /// grace and interrupt time); a job folder older than this belongs to no live job.
+    /// </summary>
+    public TimeSpan LongestJob =>
+        CloneTimeout * 3 + InitTimeout + PlanTimeout * 3 + PolicyTimeout + ApplyTimeout + ApplyGracePeriod + ApplyInterruptTimeout;
+
     /// <summary>
     /// Extra environment of Terraform, OpenTofu and conftest in every trusted job
     /// (<c>TerraFlow__Runner__Environment__TF_LOG=INFO</c>). Children get nothing else from the runner's own environment

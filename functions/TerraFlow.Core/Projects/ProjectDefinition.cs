@@ -37,5 +37,7 @@ public interface IRepositorySnapshot
     /// <summary>Every tracked file, repository-relative, '/' separators, no leading "./".</summary>
     IReadOnlyList<string> Files { get; }
 
+    /// <exception cref="RepositoryFileRefusedException">The file may not be read (symlink leaving the checkout, not a
+    /// regular file, too large); discovery turns it into a configuration error.</exception>
     string ReadAllText(string path);
 }

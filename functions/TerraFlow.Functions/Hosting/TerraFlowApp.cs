@@ -91,6 +91,8 @@ public static class TerraFlowApp
         services.AddGitLab(config);
         // GitLab approver sign-in (TerraFlow:GitLab:ClientId/ClientSecret).
         services.AddGitLabSignIn(config);
+        // Clone URLs from webhooks must be on these hosts (intake and runner check; TerraFlow:CloneUrls).
+        services.AddCloneUrlPolicy(config);
 
         var artifactsRoot = Path.GetFullPath(options.ArtifactsPath, Directory.GetCurrentDirectory());
         services.AddSingleton(ArtifactStoreFactory.Create(config, artifactsRoot));

@@ -17,7 +17,7 @@ namespace TerraFlow.Runner.Jobs;
 /// SHA-256 is the approved one), <c>terraform init</c>, then <c>terraform apply PLANFILE</c>. Once Terraform starts
 /// applying it is never killed outright: a stopping runner lets it finish within the grace period, then interrupts it.
 /// </summary>
-public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, IArtifactStore artifacts, ILogger<ApplyJobHandler> logger) : IGracefulJobHandler
+public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, CloneUrlPolicy cloneUrls, IArtifactStore artifacts, ILogger<ApplyJobHandler> logger) : IGracefulJobHandler
 {
     private const string PlanFileName = "terraflow.tfplan";
 
@@ -78,8 +78,9 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, IArti
         }
 
         await using var sandbox = Sandboxes.Create(options, spec, masker);
-        var credential = await CloneAuth.GetAsync(vcs, spec, ct);
+        var credential = await CloneAuth.GetAsync(vcs, cloneUrls, spec, ct);
         await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, sandbox, ct);
+        await workspace.RefuseSymlinksLeavingCheckoutAsync(ct);
         var dir = ProjectPaths.Resolve(workspace.Root, projectDir);
         if (!Directory.Exists(dir))
             return NotApplied(name, "The project directory does not exist at this commit.");

@@ -11,7 +11,7 @@ using TerraFlow.Runner.Workspace;
 namespace TerraFlow.Runner.Jobs;
 
 /// <summary>Clones the head commit, reads the repository config (or autodiscovers) and finds the affected projects.</summary>
-public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, ILogger<DiscoverJobHandler> logger) : IJobHandler
+public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, CloneUrlPolicy cloneUrls, ILogger<DiscoverJobHandler> logger) : IJobHandler
 {
     public string Kind => JobKinds.Discover;
 
@@ -21,19 +21,31 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
         try
         {
             await using var sandbox = Sandboxes.Create(options, spec, masker);
-            var credential = await CloneAuth.GetAsync(vcs, spec, ct);
+            var credential = await CloneAuth.GetAsync(vcs, cloneUrls, spec, ct);
             await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, sandbox, ct);
-            var snapshot = new DirectorySnapshot(workspace.Root, await workspace.TrackedFilesAsync(ct));
+            // Every file discovery reads goes through this: inside the checkout only, bounded (see CheckoutFiles).
+            var files = new CheckoutFiles(workspace.Root);
+            var snapshot = new DirectorySnapshot(files, await workspace.TrackedFilesAsync(ct));
             var discovery = ProjectDiscovery.Discover(snapshot);
             if (discovery.Error is { } error)
                 return Result(lease, new DiscoveryOutcome(false, error, null, [], []));
 
             var changed = await workspace.ChangedFilesAsync(await BaseShaAsync(spec, ct), spec.HeadSha, ct);
-            var modules = ModuleGraph.Build(snapshot);
+            var modules = discovery.Modules;
             var affected = AffectedProjects.Find(discovery.Projects, modules, changed.ToList());
             logger.LogInformation("Run {RunId}: {Changed} changed files affect {Affected} of {Total} projects",
                 spec.RunId, changed.Count, affected.Count, discovery.Projects.Count);
-            var codeOwners = ProjectCodeOwners.Compute(ReadCodeOwners(workspace.Root, snapshot, spec), affected, modules, changed.ToList());
+            CodeOwnersFile? codeOwnersFile;
+            try
+            {
+                codeOwnersFile = ReadCodeOwners(files, snapshot, spec);
+            }
+            catch (RepositoryFileRefusedException refused)
+            {
+                // Code owners decide approvers: a CODEOWNERS TerraFlow refuses to read must not silently count as none.
+                return Result(lease, new DiscoveryOutcome(false, new ConfigError(refused.Path, null, null, "refused to read this file: " + refused.Reason), null, [], []));
+            }
+            var codeOwners = ProjectCodeOwners.Compute(codeOwnersFile, affected, modules, changed.ToList());
             return Result(lease, new DiscoveryOutcome(true, null, null, discovery.Projects, affected.Select(p => p.Name).ToList())
             {
                 CodeOwners = codeOwners,
@@ -57,11 +69,12 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
     }
 
     /// <summary>
-    /// The head commit's CODEOWNERS (the first of the provider's locations), or null when there is none. Never fails
-    /// discovery: bad lines are skipped by the parser, and an unreadable file or a symlink (which could point outside
-    /// the clone) counts as no file, with a warning.
+    /// The head commit's CODEOWNERS (the first of the provider's locations), or null when there is none. Bad lines are
+    /// skipped by the parser; an unreadable file counts as no file, with a warning. Read through
+    /// <see cref="CheckoutFiles"/>: a symlink inside the checkout is followed, one leaving it (or a file larger than
+    /// the hosts read) throws <see cref="RepositoryFileRefusedException"/>, which fails discovery with a config error.
     /// </summary>
-    private CodeOwnersFile? ReadCodeOwners(string root, DirectorySnapshot snapshot, JobSpec spec)
+    private CodeOwnersFile? ReadCodeOwners(CheckoutFiles files, DirectorySnapshot snapshot, JobSpec spec)
     {
         var runId = spec.RunId;
         var tracked = snapshot.Files.ToHashSet(StringComparer.Ordinal);
@@ -69,18 +82,12 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
         if (relative is null) return null;
         try
         {
-            var info = new FileInfo(Path.Combine(root, relative));
-            if (info.LinkTarget is not null || info.Length > CodeOwnersFile.MaxBytes)
-            {
-                logger.LogWarning("Run {RunId}: ignoring {Path} (a symlink, or larger than the host reads)", runId, relative);
-                return null;
-            }
-            var file = CodeOwnersFile.Parse(File.ReadAllText(info.FullName));
+            var file = CodeOwnersFile.Parse(files.ReadText(relative, CodeOwnersFile.MaxBytes));
             foreach (var problem in file.Problems)
                 logger.LogInformation("Run {RunId}: {Path} line {Line} skipped: {Problem}", runId, relative, problem.Line, problem.Message);
             return file;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is (IOException and not RepositoryFileRefusedException) or UnauthorizedAccessException)
         {
             logger.LogWarning(ex, "Run {RunId}: could not read {Path}; continuing without code owners", runId, relative);
             return null;
@@ -95,11 +102,15 @@ internal static class CloneAuth
 {
     /// <summary>
     /// The clone credential from the job's provider: its token (installation or configured token), presented the way
-    /// that host wants it. Only https clones need (and may receive) it; local paths and file:// never get it, and
-    /// never ask for a client (so they work whatever providers are configured).
+    /// that host wants it. First, as defence in depth (intake checked it already), the clone URL must pass
+    /// <see cref="CloneUrlPolicy"/>: on the provider's configured host, else no token is fetched and nothing is
+    /// cloned. Only https clones need (and may receive) a token; local paths and file:// (when allowed) never get it,
+    /// and never ask for a client (so they work whatever providers are configured).
     /// </summary>
-    public static async Task<CloneCredential?> GetAsync(VcsClients vcs, JobSpec spec, CancellationToken ct)
+    public static async Task<CloneCredential?> GetAsync(VcsClients vcs, CloneUrlPolicy cloneUrls, JobSpec spec, CancellationToken ct)
     {
+        if (cloneUrls.Refusal(spec.Provider, spec.CloneUrl, spec.RepoOwner, spec.RepoName) is { } refusal)
+            throw new WorkspaceException("Refused to clone: " + refusal);
         if (!spec.CloneUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) return null;
         var token = await vcs.For(spec.Provider).GetCloneTokenAsync(new RepoRef(spec.RepoOwner, spec.RepoName, spec.InstallationId), ct);
         return token is null ? null : CloneCredentials.For(spec.Provider, token);

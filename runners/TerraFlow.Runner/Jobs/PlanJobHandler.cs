@@ -17,7 +17,7 @@ namespace TerraFlow.Runner.Jobs;
 /// terraform init → plan -out → show -json → show, then the policy check (built-in rules and conftest), then the
 /// artifacts go to the artifact store.
 /// </summary>
-public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, IArtifactStore artifacts, ILogger<PlanJobHandler> logger) : IJobHandler
+public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, CloneUrlPolicy cloneUrls, IArtifactStore artifacts, ILogger<PlanJobHandler> logger) : IJobHandler
 {
     private const string PlanFileName = "terraflow.tfplan";
 
@@ -33,9 +33,10 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, IArtif
         {
             // Before anything runs: the sandbox adds the job's credentials to the masker.
             await using var sandbox = Sandboxes.Create(options, spec, masker);
-            var credential = await CloneAuth.GetAsync(vcs, spec, ct);
+            var credential = await CloneAuth.GetAsync(vcs, cloneUrls, spec, ct);
             await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, sandbox, ct);
-            var dir = ProjectDirectory(workspace.Root, project.Dir);
+            await workspace.RefuseSymlinksLeavingCheckoutAsync(ct);
+            var dir = ProjectPaths.Resolve(workspace.Root, project.Dir);
             var steps = new TerraformSteps(options, dir, project.Workspace, masker, sandbox);
             var policies = new PolicyCheck(options, masker, sandbox);
             outcome = await PlanAsync(steps, policies, project, workspace.Root, dir, keys, ct);
@@ -97,16 +98,6 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, IArtif
     {
         await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
         await artifacts.PutAsync(key, stream, ct);
-    }
-
-    /// <summary>The project directory inside the checkout; a config that points outside it is refused.</summary>
-    private static string ProjectDirectory(string root, string dir)
-    {
-        var full = Path.GetFullPath(Path.Combine(root, dir));
-        var rootFull = Path.GetFullPath(root);
-        if (full != rootFull && !full.StartsWith(rootFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new WorkspaceException($"Project directory '{dir}' is outside the repository.");
-        return full;
     }
 }
 

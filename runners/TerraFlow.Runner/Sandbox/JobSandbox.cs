@@ -5,7 +5,7 @@ using TerraFlow.Runner.Processes;
 namespace TerraFlow.Runner.Sandbox;
 
 /// <summary>
-/// One job's private corner of the runner: a folder <c>&lt;WorkDirectory&gt;/&lt;id&gt;/</c> (mode 0700, owned by the
+/// One job's private corner of the runner: a folder <c>&lt;WorkDirectory&gt;/tfjob-&lt;id&gt;/</c> (mode 0700, owned by the
 /// job's user) holding the checkout, <c>home/</c> and <c>tmp/</c>, and the way every child of the job is started: as
 /// <see cref="User"/>, with exactly the <see cref="ChildEnvironment"/> for its purpose. Deleted on dispose.
 /// </summary>
@@ -44,7 +44,8 @@ public sealed class JobSandbox : IAsyncDisposable
     public static JobSandbox Create(RunnerOptions options, JobSpec? spec, SecretMasker masker)
     {
         var user = JobUser.ForNewJob(options);
-        var root = Path.Combine(Path.GetFullPath(options.WorkDirectory), Guid.NewGuid().ToString("N"));
+        // A job folder the workspace sweep knows (tfjob-<id> with its owner marker); the sandbox creates it.
+        var root = Workspace.WorkspaceFolders.Reserve(options.WorkDirectory);
         var sandbox = new JobSandbox(options, spec, root, user, ChildEnvironment.OfThisProcess());
         try
         {
@@ -117,10 +118,10 @@ public sealed class JobSandbox : IAsyncDisposable
     {
         try
         {
-            // Directory.Delete removes symbolic links themselves, never what they point to.
-            if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
+            // Never follows a symlink; removes the folder's owner marker too.
+            Workspace.WorkspaceFolders.Release(Root);
         }
-        catch (IOException) { /* best effort: the work directory is scratch space */ }
+        catch (IOException) { /* best effort: the sweep deletes what is left */ }
         catch (UnauthorizedAccessException) { }
         return ValueTask.CompletedTask;
     }

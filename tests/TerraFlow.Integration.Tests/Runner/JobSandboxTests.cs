@@ -77,7 +77,7 @@ public sealed class JobSandboxTests : IDisposable
         git.Write("main.tf", "variable \"cred\" {\n  type    = string\n  default = \"absent\"\n}\noutput \"cred\" { value = var.cred }\n");
         var head = git.Commit("plan");
         var artifacts = new LocalFolderArtifactStore(Path.Combine(_scratch, "artifacts"));
-        var handler = new PlanJobHandler(Options(), new VcsClients([]), artifacts, NullLogger<PlanJobHandler>.Instance);
+        var handler = new PlanJobHandler(Options(), new VcsClients([]), new CloneUrlPolicy([], allowLocalPaths: true), artifacts, NullLogger<PlanJobHandler>.Instance);
         var spec = new JobSpec(JobKinds.Plan, 1, "acme", "infra", null, git.CloneUrl, head, head,
             new ProjectDefinition("root", ".", "default", ["**/*.tf"], [], true), "op") { Untrusted = untrusted };
         var masker = new SecretMasker();
@@ -95,7 +95,7 @@ public sealed class JobSandboxTests : IDisposable
     [Fact]
     public async Task An_untrusted_apply_is_refused_before_anything_runs()
     {
-        var handler = new ApplyJobHandler(Options(), new VcsClients([]), new LocalFolderArtifactStore(Path.Combine(_scratch, "artifacts")), NullLogger<ApplyJobHandler>.Instance);
+        var handler = new ApplyJobHandler(Options(), new VcsClients([]), new CloneUrlPolicy([], allowLocalPaths: true), new LocalFolderArtifactStore(Path.Combine(_scratch, "artifacts")), NullLogger<ApplyJobHandler>.Instance);
         var spec = new JobSpec(JobKinds.Apply, 1, "acme", "infra", null, Path.Combine(_scratch, "no-repo"), new string('a', 40), new string('b', 40),
             new ProjectDefinition("root", ".", "default", ["**/*.tf"], [], true), "op")
         { Untrusted = true, PlanFile = "runs/1/root/plan.tfplan", PlanSha256 = new string('c', 64) };
