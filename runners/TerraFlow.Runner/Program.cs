@@ -40,6 +40,7 @@ builder.Services.AddGitLab(config);
 builder.Services.AddCloneUrlPolicy(config);
 var artifacts = config["TerraFlow:ArtifactsPath"] ?? Path.Combine(".terraflow", "artifacts");
 builder.Services.AddSingleton(ArtifactStoreFactory.Create(config, artifacts));
+builder.Services.AddRepoConfigRules(config);
 builder.Services.AddTerraFlowRunner(config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions());
 
 await builder.Build().RunAsync();

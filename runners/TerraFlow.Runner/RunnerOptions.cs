@@ -26,6 +26,13 @@ public sealed class RunnerOptions
 
     public TimeSpan CloneTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Longest a discover job (clone, read the config, find the affected projects and code owners) may take
+    /// (<c>TerraFlow__Runner__DiscoverTimeout</c>); past it the job is reported as failed, not retried. It includes the
+    /// clone, so it is longer than <see cref="CloneTimeout"/>.
+    /// </summary>
+    public TimeSpan DiscoverTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Longest a <c>terraform apply</c> may run before it is interrupted (and reported as interrupted).</summary>
     public TimeSpan ApplyTimeout { get; set; } = TimeSpan.FromHours(1);
 

@@ -48,6 +48,7 @@ public static class TerraFlowApp
         using var startupLogs = LoggerFactory.Create(b => ConsoleLogFormat.AddConsole(b.AddConfiguration(builder.Configuration.GetSection("Logging")), builder.Configuration, RunsUnderFunctionsHost));
         var database = await DatabaseSetup.ResolveAsync(builder.Configuration, options, startupLogs.CreateLogger<DatabaseSetup>(), ct);
         builder.Services.AddHostedService(_ => database); // registered first, so it stops last: the database outlives its users
+        builder.Services.AddSingleton(database); // health reads the embedded server's state
         // Next, so it stops after the engine and runner and its last flush includes their final items.
         builder.Services.AddTerraFlowTelemetry(builder.Configuration, "terraflow-functions");
 
@@ -129,6 +130,9 @@ public static class TerraFlowApp
 
         var runner = config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions();
         if (config.GetValue("TerraFlow:Runner:InProcess", defaultValue: true))
+        {
+            services.AddRepoConfigRules(config);
             services.AddTerraFlowRunner(runner);
+        }
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Plans;
+using TerraFlow.Core.Policies;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Security;
 using TerraFlow.Adapters.Vcs;
@@ -39,7 +40,8 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, CloneU
             var dir = ProjectPaths.Resolve(workspace.Root, project.Dir);
             var steps = new TerraformSteps(options, dir, project.Workspace, masker, sandbox);
             var policies = new PolicyCheck(options, masker, sandbox);
-            outcome = await PlanAsync(steps, policies, project, workspace.Root, dir, keys, ct);
+            outcome = await PlanAsync(steps, project, dir, keys,
+                (planJson, token) => RulesCommitPolicies.EvaluateAsync(policies, project, workspace, spec, vcs, options, planJson, token), ct);
             await PutTextAsync(keys.Log, steps.Log + policies.Log, ct);
         }
         catch (WorkspaceException ex)
@@ -50,8 +52,10 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, CloneU
         return new JobResult(lease.JobId, spec.RunId, JobKinds.Plan, null, outcome);
     }
 
+    /// <param name="checkPolicies">The policy check of the plan JSON (built-in rules and the rules commit's Rego folders).</param>
     private async Task<PlanOutcome> PlanAsync(
-        TerraformSteps steps, PolicyCheck policies, ProjectDefinition project, string root, string dir, PlanArtifacts keys, CancellationToken ct)
+        TerraformSteps steps, ProjectDefinition project, string dir, PlanArtifacts keys,
+        Func<ReadOnlyMemory<byte>, CancellationToken, Task<PolicyOutcome>> checkPolicies, CancellationToken ct)
     {
         var name = project.Name;
         if (!Directory.Exists(dir))
@@ -88,7 +92,7 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, CloneU
         await PutTextAsync(keys.PlanText, steps.Mask(text.StandardOutput), ct);
         var sha = Convert.ToHexStringLower(SHA256.HashData(planBytes));
         // Always evaluated for a successful plan: Passed when the project has no rules.
-        var policy = await policies.EvaluateAsync(project, root, dir, planJson, ct);
+        var policy = await checkPolicies(planJson, ct);
         return new PlanOutcome(name, true, summary, sha, keys, null) { Policy = policy };
     }
 

@@ -78,7 +78,7 @@ public sealed class GitWorkspace : IAsyncDisposable
         return result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    private async Task<ProcessResult> GitAsync(string cwd, CancellationToken ct, params string[] args)
+    internal async Task<ProcessResult> GitAsync(string cwd, CancellationToken ct, params string[] args)
     {
         var result = await RunGitAsync(cwd, ct, args);
         if (result.ExitCode != 0)
