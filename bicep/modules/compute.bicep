@@ -134,6 +134,8 @@ module runnerRoles 'roles.bicep' = {
     storageAccountName: storageAccountName
     artifactsContainerName: artifactsContainer
     keyVaultName: keyVaultName
+    // Only the App key (to mint clone tokens): not the database connection string, not the webhook secret.
+    keyVaultSecretNames: ['github-app-private-key']
     containerRegistryName: containerRegistryName
   }
 }
@@ -155,7 +157,6 @@ module runnerJob 'runnerjob.bicep' = if (deployRunnerJob) {
     registryServer: registry.properties.loginServer
     serviceBusNamespaceName: serviceBusNamespaceName
     jobsQueueName: jobsQueue
-    postgresConnectionStringSecretUri: secretUris.postgresConnectionString
     githubAppPrivateKeySecretUri: secretUris.githubAppPrivateKey
     environmentVariables: runnerSettings
     maxExecutions: runnerMaxExecutions

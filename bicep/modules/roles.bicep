@@ -2,7 +2,7 @@
 //   Service Bus Data Sender   on ONE queue (the one this identity writes)
 //   Service Bus Data Receiver on ONE queue (the one this identity reads)
 //   Storage Blob Data Contributor on the "artifacts" container only (not the account)
-//   Key Vault Secrets User    on the vault (the vault holds only TerraFlow's three secrets)
+//   Key Vault Secrets User    on the vault, or only on the secrets named in keyVaultSecretNames (the runner)
 //   AcrPull                   on the registry (runner only, to pull its image)
 // Built-in role definition ids (learn.microsoft.com/azure/role-based-access-control/built-in-roles):
 var roleIds = {
@@ -30,6 +30,9 @@ param receiveQueueName string
 param storageAccountName string
 param artifactsContainerName string
 param keyVaultName string
+
+@description('Secrets this identity may read; empty = every secret in the vault (the Function App). Runners get only the App key.')
+param keyVaultSecretNames array = []
 
 @description('Container registry the identity pulls from; empty for none.')
 param containerRegistryName string = ''
@@ -103,7 +106,23 @@ resource blobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = 
   }
 }
 
-resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource readableSecrets 'Microsoft.KeyVault/vaults/secrets@2024-11-01' existing = [for name in keyVaultSecretNames: {
+  parent: vault
+  name: name
+}]
+
+resource secretUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (name, i) in keyVaultSecretNames: {
+  scope: readableSecrets[i]
+  name: guid(vault.id, name, principalId, roleIds.keyVaultSecretsUser)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleIds.keyVaultSecretsUser)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'TerraFlow ${label}: read secret ${name}'
+  }
+}]
+
+resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (empty(keyVaultSecretNames)) {
   scope: vault
   name: guid(vault.id, principalId, roleIds.keyVaultSecretsUser)
   properties: {

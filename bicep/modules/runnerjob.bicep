@@ -25,8 +25,9 @@ param registryServer string
 param serviceBusNamespaceName string
 param jobsQueueName string
 
-@description('Versionless Key Vault secret URIs.')
-param postgresConnectionStringSecretUri string
+// No database connection string: runners on Service Bus never touch the database (they receive jobs, write artifacts
+// to Blob and send results to the results queue), and Terraform must find nothing of TerraFlow's to use.
+@description('Versionless Key Vault secret URI of the GitHub App key: the runner mints short-lived installation tokens to clone with. Terraform never sees it (the runner gives its children an allow-listed environment).')
 param githubAppPrivateKeySecretUri string
 
 @description('Plain (non-secret) environment variables for the runner (name → value).')
@@ -73,10 +74,6 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
 
 var secretEnv = [
   {
-    name: 'ConnectionStrings__Postgres'
-    secretRef: 'postgres-connection-string'
-  }
-  {
     name: 'TerraFlow__GitHub__PrivateKeyPem'
     secretRef: 'github-app-private-key'
   }
@@ -109,11 +106,6 @@ resource job 'Microsoft.App/jobs@2026-01-01' = {
       // redelivers it (up to the queue's maxDeliveryCount), and applies are never retried at all.
       replicaRetryLimit: 0
       secrets: [
-        {
-          name: 'postgres-connection-string'
-          keyVaultUrl: postgresConnectionStringSecretUri
-          identity: identityId
-        }
         {
           name: 'github-app-private-key'
           keyVaultUrl: githubAppPrivateKeySecretUri

@@ -4,6 +4,8 @@ using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Security;
 using TerraFlow.Runner.Jobs;
+using TerraFlow.Runner.Sandbox;
+using Microsoft.Extensions.Configuration;
 
 namespace TerraFlow.Runner;
 
@@ -13,12 +15,13 @@ namespace TerraFlow.Runner;
 /// Stopping the runner cancels plans at once (their lease expires and they run again elsewhere); an apply already
 /// running gets <see cref="RunnerOptions.ApplyGracePeriod"/> to finish and then is interrupted and reported as such.
 /// </summary>
-public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, RunnerOptions options, JobSignal signal, ILogger<JobRunner> logger)
+public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers, RunnerOptions options, JobSignal signal, ILogger<JobRunner> logger,
+    IConfiguration? configuration = null)
 {
     private readonly Dictionary<string, IJobHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
-    // The runner's environment (e.g. ARM_CLIENT_SECRET, which Terraform inherits) does not change while it runs:
-    // read it once, not per job.
-    private readonly SecretMasker _environmentSecrets = EnvironmentSecrets();
+    // Every secret this process knows (its environment, settings, the App key, the operator's job credentials) does
+    // not change while it runs: collected once, not per job.
+    private readonly SecretMasker _environmentSecrets = ConfiguredSecrets.Collect(configuration, options, ChildEnvironment.OfThisProcess());
     private readonly string _workerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>How long reporting a result may take once the runner is stopping.</summary>
@@ -169,13 +172,5 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
                 return;
             }
         }
-    }
-
-    private static SecretMasker EnvironmentSecrets()
-    {
-        var masker = new SecretMasker();
-        masker.AddSecretEnvironment(Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .Select(e => new KeyValuePair<string, string?>((string)e.Key, e.Value as string)));
-        return masker;
     }
 }

@@ -11,6 +11,9 @@ public sealed class RunnerHostedService(JobRunner runner, RunnerOptions options,
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Before any job: children that share this process's uid (a runner that is not root) must not read its
+        // environment or memory through /proc.
+        Sandbox.ProcessProtection.MakeUndumpable();
         if (!options.SingleJob)
         {
             await runner.RunAsync(stoppingToken);

@@ -70,4 +70,47 @@ public sealed class RunnerOptions
     /// </summary>
     public TimeSpan LongestJob =>
         CloneTimeout * 3 + InitTimeout + PlanTimeout * 3 + PolicyTimeout + ApplyTimeout + ApplyGracePeriod + ApplyInterruptTimeout;
+
+    /// <summary>
+    /// Extra environment of Terraform, OpenTofu and conftest in every trusted job
+    /// (<c>TerraFlow__Runner__Environment__TF_LOG=INFO</c>). Children get nothing else from the runner's own environment
+    /// beyond PATH and LANG; see <c>Sandbox/ChildEnvironment</c>. Untrusted (fork) plans do not get these.
+    /// </summary>
+    public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Credentials for Terraform, each for the repositories and projects it names
+    /// (<c>TerraFlow__Runner__Credentials__0__Repositories=acme/*</c>, <c>__Projects=prod-*</c>,
+    /// <c>__Environment__ARM_CLIENT_SECRET=...</c>). Their values are masked; untrusted (fork) plans get none.
+    /// </summary>
+    public List<RunnerCredential> Credentials { get; set; } = [];
+
+    /// <summary>
+    /// Which OS user runs git, Terraform and conftest when the runner runs as root: <c>job</c> (default) a fresh
+    /// unnamed uid per job, so jobs cannot read each other's processes either; a user name or uid number for one
+    /// fixed account; <c>none</c> to keep root (not recommended). Ignored when the runner is not root.
+    /// </summary>
+    public string RunAs { get; set; } = "job";
+}
+
+/// <summary>One operator-configured credential set (see <see cref="RunnerOptions.Credentials"/>).</summary>
+public sealed class RunnerCredential
+{
+    /// <summary>Comma-separated globs over <c>owner/name</c> (GitLab: the full project path); empty = every repository.</summary>
+    public string? Repositories { get; set; }
+
+    /// <summary>Comma-separated globs over project names; empty = every project.</summary>
+    public string? Projects { get; set; }
+
+    /// <summary>Optional provider name (<c>github</c>, <c>gitlab</c>); empty = any.</summary>
+    public string? Provider { get; set; }
+
+    /// <summary>Variables set for Terraform in matching jobs; every value is treated as a secret.</summary>
+    public Dictionary<string, string> Environment { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Comma-separated names copied from the runner's own environment into matching jobs (e.g.
+    /// <c>IDENTITY_ENDPOINT,IDENTITY_HEADER</c> for a Container App's managed identity); values are masked too.
+    /// </summary>
+    public string? PassThrough { get; set; }
 }

@@ -34,10 +34,20 @@ internal static class StandIns
     }
 }
 
-/// <summary>A temporary folder deleted after the test.</summary>
+/// <summary>
+/// A temporary folder deleted after the test. Readable by others (0755, not CreateTempSubdirectory's 0700): a runner
+/// running as root clones a local repository as the job's unprivileged uid.
+/// </summary>
 internal sealed class TempDir : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("terraflow-policy-").FullName;
+    public string Path { get; } = Readable(Directory.CreateTempSubdirectory("terraflow-policy-").FullName);
+
+    private static string Readable(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+        return path;
+    }
 
     public string Write(string relative, string text)
     {

@@ -11,7 +11,8 @@ public sealed class RunnerFailureTests : IAsyncLifetime
     private const string Owner = "acme";
     private const string Repo = "infra";
     private const int Number = 11;
-    // Only this test sets it; the runner masks values of variables whose names look secret.
+    // An operator credential for this repository: Terraform receives it (nothing else of the host's environment),
+    // and the runner masks it wherever it is printed.
     private const string SecretVariable = "TERRAFLOW_FAILURE_TEST_TOKEN";
     private const string SecretValue = "tf-secret-value-1f2e3d";
     private readonly HttpClient _http = new();
@@ -33,13 +34,16 @@ public sealed class RunnerFailureTests : IAsyncLifetime
     [Fact]
     public async Task A_failing_plan_is_reported_with_its_error_and_no_secret_leaks()
     {
-        Environment.SetEnvironmentVariable(SecretVariable, SecretValue);
         using var repo = new TwoProjectRepo();
         repo.Git.Write("network/.standin/behavior.json",
             $"{{\"plan_exit\": 1, \"plan_stderr\": \"Error: Invalid provider configuration\", \"print_env\": [\"{SecretVariable}\"]}}");
         var head = repo.Git.Commit("break network");
         _github.AddPullRequest(Owner, Repo, Number, head, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
-        await using var host = await TerraFlowTestHost.StartAsync(_db, _github);
+        await using var host = await TerraFlowTestHost.StartAsync(_db, _github, settings: new Dictionary<string, string>
+        {
+            ["TerraFlow:Runner:Credentials:0:Repositories"] = $"{Owner}/{Repo}",
+            [$"TerraFlow:Runner:Credentials:0:Environment:{SecretVariable}"] = SecretValue,
+        });
 
         var ack = await GitHubWebhooks.SendAsync(_http, host.BaseUrl, "pull_request",
             GitHubWebhooks.PullRequest(new(Owner, Repo, Number, head, repo.BaseSha, repo.Git.CloneUrl)), TerraFlowTestHost.WebhookSecret);

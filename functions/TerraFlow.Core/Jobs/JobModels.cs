@@ -37,8 +37,9 @@ public sealed record JobSpec(
 
     /// <summary>
     /// The job runs code from a pull request TerraFlow does not trust (a fork, or an author without write access, with
-    /// <c>TerraFlow__PullRequests__ForkPlans=restricted</c>). The runner must give it no credentials at all: no
-    /// clone token beyond read, no cloud or provider credentials, no TerraFlow secrets. Such runs never get an apply job.
+    /// <c>TerraFlow__PullRequests__ForkPlans=restricted</c>). The runner gives it no operator credentials and no
+    /// configured environment, only the base environment; the clone credential reaches git alone, never Terraform.
+    /// Such runs never get an apply job, and a runner refuses an apply job with this flag.
     /// </summary>
     public bool Untrusted { get; init; }
 }

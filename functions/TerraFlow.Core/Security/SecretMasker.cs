@@ -1,8 +1,11 @@
 namespace TerraFlow.Core.Security;
 
 /// <summary>
-/// Replaces known secret values in text that leaves the runner (logs, error messages, PR comments).
+/// Replaces known secret values in text that leaves the runner (logs, error messages, PR comments, artifacts).
 /// Values shorter than 4 characters are not masked: they would garble ordinary output and protect nothing.
+/// Each secret is also masked in the forms Terraform code can trivially turn it into (see <see cref="SecretForms"/>):
+/// base64 (at any byte offset, so a secret inside a larger base64 blob is found), base64url, URL-encoding, JSON
+/// escaping and, for multi-line values such as a PEM key, each line.
 /// </summary>
 public sealed class SecretMasker
 {
@@ -15,10 +18,15 @@ public sealed class SecretMasker
         if (string.IsNullOrEmpty(secret) || secret.Length < 4) return;
         lock (_gate)
         {
-            if (_secrets.Contains(secret)) return;
-            _secrets.Add(secret);
+            var added = false;
+            foreach (var form in SecretForms.Of(secret))
+            {
+                if (_secrets.Contains(form)) continue;
+                _secrets.Add(form);
+                added = true;
+            }
             // Longest first, so a secret that contains another is masked whole.
-            _secrets.Sort((a, b) => b.Length.CompareTo(a.Length));
+            if (added) _secrets.Sort((a, b) => b.Length.CompareTo(a.Length));
         }
     }
 
@@ -47,11 +55,25 @@ public sealed class SecretMasker
         return text;
     }
 
+    /// <summary>
+    /// Whether a variable or setting name says its value is a secret. Works on environment names
+    /// (<c>ARM_CLIENT_SECRET</c>) and on configuration keys (<c>TerraFlow:Approvals:SigningKey</c>,
+    /// <c>TerraFlow__GitHub__PrivateKeyPem</c>); a key's path (<c>PrivateKeyPath</c>) is not a secret.
+    /// </summary>
     public static bool LooksSecret(string variableName)
     {
-        var n = variableName.ToUpperInvariant();
+        var whole = variableName.ToUpperInvariant();
+        if (whole.StartsWith("CONNECTIONSTRINGS", StringComparison.Ordinal)) return true;
+        // A configuration path (TerraFlow__GitLab__ProjectSecrets__0__Project) is judged by its last segment: a
+        // project's name under a "secrets" section is not a secret.
+        var cut = Math.Max(whole.LastIndexOf("__", StringComparison.Ordinal) + 1, whole.LastIndexOf(':'));
+        var n = cut > 0 ? whole[(cut + 1)..] : whole;
+        if (n.EndsWith("PATH", StringComparison.Ordinal) || n.EndsWith("FILE", StringComparison.Ordinal)) return false;
         return n.Contains("SECRET", StringComparison.Ordinal) || n.Contains("TOKEN", StringComparison.Ordinal)
             || n.Contains("PASSWORD", StringComparison.Ordinal) || n.Contains("PRIVATE_KEY", StringComparison.Ordinal)
-            || n.EndsWith("_KEY", StringComparison.Ordinal) || n.Contains("CREDENTIAL", StringComparison.Ordinal);
+            || n.Contains("PRIVATEKEY", StringComparison.Ordinal) || n.Contains("SIGNINGKEY", StringComparison.Ordinal)
+            || n.Contains("ACCESSKEY", StringComparison.Ordinal) || n.Contains("ACCOUNTKEY", StringComparison.Ordinal)
+            || n.EndsWith("_KEY", StringComparison.Ordinal) || n.Contains("CREDENTIAL", StringComparison.Ordinal)
+            || n.Contains("CONNECTIONSTRING", StringComparison.Ordinal);
     }
 }

@@ -6,6 +6,7 @@ using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Security;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Runner.Processes;
+using TerraFlow.Runner.Sandbox;
 using TerraFlow.Runner.Workspace;
 using CoreArtifactKeys = TerraFlow.Core.Artifacts.ArtifactKeys;
 
@@ -60,6 +61,8 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
         string logKey, SecretMasker masker, JobStopSignals stop, CancellationToken ct)
     {
         var spec = lease.Spec;
+        if (spec.Untrusted)
+            return NotApplied(name, "Refused: this plan ran as untrusted code (a fork's restricted plan); it cannot be applied.");
         if (string.IsNullOrEmpty(spec.PlanFile) || string.IsNullOrEmpty(spec.PlanSha256))
             return NotApplied(name, "The apply job names no plan file or no plan hash.");
 
@@ -74,15 +77,18 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
             return NotApplied(name, $"Refused: the stored plan file's SHA-256 ({sha}) is not the approved plan's ({spec.PlanSha256}). The plan file changed after approval; run a new plan.");
         }
 
+        await using var sandbox = Sandboxes.Create(options, spec, masker);
         var credential = await CloneAuth.GetAsync(vcs, cloneUrls, spec, ct);
-        await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, ct);
+        await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, sandbox, ct);
         await workspace.RefuseSymlinksLeavingCheckoutAsync(ct);
         var dir = ProjectPaths.Resolve(workspace.Root, projectDir);
         if (!Directory.Exists(dir))
             return NotApplied(name, "The project directory does not exist at this commit.");
-        await File.WriteAllBytesAsync(Path.Combine(dir, PlanFileName), planBytes, ct);
+        var planPath = Path.Combine(dir, PlanFileName);
+        await File.WriteAllBytesAsync(planPath, planBytes, ct);
+        sandbox.Own(planPath);
 
-        var steps = new TerraformSteps(options, dir, workspaceName, masker);
+        var steps = new TerraformSteps(options, dir, workspaceName, masker, sandbox);
         var init = await steps.RunAsync(["init", "-input=false", "-no-color"], options.InitTimeout, ct);
         if (init.ExitCode != 0)
             return await FinishAsync(steps, logKey, NotApplied(name, steps.Failure("init", init, options.InitTimeout)));

@@ -5,6 +5,7 @@ using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Security;
 using TerraFlow.Core.Vcs;
+using TerraFlow.Runner.Sandbox;
 using TerraFlow.Runner.Workspace;
 
 namespace TerraFlow.Runner.Jobs;
@@ -48,8 +49,9 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, Cl
         var spec = lease.Spec;
         try
         {
+            await using var sandbox = Sandboxes.Create(options, spec, masker);
             var credential = await CloneAuth.GetAsync(vcs, cloneUrls, spec, ct);
-            await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, ct);
+            await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, sandbox, ct);
             // Every file discovery reads goes through this: inside the checkout only, bounded (see CheckoutFiles).
             var files = new CheckoutFiles(workspace.Root);
             var snapshot = new DirectorySnapshot(files, await workspace.TrackedFilesAsync(ct));

@@ -9,6 +9,7 @@ using TerraFlow.Core.Projects;
 using TerraFlow.Core.Security;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Runner.Policies;
+using TerraFlow.Runner.Sandbox;
 using TerraFlow.Runner.Workspace;
 
 namespace TerraFlow.Runner.Jobs;
@@ -31,12 +32,14 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, CloneU
         PlanOutcome outcome;
         try
         {
+            // Before anything runs: the sandbox adds the job's credentials to the masker.
+            await using var sandbox = Sandboxes.Create(options, spec, masker);
             var credential = await CloneAuth.GetAsync(vcs, cloneUrls, spec, ct);
-            await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, ct);
+            await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, sandbox, ct);
             await workspace.RefuseSymlinksLeavingCheckoutAsync(ct);
             var dir = ProjectPaths.Resolve(workspace.Root, project.Dir);
-            var steps = new TerraformSteps(options, dir, project.Workspace, masker);
-            var policies = new PolicyCheck(options, masker);
+            var steps = new TerraformSteps(options, dir, project.Workspace, masker, sandbox);
+            var policies = new PolicyCheck(options, masker, sandbox);
             outcome = await PlanAsync(steps, project, dir, keys,
                 (planJson, token) => RulesCommitPolicies.EvaluateAsync(policies, project, workspace, spec, vcs, options, planJson, token), ct);
             await PutTextAsync(keys.Log, steps.Log + policies.Log, ct);
@@ -71,7 +74,9 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, CloneU
         if (text.ExitCode != 0) return Failed(name, keys, steps.Failure("show", text, options.PlanTimeout));
 
         PlanSummary summary;
-        var planJson = Encoding.UTF8.GetBytes(json.StandardOutput);
+        // Masked before anything reads it: the summary, policy messages and the stored plan.json all come from it.
+        var maskedJson = steps.Mask(json.StandardOutput);
+        var planJson = Encoding.UTF8.GetBytes(maskedJson);
         try
         {
             summary = PlanReader.Read(planJson);
@@ -83,7 +88,7 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, CloneU
 
         var planBytes = await File.ReadAllBytesAsync(Path.Combine(dir, PlanFileName), ct);
         await using (var planStream = new MemoryStream(planBytes)) await artifacts.PutAsync(keys.PlanFile, planStream, ct);
-        await PutTextAsync(keys.PlanJson, json.StandardOutput, ct);
+        await PutTextAsync(keys.PlanJson, maskedJson, ct);
         await PutTextAsync(keys.PlanText, steps.Mask(text.StandardOutput), ct);
         var sha = Convert.ToHexStringLower(SHA256.HashData(planBytes));
         // Always evaluated for a successful plan: Passed when the project has no rules.

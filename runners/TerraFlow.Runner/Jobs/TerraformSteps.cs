@@ -1,14 +1,16 @@
 using System.Text;
 using TerraFlow.Core.Security;
 using TerraFlow.Runner.Processes;
+using TerraFlow.Runner.Sandbox;
 
 namespace TerraFlow.Runner.Jobs;
 
 /// <summary>
 /// Runs Terraform commands in one project directory and keeps a masked log of all of them, in order,
-/// the way a user reading the log expects to see it.
+/// the way a user reading the log expects to see it. Terraform runs in the job's sandbox: as the job's OS user, with
+/// the allow-listed environment (Sandbox/ChildEnvironment).
 /// </summary>
-internal sealed class TerraformSteps(RunnerOptions options, string projectDirectory, string workspace, SecretMasker masker)
+internal sealed class TerraformSteps(RunnerOptions options, string projectDirectory, string workspace, SecretMasker masker, JobSandbox sandbox)
 {
     private readonly StringBuilder _log = new();
 
@@ -17,7 +19,7 @@ internal sealed class TerraformSteps(RunnerOptions options, string projectDirect
     public async Task<ProcessResult> RunAsync(string[] args, TimeSpan timeout, CancellationToken ct)
     {
         _log.Append("$ terraform ").AppendJoin(' ', args).AppendLine();
-        var result = await ProcessRunner.RunAsync(options.TerraformPath, args, projectDirectory, Environment(), timeout, ct);
+        var result = await sandbox.RunAsync(ChildPurpose.Terraform, options.TerraformPath, args, projectDirectory, Environment(), timeout, ct);
         _log.Append(result.StandardOutput);
         if (result.StandardError.Length > 0) _log.Append(result.StandardError);
         _log.AppendLine(result.TimedOut ? $"(timed out after {timeout})" : $"(exit {result.ExitCode})");
@@ -31,7 +33,7 @@ internal sealed class TerraformSteps(RunnerOptions options, string projectDirect
     public async Task<ProcessResult> RunInterruptibleAsync(string[] args, TimeSpan timeout, TimeSpan stopGrace, CancellationToken interrupt)
     {
         _log.Append("$ terraform ").AppendJoin(' ', args).AppendLine();
-        var result = await ProcessRunner.RunInterruptibleAsync(options.TerraformPath, args, projectDirectory, Environment(), timeout, stopGrace, interrupt);
+        var result = await sandbox.RunInterruptibleAsync(ChildPurpose.Terraform, options.TerraformPath, args, projectDirectory, Environment(), timeout, stopGrace, interrupt);
         _log.Append(result.StandardOutput);
         if (result.StandardError.Length > 0) _log.Append(result.StandardError);
         _log.AppendLine(result.Interrupted ? "(interrupted: the runner was stopping)" : result.TimedOut ? $"(timed out after {timeout})" : $"(exit {result.ExitCode})");

@@ -2,6 +2,7 @@ using System.Text;
 using TerraFlow.Core.Policies;
 using TerraFlow.Core.Security;
 using TerraFlow.Runner.Processes;
+using TerraFlow.Runner.Sandbox;
 
 namespace TerraFlow.Runner.Policies;
 
@@ -11,7 +12,9 @@ namespace TerraFlow.Runner.Policies;
 /// failures and for errors (bad Rego, missing folder), so exit 1 counts as failures only when stdout holds its JSON
 /// results; anything else is an error, which denies.
 /// </summary>
-public sealed class ConftestRunner(RunnerOptions options, SecretMasker masker)
+/// <param name="sandbox">The job's sandbox (the pull request's Rego runs here: as the job's user, base environment
+/// only); null outside a job (tests), then conftest gets PATH, HOME and TMPDIR of this process and nothing else.</param>
+public sealed class ConftestRunner(RunnerOptions options, SecretMasker masker, JobSandbox? sandbox = null)
 {
     private readonly StringBuilder _log = new();
 
@@ -31,7 +34,9 @@ public sealed class ConftestRunner(RunnerOptions options, SecretMasker masker)
         ProcessResult result;
         try
         {
-            result = await ProcessRunner.RunAsync(options.ConftestPath, args, workingDirectory, Environment, options.PolicyTimeout, ct);
+            result = sandbox is null
+                ? await ProcessRunner.RunAsync(options.ConftestPath, args, workingDirectory, StandaloneEnvironment(), options.PolicyTimeout, ct)
+                : await sandbox.RunAsync(ChildPurpose.Policy, options.ConftestPath, args, workingDirectory, Environment, options.PolicyTimeout, ct);
         }
         catch (InvalidOperationException ex)
         {
@@ -72,4 +77,12 @@ public sealed class ConftestRunner(RunnerOptions options, SecretMasker masker)
     private static PolicyOutcome Error(string message) => new([], message);
 
     private static readonly IReadOnlyDictionary<string, string?> Environment = new Dictionary<string, string?> { ["NO_COLOR"] = "1" };
+
+    private static Dictionary<string, string?> StandaloneEnvironment() => new()
+    {
+        ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? ChildEnvironment.DefaultPath,
+        ["HOME"] = Path.GetTempPath(),
+        ["TMPDIR"] = Path.GetTempPath(),
+        ["NO_COLOR"] = "1",
+    };
 }

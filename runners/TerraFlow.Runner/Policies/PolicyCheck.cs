@@ -1,6 +1,7 @@
 using TerraFlow.Core.Policies;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Security;
+using TerraFlow.Runner.Sandbox;
 using TerraFlow.Runner.Workspace;
 
 namespace TerraFlow.Runner.Policies;
@@ -9,12 +10,12 @@ namespace TerraFlow.Runner.Policies;
 /// The policy check of one planned project: its built-in rules (evaluated in Core) and, when it names
 /// <c>policy_paths</c>, conftest over the Rego policies in the cloned workspace. One instance per job.
 /// </summary>
-public sealed class PolicyCheck(RunnerOptions options, SecretMasker masker)
+public sealed class PolicyCheck(RunnerOptions options, SecretMasker masker, JobSandbox? sandbox = null)
 {
     /// <summary>Written next to the plan file in the project directory; conftest reads it from there.</summary>
     public const string PlanJsonFileName = "terraflow.plan.json";
 
-    private readonly ConftestRunner _conftest = new(options, masker);
+    private readonly ConftestRunner _conftest = new(options, masker, sandbox);
 
     /// <summary>The conftest command and its output, masked; empty when conftest did not run.</summary>
     public string Log => _conftest.Log;

@@ -11,7 +11,9 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 
 /// <summary>
 /// Runs a child process with arguments passed as a list (never through a shell), captures its output, and kills the
-/// whole process tree on timeout or cancellation so no Terraform provider is left running.
+/// whole process tree on timeout or cancellation so no Terraform provider is left running. A non-null environment is
+/// the child's complete environment (the runner's jobs always pass one, see Sandbox/JobSandbox); null inherits this
+/// process's environment and is for tools only (tests).
 /// </summary>
 public static class ProcessRunner
 {
@@ -106,7 +108,13 @@ public static class ProcessRunner
             };
             foreach (var a in arguments) startInfo.ArgumentList.Add(a);
             if (environment is not null)
-                foreach (var (k, v) in environment) startInfo.Environment[k] = v;
+            {
+                // A given environment is the child's whole environment: nothing of this process's (secrets, connection
+                // strings, the App key) is inherited. Null values leave a name unset.
+                startInfo.Environment.Clear();
+                foreach (var (k, v) in environment)
+                    if (v is not null) startInfo.Environment[k] = v;
+            }
 
             var running = new RunningProcess(new Process { StartInfo = startInfo });
             var process = running.Process;

@@ -1,6 +1,7 @@
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Security;
 using TerraFlow.Runner.Processes;
+using TerraFlow.Runner.Sandbox;
 
 namespace TerraFlow.Runner.Workspace;
 
@@ -10,13 +11,15 @@ public sealed class GitWorkspace : IAsyncDisposable
     private readonly RunnerOptions _options;
     private readonly SecretMasker _masker;
     private readonly string? _authHeader;
+    private readonly JobSandbox _sandbox;
 
-    private GitWorkspace(string root, RunnerOptions options, SecretMasker masker, string? authHeader)
+    private GitWorkspace(string root, RunnerOptions options, SecretMasker masker, string? authHeader, JobSandbox sandbox)
     {
         Root = root;
         _options = options;
         _masker = masker;
         _authHeader = authHeader;
+        _sandbox = sandbox;
     }
 
     public string Root { get; }
@@ -24,9 +27,10 @@ public sealed class GitWorkspace : IAsyncDisposable
     /// <summary>
     /// Clones <paramref name="cloneUrl"/> and checks out <paramref name="sha"/>. An https credential (the provider's
     /// header, see CloneCredentials) travels in an http.extraHeader for these commands only, so it is never written to
-    /// .git/config or shown in a URL; its secrets are masked in every message.
+    /// .git/config or shown in a URL; its secrets are masked in every message. git runs in the job's
+    /// <paramref name="sandbox"/> (its user and environment) and clones into <see cref="JobSandbox.CheckoutPath"/>.
     /// </summary>
-    public static async Task<GitWorkspace> CloneAsync(string cloneUrl, string sha, CloneCredential? credential, RunnerOptions options, SecretMasker masker, CancellationToken ct)
+    public static async Task<GitWorkspace> CloneAsync(string cloneUrl, string sha, CloneCredential? credential, RunnerOptions options, SecretMasker masker, JobSandbox sandbox, CancellationToken ct)
     {
         string? header = null;
         if (credential is not null && cloneUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
@@ -34,11 +38,11 @@ public sealed class GitWorkspace : IAsyncDisposable
             foreach (var secret in credential.Secrets) masker.Add(secret);
             header = credential.Header;
         }
-        var root = WorkspaceFolders.Reserve(options.WorkDirectory);
-        var workspace = new GitWorkspace(root, options, masker, header);
+        var root = sandbox.CheckoutPath;
+        var workspace = new GitWorkspace(root, options, masker, header, sandbox);
         try
         {
-            await workspace.GitAsync(options.WorkDirectory, ct, "clone", "--quiet", "--no-checkout", "--", cloneUrl, root);
+            await workspace.GitAsync(sandbox.Root, ct, "clone", "--quiet", "--no-checkout", "--", cloneUrl, root);
             await workspace.EnsureCommitAsync(sha, ct);
             await workspace.GitAsync(root, ct, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha);
             return workspace;
@@ -87,11 +91,16 @@ public sealed class GitWorkspace : IAsyncDisposable
 
     private Task<ProcessResult> RunGitAsync(string cwd, CancellationToken ct, params string[] args)
     {
-        var all = new List<string>();
-        if (_authHeader is not null) all.AddRange(["-c", "http.extraHeader=" + _authHeader]);
-        all.AddRange(args);
         var env = new Dictionary<string, string?> { ["GIT_TERMINAL_PROMPT"] = "0", ["GIT_ASKPASS"] = "true" };
-        return ProcessRunner.RunAsync(_options.GitPath, all, cwd, env, _options.CloneTimeout, ct);
+        if (_authHeader is not null)
+        {
+            // In the environment, not as `-c` on the command line: any local user can read a process's command line,
+            // only its own user (the job's) its environment.
+            env["GIT_CONFIG_COUNT"] = "1";
+            env["GIT_CONFIG_KEY_0"] = "http.extraHeader";
+            env["GIT_CONFIG_VALUE_0"] = _authHeader;
+        }
+        return _sandbox.RunAsync(ChildPurpose.Git, _options.GitPath, args, cwd, env, _options.CloneTimeout, ct);
     }
 
     private static bool IsHexSha(string sha) => sha.Length is >= 7 and <= 64 && sha.All(char.IsAsciiHexDigit);

@@ -173,6 +173,32 @@ public sealed class BicepTemplateTests
     }
 
     [Fact]
+    public void Runner_job_gets_no_database_connection_string_and_reads_only_the_app_key_from_key_vault()
+    {
+        // Issue 9: runners on Service Bus need no database, and Terraform in them must find nothing of TerraFlow's.
+        var module = BicepSource.Read("modules/runnerjob.bicep");
+        Assert.DoesNotContain("ConnectionStrings__Postgres", module);
+        Assert.DoesNotContain("postgres", module, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("SigningKey", module);
+        Assert.DoesNotContain("WebhookSecret", module);
+        var job = BicepSource.Block(module, "job");
+        Assert.Contains("name: 'TerraFlow__GitHub__PrivateKeyPem'", module);
+        Assert.Contains("keyVaultUrl: githubAppPrivateKeySecretUri", job);
+
+        var compute = BicepSource.Read("modules/compute.bicep");
+        var call = BicepSource.Block(compute, "runnerJob");
+        Assert.DoesNotContain("postgres", call, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("keyVaultSecretNames: ['github-app-private-key']", BicepSource.Block(compute, "runnerRoles"));
+        var runnerSettings = compute[compute.IndexOf("var runnerSettings", StringComparison.Ordinal)..compute.IndexOf("module functionApp", StringComparison.Ordinal)];
+        Assert.DoesNotContain("ConnectionStrings", runnerSettings);
+
+        // The role is on each named secret; the whole vault only when no names are given (the Function App).
+        var roles = BicepSource.Read("modules/roles.bicep");
+        Assert.Contains("scope: readableSecrets[i]", roles);
+        Assert.Contains("= if (empty(keyVaultSecretNames)) {", roles);
+    }
+
+    [Fact]
     public void Every_bicep_file_has_balanced_brackets()
     {
         foreach (var file in BicepSource.AllBicepFiles())

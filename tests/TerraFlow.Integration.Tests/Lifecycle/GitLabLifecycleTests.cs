@@ -25,7 +25,7 @@ public sealed class GitLabLifecycleTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_work);
+        JobWritableFolder.Create(_work); // the stand-in, run as the job's uid, appends the applies logs here
         _gitlab = await FakeGitLabServer.StartAsync();
         _github = await FakeGitHubServer.StartAsync();
         // This bed's merge requests are opened by "mr-author": a Developer, so they are planned automatically.

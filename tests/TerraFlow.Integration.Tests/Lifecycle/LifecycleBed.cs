@@ -24,7 +24,7 @@ internal sealed class LifecycleBed : IAsyncDisposable
         GitHub = github;
         Fake = fake;
         ConnectionString = connectionString;
-        Directory.CreateDirectory(_work);
+        JobWritableFolder.Create(_work); // the stand-in, run as the job's uid, appends the applies logs here
     }
 
     public FakeGitHubServer GitHub { get; }

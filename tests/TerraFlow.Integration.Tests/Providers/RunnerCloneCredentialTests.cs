@@ -11,7 +11,8 @@ namespace TerraFlow.Integration.Tests.Providers;
 
 /// <summary>
 /// The runner takes an https clone's token from the job's provider and hands it to git the way that host wants it,
-/// as an <c>http.extraHeader</c> (never in the URL). git is replaced by a script that records its arguments.
+/// as an <c>http.extraHeader</c> in git's environment (never in the URL, nor on the command line, which any local user
+/// can read). git is replaced by a script that records its arguments and that environment.
 /// </summary>
 public sealed class RunnerCloneCredentialTests : IDisposable
 {
@@ -30,10 +31,16 @@ public sealed class RunnerCloneCredentialTests : IDisposable
     [InlineData(null, "x-access-token:token-of-github")] // a job queued before specs named their provider
     public async Task The_clone_uses_the_jobs_provider_token_and_basic_user(string? provider, string expectedBasic)
     {
-        var log = Path.Combine(_scratch, "git-args.txt");
+        // Run as root, the runner starts git as an unprivileged uid: the script must be executable, and its log
+        // folder writable, by anyone.
+        var logDir = Path.Combine(_scratch, "log");
+        Directory.CreateDirectory(logDir);
+        var all = (UnixFileMode)0b111_111_111;
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(logDir, all);
+        var log = Path.Combine(logDir, "git-args.txt");
         var git = Path.Combine(_scratch, "git");
-        await File.WriteAllTextAsync(git, $"#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{log}'\necho 'fatal: stand-in git refuses' >&2\nexit 128\n");
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(git, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        await File.WriteAllTextAsync(git, $"#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{log}'\nprintf 'env %s=%s\\n' \"$GIT_CONFIG_KEY_0\" \"$GIT_CONFIG_VALUE_0\" >> '{log}'\necho 'fatal: stand-in git refuses' >&2\nexit 128\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(git, all & ~(UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
 
         var clients = new VcsClients([
             new VcsProvider("github", new TokenOnlyClient("token-of-github")),
@@ -52,8 +59,9 @@ public sealed class RunnerCloneCredentialTests : IDisposable
 
         Assert.False(result.Discovery!.Succeeded);
         var args = await File.ReadAllLinesAsync(log);
-        var header = "http.extraHeader=Authorization: Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(expectedBasic));
+        var header = "env http.extraHeader=Authorization: Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(expectedBasic));
         Assert.Contains(header, args);
+        Assert.DoesNotContain(args, a => !a.StartsWith("env ", StringComparison.Ordinal) && a.Contains("Authorization", StringComparison.Ordinal));
         Assert.Contains("https://git.example.com/acme/infra.git", args); // the URL itself carries no credentials
         var token = expectedBasic[(expectedBasic.IndexOf(':') + 1)..];
         Assert.Equal("***", masker.Apply(token));

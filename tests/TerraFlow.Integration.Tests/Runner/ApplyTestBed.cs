@@ -64,7 +64,7 @@ internal sealed class ApplyTestBed : IAsyncDisposable
     public static async Task<ApplyTestBed> CreateAsync(int applyDelayMs = 0, int initDelayMs = 0)
     {
         var scratch = Path.Combine(Path.GetTempPath(), "terraflow-apply-" + Guid.NewGuid().ToString("N")[..10]);
-        Directory.CreateDirectory(scratch);
+        JobWritableFolder.Create(scratch); // the stand-in, run as the job's uid, appends applies.log here
         var connectionString = await PostgresTestCluster.Shared.CreateDatabaseAsync("apply");
         var db = NpgsqlDataSource.Create(connectionString);
         await new SchemaMigrator(db, NullLogger<SchemaMigrator>.Instance).MigrateAsync(CancellationToken.None);

@@ -111,7 +111,9 @@ public sealed class BaseRuleFilesTests : IDisposable
         File.CreateSymbolicLink(Path.Combine(_repo.Path_, "policies", "link.rego"), "/etc/passwd");
         var bad = _repo.Commit("a symlink in the policies");
 
-        await using var workspace = await GitWorkspace.CloneAsync(_repo.CloneUrl, bad, null, Options, new SecretMasker(), CancellationToken.None);
+        var masker = new SecretMasker();
+        await using var sandbox = TerraFlow.Runner.Sandbox.JobSandbox.Create(Options, null, masker);
+        await using var workspace = await GitWorkspace.CloneAsync(_repo.CloneUrl, bad, null, Options, masker, sandbox, CancellationToken.None);
         var destination = Path.Combine(_work, "export");
         var present = await new CommitFiles(workspace, good).ExportAsync(["policies", "missing"], destination, CancellationToken.None);
         Assert.Equal(["policies"], present);
