@@ -1,4 +1,5 @@
 using TerraFlow.Adapters.Webhooks;
+using TerraFlow.Adapters.Webhooks.Validation;
 using System.Text.Json;
 using TerraFlow.Core.Vcs;
 
@@ -46,6 +47,8 @@ public static class GitLabWebhookParser
     /// </summary>
     public static string? TryReadProjectPath(ReadOnlySpan<byte> body)
     {
+        // Invalid text is refused by Parse after verification; here it only means "no project named".
+        if (WebhookDocument.Utf8Problem(body) is not null) return null;
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -56,37 +59,15 @@ public static class GitLabWebhookParser
                 ? path.GetString()
                 : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a lone surrogate in the path; not a project anyone configured.
             return null;
         }
     }
 
-    private static JsonDocument ParseDocument(string eventName, ReadOnlySpan<byte> body)
-    {
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            document = JsonDocument.ParseValue(ref reader);
-            // ParseValue stops after the first value; anything but whitespace after it is a corrupt body.
-            if (reader.Read())
-            {
-                document.Dispose();
-                throw new GitLabPayloadException($"GitLab '{eventName}' payload has trailing data after the JSON object.");
-            }
-        }
-        catch (JsonException ex)
-        {
-            throw new GitLabPayloadException($"GitLab '{eventName}' payload is not valid JSON: {ex.Message}", ex);
-        }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            throw new GitLabPayloadException($"GitLab '{eventName}' payload must be a JSON object.");
-        }
-        return document;
-    }
+    private static JsonDocument ParseDocument(string eventName, ReadOnlySpan<byte> body) =>
+        WebhookDocument.Parse(body, $"GitLab '{eventName}'", message => new GitLabPayloadException(message));
 
     /// <summary>The header and the body's object_kind must agree; a mismatch is a forged or corrupted delivery.</summary>
     private static WebhookJson ExpectKind(WebhookJson json, string kind)
@@ -132,16 +113,16 @@ public static class GitLabWebhookParser
 
     private static PullRequestEvent PullRequest(WebhookJson json, PullRequestAction action, bool merged = false)
     {
-        var repo = GitLabPaths.RepoFromPath(json.String("project.path_with_namespace"));
+        var repo = Project(json);
         var state = json.String("object_attributes.state");
         var info = new PullRequestInfo(
             repo,
             json.PositiveInt32("object_attributes.iid"),
-            HeadSha: json.String("object_attributes.last_commit.id"),
+            HeadSha: json.Sha("object_attributes.last_commit.id"),
             // Merge request hooks carry no base commit (only the target branch); the API's diff_refs.base_sha has it.
             BaseSha: "",
-            HeadRef: json.String("object_attributes.source_branch"),
-            BaseRef: json.String("object_attributes.target_branch"),
+            HeadRef: json.Branch("object_attributes.source_branch"),
+            BaseRef: json.Branch("object_attributes.target_branch"),
             CloneUrl: CloneUrl(json),
             Author: MergeRequestChanges.AuthorUsername(json),
             Open: state == "opened",
@@ -155,18 +136,19 @@ public static class GitLabWebhookParser
         var source = json.OptionalInt64("object_attributes.source_project_id");
         var target = json.OptionalInt64("object_attributes.target_project_id");
         if (source is not null && target is not null && source != target
-            && json.OptionalString("object_attributes.source.git_http_url") is { Length: > 0 } fork)
-            return fork;
-        return json.String("project.git_http_url");
+            && json.OptionalString("object_attributes.source.git_http_url") is { Length: > 0 })
+            return json.Url("object_attributes.source.git_http_url");
+        return json.Url("project.git_http_url");
     }
 
     private static VcsEvent Approval(WebhookJson json)
     {
         // An approval must name the commit it approved; guessing could approve a commit nobody reviewed.
-        if (json.OptionalString("object_attributes.last_commit.id") is not { Length: > 0 } commit)
+        if (json.OptionalString("object_attributes.last_commit.id") is not { Length: > 0 })
             return new IgnoredEvent("merge request approval has no object_attributes.last_commit.id, so the approved commit is unknown");
+        var commit = json.Sha("object_attributes.last_commit.id");
         return new PullRequestReviewEvent(
-            GitLabPaths.RepoFromPath(json.String("project.path_with_namespace")),
+            Project(json),
             json.PositiveInt32("object_attributes.iid"),
             // GitLab approvals have no id of their own.
             ReviewId: 0,
@@ -187,14 +169,27 @@ public static class GitLabWebhookParser
         if (action is not null && action != "create")
             return new IgnoredEvent($"note action '{action}' is not handled");
 
+        var note = json.OptionalText("object_attributes.note") ?? "";
+        if (note.Length > WebhookText.MaxCommentChars)
+            return new IgnoredEvent($"comment is longer than {WebhookText.MaxCommentChars} characters, so it is not a TerraFlow command");
         var iid = json.PositiveInt32("merge_request.iid");
         return new PullRequestCommentEvent(
-            GitLabPaths.RepoFromPath(json.String("project.path_with_namespace")),
+            Project(json),
             iid,
-            GitLabNoteIds.Compose(iid, json.Int64("object_attributes.id")),
+            GitLabNoteIds.Compose(iid, json.PositiveInt64("object_attributes.id")),
             Sender(json),
-            json.OptionalString("object_attributes.note") ?? "");
+            note);
     }
 
-    private static string Sender(WebhookJson json) => json.String("user.username");
+    private static string Sender(WebhookJson json) => json.Account("user.username");
+
+    /// <summary>The project as namespace and path, each a plausible name (see WebhookNames).</summary>
+    private static RepoRef Project(WebhookJson json)
+    {
+        const string field = "project.path_with_namespace";
+        var repo = GitLabPaths.RepoFromPath(json.String(field));
+        json.Checked(field, repo.Owner, WebhookNames.NamespaceProblem);
+        json.Checked(field, repo.Name, WebhookNames.RepositoryProblem);
+        return repo;
+    }
 }
