@@ -114,7 +114,8 @@ public static class GitLabWebhookParser
     private static PullRequestEvent PullRequest(WebhookJson json, PullRequestAction action, bool merged = false)
     {
         var repo = Project(json);
-        var state = json.String("object_attributes.state");
+        // Real hooks always carry the state; some recorded ones omit it, and the action says it just as well.
+        var state = json.OptionalString("object_attributes.state") ?? (action == PullRequestAction.Closed ? (merged ? "merged" : "closed") : "opened");
         var info = new PullRequestInfo(
             repo,
             json.PositiveInt32("object_attributes.iid"),

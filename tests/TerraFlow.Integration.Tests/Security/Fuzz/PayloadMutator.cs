@@ -49,14 +49,22 @@ internal sealed class PayloadMutator(Random random)
         ["Note Hook"] = ("object_attributes.action", ["create"]),
     };
 
+    /// <summary>Fields holding the pull/merge request number, spread out so that runs of different iterations do not queue on one row lock.</summary>
+    private static readonly string[] NumberPaths = ["number", "pull_request.number", "issue.number", "object_attributes.iid", "merge_request.iid"];
+
+    /// <summary>
+    /// One to three damages: structural ones first, on one parsed copy (one parse and one write per body keeps the
+    /// client cheap), then byte-level ones on the written bytes.
+    /// </summary>
     public (byte[] Body, string Description) Mutate(FuzzSeedPayload seed)
     {
-        var body = seed.Body;
         var steps = new List<string>();
-        if (random.Next(2) == 0 && Structural(body, seed.EventName, steps, forceHandled: true) is { } handled) body = handled;
         var count = 1 + random.Next(3);
+        var byteLevel = 0;
         for (var i = 0; i < count; i++)
-            body = random.Next(10) < 4 ? ByteLevel(body, steps) : Structural(body, seed.EventName, steps, forceHandled: false) ?? ByteLevel(body, steps);
+            if (random.Next(20) < 7) byteLevel++;
+        var body = Structural(seed.Body, seed.EventName, steps, count - byteLevel) ?? seed.Body;
+        for (var i = 0; i < byteLevel; i++) body = ByteLevel(body, steps);
         return (body, $"{seed.File} [{seed.EventName}]: " + string.Join("; ", steps));
     }
 
@@ -70,7 +78,8 @@ internal sealed class PayloadMutator(Random random)
             {
                 var copy = (byte[])body.Clone();
                 var flips = 1 + random.Next(4);
-                for (var i = 0; i < flips; i++) copy[random.Next(copy.Length)] ^= (byte)(1 << random.Next(8));
+                // Mostly the low seven bits: flipping the top bit of ASCII only ever makes invalid UTF-8.
+                for (var i = 0; i < flips; i++) copy[random.Next(copy.Length)] ^= (byte)(1 << (random.Next(10) < 8 ? random.Next(7) : 7));
                 steps.Add($"flip {flips} bits");
                 return copy;
             }
@@ -108,21 +117,35 @@ internal sealed class PayloadMutator(Random random)
         }
     }
 
-    /// <summary>A structural change, or null when the body is no longer a JSON object (then bytes are damaged instead).</summary>
-    private byte[]? Structural(byte[] body, string eventName, List<string> steps, bool forceHandled)
+    /// <summary>
+    /// A structural change, or null when the body is no longer a JSON object of valid text (then bytes are damaged
+    /// instead): System.Text.Json's nodes decode lazily, so damage from an earlier step can surface at any access.
+    /// </summary>
+    private byte[]? Structural(byte[] body, string eventName, List<string> steps, int damages)
     {
-        JsonObject root;
+        if (!System.Text.Unicode.Utf8.IsValid(body)) return null;
+        var taken = steps.Count;
         try
         {
-            if (JsonNode.Parse(body) is not JsonObject parsed) return null;
-            root = parsed;
+            return StructuralUnchecked(body, eventName, steps, damages);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or JsonException)
         {
+            steps.RemoveRange(taken, steps.Count - taken);
             return null;
         }
+    }
 
-        if (forceHandled)
+    private byte[]? StructuralUnchecked(byte[] body, string eventName, List<string> steps, int damages)
+    {
+        if (JsonNode.Parse(body) is not JsonObject root) return null;
+
+        var number = 1 + random.Next(1_000_000);
+        foreach (var path in NumberPaths)
+            if (Get(root, path) is JsonValue) Set(root, path, JsonValue.Create(number));
+
+        // Half the bodies get an action the parser acts on, so damage reaches the fields read after the action.
+        if (random.Next(2) == 0)
         {
             var (path, values) = HandledActions[eventName];
             var action = values[random.Next(values.Length)];
@@ -131,7 +154,8 @@ internal sealed class PayloadMutator(Random random)
             if (eventName == "Merge Request Hook" && action == "update") Set(root, "object_attributes.oldrev", JsonValue.Create(new string('a', 40)));
             steps.Add($"{path} = {action}");
         }
-        else
+
+        for (var i = 0; i < damages; i++)
         {
             var paths = ReadPaths[eventName];
             var target = random.Next(10) < 8 ? paths[random.Next(paths.Length)] : RandomExistingPath(root);
@@ -233,6 +257,14 @@ internal sealed class PayloadMutator(Random random)
             node = property.Value;
         }
         return path.Count == 0 ? "action" : string.Join('.', path);
+    }
+
+    private static JsonNode? Get(JsonObject root, string path)
+    {
+        JsonNode? current = root;
+        foreach (var segment in path.Split('.'))
+            current = current is JsonObject obj ? obj[segment] : null;
+        return current;
     }
 
     private static void Set(JsonObject root, string path, JsonNode? value)
