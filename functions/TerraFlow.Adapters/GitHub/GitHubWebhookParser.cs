@@ -53,7 +53,7 @@ public static class GitHubWebhookParser
         var repo = ReadRepo(json);
         // A PR from a fork must be cloned from the fork: the base repository does not have the head branch.
         // head.repo is null when the fork was deleted; the base repo still serves refs/pull/N/head then.
-        var cloneUrl = json.Has("pull_request.head.repo.clone_url") ? json.Url("pull_request.head.repo.clone_url") : json.Url("repository.clone_url");
+        var cloneUrl = json.Has("pull_request.head.repo.clone_url") ? json.CloneUrl("pull_request.head.repo.clone_url") : json.CloneUrl("repository.clone_url");
         var info = new PullRequestInfo(
             repo,
             json.PositiveInt32("pull_request.number"),

@@ -138,8 +138,8 @@ public static class GitLabWebhookParser
         var target = json.OptionalInt64("object_attributes.target_project_id");
         if (source is not null && target is not null && source != target
             && json.OptionalString("object_attributes.source.git_http_url") is { Length: > 0 })
-            return json.Url("object_attributes.source.git_http_url");
-        return json.Url("project.git_http_url");
+            return json.CloneUrl("object_attributes.source.git_http_url");
+        return json.CloneUrl("project.git_http_url");
     }
 
     private static VcsEvent Approval(WebhookJson json)

@@ -52,6 +52,9 @@ internal readonly struct WebhookJson(JsonElement root, string source, Func<strin
 
     public string Url(string path) => Checked(path, RawString(path), WebhookUrls.Problem);
 
+    /// <summary>Where to clone from: see <see cref="WebhookUrls.CloneSourceProblem"/>.</summary>
+    public string CloneUrl(string path) => Checked(path, RawString(path), WebhookUrls.CloneSourceProblem);
+
     /// <summary>Runs <paramref name="rule"/> on a value read some other way (e.g. from an array) and names the field.</summary>
     public string Checked(string path, string value, Func<string, string?> rule) =>
         rule(value) is { } problem ? throw error($"{source} payload field '{path}' {problem}.") : value;

@@ -9,6 +9,20 @@ public static class WebhookUrls
 {
     public const int MaxChars = 2048;
 
+    /// <summary>
+    /// A clone source: a URL as in <see cref="Problem"/>, or an absolute local path (a repository on the runner's own
+    /// disk, as local development and the test suite use). This checks only the form; whether a runner may clone from
+    /// that host or path, and with which token, is decided where the clone happens.
+    /// </summary>
+    public static string? CloneSourceProblem(string value)
+    {
+        if (!value.StartsWith('/')) return Problem(value);
+        if (value.Length > MaxChars) return $"is longer than {MaxChars} characters";
+        foreach (var c in value)
+            if (char.IsControl(c)) return "contains a control character";
+        return value.Split('/').Contains("..") ? "must not contain '..' segments" : null;
+    }
+
     public static string? Problem(string value)
     {
         if (value.Length == 0) return "is empty";
