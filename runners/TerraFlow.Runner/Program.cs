@@ -36,8 +36,11 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddGitHubProvider(config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions());
 // GitLab merge requests' jobs clone with the GitLab token (provider "gitlab"), when one is configured.
 builder.Services.AddGitLab(config);
+// Defence in depth: the runner refuses clone URLs not on the configured hosts before fetching any token.
+builder.Services.AddCloneUrlPolicy(config);
 var artifacts = config["TerraFlow:ArtifactsPath"] ?? Path.Combine(".terraflow", "artifacts");
 builder.Services.AddSingleton(ArtifactStoreFactory.Create(config, artifacts));
+builder.Services.AddRepoConfigRules(config);
 builder.Services.AddTerraFlowRunner(config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions());
 
 await builder.Build().RunAsync();

@@ -44,6 +44,8 @@ public static class RunnerServiceCollectionExtensions
             if (host.ShutdownTimeout < needed) host.ShutdownTimeout = needed;
         });
         services.AddSingleton<JobRunner>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<Workspace.WorkspaceSweeper>();
         services.AddHostedService<RunnerHostedService>();
         return services;
     }

@@ -26,6 +26,13 @@ public sealed class RunnerOptions
 
     public TimeSpan CloneTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Longest a discover job (clone, read the config, find the affected projects and code owners) may take
+    /// (<c>TerraFlow__Runner__DiscoverTimeout</c>); past it the job is reported as failed, not retried. It includes the
+    /// clone, so it is longer than <see cref="CloneTimeout"/>.
+    /// </summary>
+    public TimeSpan DiscoverTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Longest a <c>terraform apply</c> may run before it is interrupted (and reported as interrupted).</summary>
     public TimeSpan ApplyTimeout { get; set; } = TimeSpan.FromHours(1);
 
@@ -53,4 +60,14 @@ public sealed class RunnerOptions
 
     /// <summary>Keeps logs and plan text stored per job readable; longer output is cut in the middle.</summary>
     public int MaxLogCharacters { get; set; } = 5_000_000;
+
+    /// <summary>How often the runner deletes stale job folders in <see cref="WorkDirectory"/> (also once at start).</summary>
+    public TimeSpan WorkspaceSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The longest one job can take with these limits (clone and fetches, init, plan steps, policy, apply with its
+    /// grace and interrupt time); a job folder older than this belongs to no live job.
+    /// </summary>
+    public TimeSpan LongestJob =>
+        CloneTimeout * 3 + InitTimeout + PlanTimeout * 3 + PolicyTimeout + ApplyTimeout + ApplyGracePeriod + ApplyInterruptTimeout;
 }

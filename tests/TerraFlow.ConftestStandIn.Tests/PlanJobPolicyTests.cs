@@ -71,7 +71,7 @@ public class PlanJobPolicyTests
             PolicyTimeout = TimeSpan.FromSeconds(60),
         };
         var artifacts = new LocalFolderArtifactStore(Path.Combine(work.Path, "artifacts"));
-        var handler = new PlanJobHandler(options, NoVcs.Create(), artifacts, NullLogger<PlanJobHandler>.Instance);
+        var handler = new PlanJobHandler(options, NoVcs.Create(), new CloneUrlPolicy([], allowLocalPaths: true), artifacts, NullLogger<PlanJobHandler>.Instance);
         var spec = new JobSpec(JobKinds.Plan, 7, "octo", "infra", null, repoPath, sha, sha, project, "op-1");
         return await handler.ExecuteAsync(new JobLease(1, 1, 1, spec), new SecretMasker(), CancellationToken.None);
     }

@@ -38,6 +38,7 @@ public sealed class StandaloneRunnerAndLimitsTests : IAsyncLifetime
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TerraFlow.Runner.dll"));
         psi.Environment["ConnectionStrings__Postgres"] = _db;
+        psi.Environment["TerraFlow__CloneUrls__AllowLocalPaths"] = "true";
         psi.Environment["TerraFlow__ArtifactsPath"] = artifacts;
         psi.Environment["TerraFlow__GitHub__ApiUrl"] = _github.ApiUrl;
         psi.Environment["TerraFlow__GitHub__Token"] = _github.Token;
@@ -77,6 +78,7 @@ public sealed class StandaloneRunnerAndLimitsTests : IAsyncLifetime
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TerraFlow.Runner.dll"));
         psi.Environment["ConnectionStrings__Postgres"] = _db;
+        psi.Environment["TerraFlow__CloneUrls__AllowLocalPaths"] = "true";
         psi.Environment["TerraFlow__Runner__SingleJob"] = "true";
         psi.Environment["TerraFlow__Runner__SingleJobWait"] = "00:00:01";
         psi.Environment["TerraFlow__ArtifactsPath"] = Path.Combine(Path.GetTempPath(), "terraflow-single-" + Guid.NewGuid().ToString("N")[..8]);

@@ -7,7 +7,7 @@ namespace TerraFlow.Adapters.GitHub;
 /// <see cref="VcsPermanentException"/> (4xx: retrying will not help) or <see cref="HttpRequestException"/>
 /// (5xx, 429, rate-limit 403, network: retry later).
 /// </summary>
-public sealed class GitHubClient : IVcsClient
+public sealed class GitHubClient : IVcsClient, ICommitStatusReader
 {
     /// <summary>GitHub truncates nothing itself: longer status descriptions are rejected with 422.</summary>
     public const int MaxStatusDescriptionLength = 140;
@@ -95,6 +95,33 @@ public sealed class GitHubClient : IVcsClient
         using var _ = await _http.SendAsync(HttpMethod.Post, $"{RepoPath(repo)}/statuses/{Uri.EscapeDataString(sha)}",
             GitHubHttp.Json(request, GitHubJsonContext.Default.GitHubStatusRequest), token, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// GET /repos/{owner}/{repo}/commits/{sha}/statuses lists every status, newest first; the first one of each context
+    /// is its current state. One page of 100 is enough for TerraFlow's purpose (a missing context only means a re-send).
+    /// </summary>
+    public async Task<IReadOnlyList<CommitStatus>> GetLatestStatusesAsync(RepoRef repo, string sha, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sha);
+        var token = await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);
+        using var response = await _http.SendAsync(HttpMethod.Get, $"{RepoPath(repo)}/commits/{Uri.EscapeDataString(sha)}/statuses?per_page=100", null, token, ct)
+            .ConfigureAwait(false);
+        var items = await GitHubHttp.ReadJsonAsync(response, GitHubJsonContext.Default.ListGitHubStatus, ct).ConfigureAwait(false);
+        return items
+            .Where(s => s.Context is not null && ParseState(s.State) is not null)
+            .DistinctBy(s => s.Context, StringComparer.Ordinal)
+            .Select(s => new CommitStatus(s.Context!, ParseState(s.State)!.Value, s.Description ?? "", s.TargetUrl))
+            .ToList();
+    }
+
+    private static CommitState? ParseState(string? state) => state switch
+    {
+        "pending" => CommitState.Pending,
+        "success" => CommitState.Success,
+        "failure" => CommitState.Failure,
+        "error" => CommitState.Error,
+        _ => null,
+    };
 
     /// <summary>The user's role on the repository; <see cref="RepoPermission.None"/> when GitHub does not know the user (404).</summary>
     public async Task<RepoPermission> GetPermissionAsync(RepoRef repo, string user, CancellationToken ct)

@@ -30,6 +30,9 @@ internal sealed record GitHubCommentBody(string Body);
 
 internal sealed record GitHubStatusRequest(string State, string Context, string Description, string? TargetUrl);
 
+/// <summary>One entry of GET /repos/{owner}/{repo}/commits/{ref}/statuses (newest first).</summary>
+internal sealed record GitHubStatus(string? State, string? Context, string? Description, string? TargetUrl);
+
 internal sealed record GitHubInstallationToken(string Token, DateTimeOffset ExpiresAt);
 
 internal sealed record GitHubValidationError(string? Resource, string? Code, string? Field, string? Message);
@@ -44,6 +47,7 @@ internal sealed record GitHubErrorBody(string? Message, List<GitHubValidationErr
 [JsonSerializable(typeof(List<GitHubIssueComment>))]
 [JsonSerializable(typeof(GitHubCommentBody))]
 [JsonSerializable(typeof(GitHubStatusRequest))]
+[JsonSerializable(typeof(List<GitHubStatus>))]
 [JsonSerializable(typeof(GitHubInstallationToken))]
 [JsonSerializable(typeof(GitHubErrorBody))]
 [JsonSerializable(typeof(GitHubCollaboratorPermission))]

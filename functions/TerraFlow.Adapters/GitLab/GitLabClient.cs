@@ -34,11 +34,10 @@ public sealed class GitLabClient : IVcsClient
     {
         var mr = await _http.SendForJsonAsync(HttpMethod.Get, $"{MergeRequestPath(repo, number)}", null,
             GitLabJsonContext.Default.GitLabMergeRequest, ct).ConfigureAwait(false);
-        // A merge request from a fork must be cloned from the fork: the target project lacks the source branch.
-        var cloneProject = mr.SourceProjectId != 0 && mr.SourceProjectId != mr.TargetProjectId
-            ? mr.SourceProjectId.ToString(System.Globalization.CultureInfo.InvariantCulture)
-            : GitLabPaths.ProjectId(repo);
-        var project = await _http.SendForJsonAsync(HttpMethod.Get, $"projects/{cloneProject}", null,
+        // Always cloned from the project itself, also for a merge request from a fork: GitLab keeps the fork's commits
+        // under refs/merge-requests/IID/head of the target and the runner fetches the head commit by SHA. Runs may
+        // only clone their own project (CloneUrlPolicy), so a project's secret or token never reaches another one.
+        var project = await _http.SendForJsonAsync(HttpMethod.Get, $"projects/{GitLabPaths.ProjectId(repo)}", null,
             GitLabJsonContext.Default.GitLabProject, ct).ConfigureAwait(false);
         return new PullRequestInfo(
             repo,

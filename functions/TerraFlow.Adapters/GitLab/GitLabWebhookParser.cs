@@ -131,16 +131,13 @@ public static class GitLabWebhookParser
         return new PullRequestEvent(action, info, Sender(json));
     }
 
-    /// <summary>A merge request from a fork is cloned from the fork (source project); otherwise from the project itself.</summary>
-    private static string CloneUrl(WebhookJson json)
-    {
-        var source = json.OptionalInt64("object_attributes.source_project_id");
-        var target = json.OptionalInt64("object_attributes.target_project_id");
-        if (source is not null && target is not null && source != target
-            && json.OptionalString("object_attributes.source.git_http_url") is { Length: > 0 })
-            return json.CloneUrl("object_attributes.source.git_http_url");
-        return json.CloneUrl("project.git_http_url");
-    }
+    /// <summary>
+    /// Always the project itself (the merge request's target), also for a merge request from a fork: GitLab keeps the
+    /// fork's commits under <c>refs/merge-requests/IID/head</c> of the target, and the runner fetches the head commit
+    /// by SHA. Taking the fork's URL from the body would let a hook signed with project A's own secret name any other
+    /// project B as "the fork" and have it cloned with TerraFlow's token (CloneUrlPolicy requires the project's URL).
+    /// </summary>
+    private static string CloneUrl(WebhookJson json) => json.CloneUrl("project.git_http_url");
 
     private static VcsEvent Approval(WebhookJson json)
     {

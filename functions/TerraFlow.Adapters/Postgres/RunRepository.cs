@@ -96,7 +96,8 @@ public static class RunRepository
         await using var batch = new NpgsqlBatch(conn, tx);
         var run = new NpgsqlBatchCommand("""
             select provider, repo_owner, repo_name, installation_id, pr_number, head_sha, base_sha, clone_url, status,
-                   requested_project, explicit, config_error::text, failure_message, superseded_by_sha, comment_ids, operation_id, merged
+                   requested_project, explicit, config_error::text, failure_message, superseded_by_sha, comment_ids, operation_id, merged,
+                   rule_notice
             from runs where id = $1
             """ + (forUpdate ? " for update" : ""));
         run.Parameters.Add(new NpgsqlParameter { Value = runId });
@@ -148,7 +149,7 @@ public static class RunRepository
             r.IsDBNull(11) ? null : StoreJson.Deserialize<ConfigError>(r.GetString(11)),
             r.IsDBNull(12) ? null : r.GetString(12),
             r.IsDBNull(13) ? null : r.GetString(13),
-            []) { Merged = r.GetBoolean(16) };
+            []) { Merged = r.GetBoolean(16), RuleNotice = r.IsDBNull(17) ? null : r.GetString(17) };
         var commentIds = r.GetFieldValue<long[]>(14);
 
         await r.NextResultAsync(ct);
@@ -180,12 +181,13 @@ public static class RunRepository
     public static void AddSaveState(SqlBatch batch, RunState before, RunState after)
     {
         batch.Add("""
-            update runs set status = $2, config_error = $3::jsonb, failure_message = $4, superseded_by_sha = $5, merged = $6, updated_at = now()
+            update runs set status = $2, config_error = $3::jsonb, failure_message = $4, superseded_by_sha = $5, merged = $6,
+                rule_notice = $7, updated_at = now()
             where id = $1
             """,
             after.RunId, StoreJson.EnumText(after.Status),
             SqlBatch.Text(after.ConfigError is null ? null : StoreJson.Serialize(after.ConfigError)),
-            SqlBatch.Text(after.FailureMessage), SqlBatch.Text(after.SupersededBySha), after.Merged);
+            SqlBatch.Text(after.FailureMessage), SqlBatch.Text(after.SupersededBySha), after.Merged, SqlBatch.Text(after.RuleNotice));
 
         for (var i = 0; i < after.Projects.Count; i++)
         {

@@ -33,6 +33,8 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             await using var record = new NpgsqlCommand("insert into schema_migrations (version) values ($1)", conn, tx);
             record.Parameters.AddWithValue(version);
             await record.ExecuteNonQueryAsync(ct);
+            // Tests die here to show an interrupted migration leaves nothing behind (it is one transaction).
+            TerraFlow.Adapters.Postgres.Embedded.CrashHook.Reached(TerraFlow.Adapters.Postgres.Embedded.CrashHook.DuringMigrations);
         }
         await tx.CommitAsync(ct);
     }

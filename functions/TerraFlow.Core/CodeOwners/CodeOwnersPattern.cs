@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using TerraFlow.Core.Globbing;
 
 namespace TerraFlow.Core.CodeOwners;
 
@@ -15,19 +14,37 @@ namespace TerraFlow.Core.CodeOwners;
 /// </list>
 /// Matching is case-sensitive, as the hosts match. The three gitignore features that syntax says do not work here
 /// ('!' negation, '[ ]' ranges, "\#" escapes) are rejected by <see cref="TryCompile"/> rather than half-supported.
+/// Compiled once into a <see cref="SegmentGlob"/>: matching is linear in the path and never backtracks (the regular
+/// expressions used before could be made catastrophic by a pattern and then threw a timeout that crashed discovery).
 /// </summary>
 public sealed class CodeOwnersPattern
 {
-    private readonly Regex _regex;
+    /// <summary>Longest pattern accepted; longer lines make the whole file a configuration error.</summary>
+    public const int MaxLength = 1024;
 
-    private CodeOwnersPattern(string text, Regex regex)
+    private readonly SegmentGlob _glob;
+
+    // Text every matching path contains (the longest wildcard-free piece of the pattern): a substring search rejects
+    // almost every path before the automaton runs, which matters with tens of thousands of rules.
+    private readonly string _required;
+
+    private CodeOwnersPattern(string text, SegmentGlob glob, string? leadingLiteral, string required)
     {
         Text = text;
-        _regex = regex;
+        _glob = glob;
+        LeadingLiteral = leadingLiteral;
+        _required = required;
     }
 
     /// <summary>The pattern as written in the file.</summary>
     public string Text { get; }
+
+    /// <summary>
+    /// The wildcard-free directory every match starts with or is ("infra/net" for <c>/infra/net/</c>, "docs" for
+    /// <c>docs/*</c>), or null when the pattern can match at any depth or starts with a wildcard. Lets a file test
+    /// only the rules that can match a path.
+    /// </summary>
+    public string? LeadingLiteral { get; }
 
     /// <summary>Compiles <paramref name="pattern"/>; false with a reason when the host would reject the line.</summary>
     public static bool TryCompile(string pattern, out CodeOwnersPattern? compiled, out string? problem)
@@ -35,17 +52,18 @@ public sealed class CodeOwnersPattern
         compiled = null;
         problem = Validate(pattern);
         if (problem is not null) return false;
-        // The regex is built from escaped literals and fixed fragments only, so user text cannot inject syntax.
-        compiled = new CodeOwnersPattern(pattern, new Regex(ToRegex(pattern), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)));
+        compiled = Compile(pattern);
         return true;
     }
 
     /// <summary>True when the repository-relative file <paramref name="path"/> (no leading '/') is covered.</summary>
-    public bool IsMatch(string path) => _regex.IsMatch(path);
+    public bool IsMatch(string path) =>
+        (_required.Length == 0 || path.Contains(_required, StringComparison.Ordinal)) && _glob.IsMatch(path);
 
     private static string? Validate(string pattern)
     {
         if (pattern.Length == 0) return "empty pattern";
+        if (pattern.Length > MaxLength) return $"the pattern is {pattern.Length:N0} characters long; at most {MaxLength:N0} are allowed";
         if (pattern[0] == '!') return "'!' negation is not supported in CODEOWNERS";
         if (pattern.StartsWith("\\#", StringComparison.Ordinal)) return "escaping a leading '#' is not supported in CODEOWNERS";
         if (pattern.Contains('[') || pattern.Contains(']')) return "'[ ]' character ranges are not supported in CODEOWNERS";
@@ -53,7 +71,7 @@ public sealed class CodeOwnersPattern
         return null;
     }
 
-    private static string ToRegex(string pattern)
+    private static CodeOwnersPattern Compile(string pattern)
     {
         var segments = pattern.Split('/').ToList();
         var anchored = segments[0].Length == 0;
@@ -64,55 +82,26 @@ public sealed class CodeOwnersPattern
 
         if (segments.Count > 1 && segments[^1].Length == 0) segments[^1] = "**"; // trailing slash: the directory's contents
 
-        var re = new StringBuilder(@"\A");
         var last = segments.Count - 1;
-        var needSlash = false;
-        for (var i = 0; i < segments.Count; i++)
+        var compiled = new GlobSegment[segments.Count];
+        for (var i = 0; i <= last; i++)
         {
-            var segment = segments[i];
-            if (segment == "**")
+            compiled[i] = segments[i] switch
             {
-                if (i == 0 && i == last) re.Append(".+");
-                else if (i == 0) re.Append("(?:.+/)?");
-                else if (i == last) re.Append("/.*");
-                else re.Append("(?:/.+)?");
-                needSlash = i != 0;
-                continue;
-            }
-
-            if (needSlash) re.Append('/');
-            if (segment == "*")
-            {
-                re.Append("[^/]+");
-            }
-            else
-            {
-                AppendSegment(re, segment);
-                if (i == last) re.Append("(?:/.*)?"); // a directory name also covers everything below it
-            }
-            needSlash = true;
+                // Leading or inner '**': any number of directories, none included. A trailing one (or '**' alone)
+                // needs at least one more segment: "a/**" owns what is inside a, not a itself.
+                "**" when i == last => new GlobSegment(GlobSegmentKind.AnySegment),
+                "**" => GlobSegment.AnySegments,
+                "*" => new GlobSegment(GlobSegmentKind.NonEmptySegment),
+                var text => new GlobSegment(GlobSegmentKind.Wildcard, SegmentWildcard.Parse(text, backslashEscapes: true)),
+            };
         }
-        return re.Append(@"\z").ToString();
-    }
-
-    private static void AppendSegment(StringBuilder re, string segment)
-    {
-        var escaped = false;
-        foreach (var ch in segment)
-        {
-            if (escaped)
-            {
-                re.Append(Regex.Escape(ch.ToString()));
-                escaped = false;
-                continue;
-            }
-            switch (ch)
-            {
-                case '\\': escaped = true; break;
-                case '*': re.Append("[^/]*"); break;
-                case '?': re.Append("[^/]"); break;
-                default: re.Append(Regex.Escape(ch.ToString())); break;
-            }
-        }
+        // A last segment that names something (a directory or file name) also covers everything below it; a lone
+        // '*' does not: "docs/*" owns docs/a.md but not docs/build/a.md.
+        var glob = new SegmentGlob(compiled, matchesBelow: segments[last] != "*");
+        var literals = compiled.TakeWhile(c => c is { Kind: GlobSegmentKind.Wildcard, Wildcard.IsLiteral: true }).Select(c => c.Wildcard!.Literal!).ToList();
+        var leading = literals.Count == 0 ? null : string.Join('/', literals);
+        var required = compiled.Where(c => c.Wildcard is not null).Select(c => c.Wildcard!.LongestLiteral).DefaultIfEmpty("").MaxBy(t => t.Length)!;
+        return new CodeOwnersPattern(pattern, glob, leading, required);
     }
 }

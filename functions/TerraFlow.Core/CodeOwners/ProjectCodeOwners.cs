@@ -14,12 +14,14 @@ public static class ProjectCodeOwners
     /// only through a local module it uses) the changed files of those modules; failing that, the changed files its
     /// <c>when_modified</c> patterns match. Every affected project gets an entry, possibly empty.
     /// Returns an empty map when <paramref name="codeOwners"/> is null (the repository has no CODEOWNERS file).
+    /// The file's rules are compiled once when it is parsed; here each changed file is matched once per project.
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Compute(
         CodeOwnersFile? codeOwners,
         IReadOnlyList<ProjectDefinition> affectedProjects,
         ModuleGraph modules,
-        IReadOnlyCollection<string> changedFiles)
+        IReadOnlyCollection<string> changedFiles,
+        CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(affectedProjects);
         ArgumentNullException.ThrowIfNull(modules);
@@ -29,7 +31,7 @@ public static class ProjectCodeOwners
 
         var changed = changedFiles.Select(NormalizeChanged).ToList();
         foreach (var project in affectedProjects)
-            result[project.Name] = Union(codeOwners, FilesThatAffect(project, modules, changed));
+            result[project.Name] = Union(codeOwners, FilesThatAffect(project, modules, changed), ct);
         return result;
     }
 
@@ -54,12 +56,13 @@ public static class ProjectCodeOwners
         }
     }
 
-    private static List<string> Union(CodeOwnersFile codeOwners, IEnumerable<string> files)
+    private static List<string> Union(CodeOwnersFile codeOwners, IEnumerable<string> files, CancellationToken ct)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var owners = new List<string>();
         foreach (var file in files)
         {
+            ct.ThrowIfCancellationRequested(); // a large CODEOWNERS times many files is the costly part of discovery
             foreach (var owner in codeOwners.OwnersOf(file))
             {
                 if (seen.Add(owner)) owners.Add(owner);

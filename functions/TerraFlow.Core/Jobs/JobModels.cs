@@ -77,6 +77,12 @@ public sealed record DiscoveryOutcome(
 {
     /// <summary>Project name → CODEOWNERS owners (<c>@user</c>, <c>@org/team</c>) of its changed files; empty without a CODEOWNERS file.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> CodeOwners { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>
+    /// Set when the pull request changes rule files (<c>.terraflow.yml</c>, CODEOWNERS, policy folders): markdown saying
+    /// the rules come from the base branch, so the changes take effect after merge, and which keys were ignored.
+    /// </summary>
+    public string? RuleNotice { get; init; }
 }
 
 public sealed record PlanArtifacts(string PlanFile, string PlanJson, string PlanText, string Log);

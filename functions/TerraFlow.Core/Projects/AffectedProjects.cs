@@ -12,8 +12,9 @@ public static class AffectedProjects
     public static IReadOnlyList<ProjectDefinition> Find(
         IReadOnlyList<ProjectDefinition> projects,
         ModuleGraph modules,
-        IReadOnlyCollection<string> changedFiles) =>
-        new AffectedProjectsIndex(projects, modules).Find(changedFiles);
+        IReadOnlyCollection<string> changedFiles,
+        CancellationToken ct = default) =>
+        new AffectedProjectsIndex(projects, modules).Find(changedFiles, ct);
 }
 
 /// <summary>
@@ -70,11 +71,13 @@ public sealed class AffectedProjectsIndex
         }
     }
 
-    public IReadOnlyList<ProjectDefinition> Find(IReadOnlyCollection<string> changedFiles)
+    /// <param name="ct">Checked per file: discovery is CPU-bound here and must stop when its job is cancelled or times out.</param>
+    public IReadOnlyList<ProjectDefinition> Find(IReadOnlyCollection<string> changedFiles, CancellationToken ct = default)
     {
         var run = new Run(this);
         foreach (var file in changedFiles)
         {
+            ct.ThrowIfCancellationRequested();
             run.Add(NormalizeChangedPath(file));
             if (run.Remaining == 0) break;
         }

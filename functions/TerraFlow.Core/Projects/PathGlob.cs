@@ -1,3 +1,5 @@
+using TerraFlow.Core.Globbing;
+
 namespace TerraFlow.Core.Projects;
 
 /// <summary>
@@ -9,18 +11,19 @@ namespace TerraFlow.Core.Projects;
 /// <item>a pattern that matches a directory also matches every file below it ("modules/vpc" matches "modules/vpc/main.tf");</item>
 /// <item>a leading <c>!</c> marks an exclusion; exclusions are evaluated by <see cref="WhenModifiedRules"/>.</item>
 /// </list>
-/// Matching allocates nothing: the pattern is split once into segments at compile time.
+/// The pattern is compiled once into segments; matching allocates nothing and is linear in the path's length
+/// (see <see cref="SegmentGlob"/>: no backtracking, whatever the number of <c>**</c>).
 /// </summary>
 public sealed class PathGlob
 {
-    private readonly Segment[] _segments;
+    private readonly SegmentGlob _matcher;
 
-    private PathGlob(string pattern, bool negated, string literalDirectory, Segment[] segments)
+    private PathGlob(string pattern, bool negated, string literalDirectory, SegmentGlob matcher)
     {
         Pattern = pattern;
         Negated = negated;
         LiteralDirectory = literalDirectory;
-        _segments = segments;
+        _matcher = matcher;
     }
 
     /// <summary>The repository-relative pattern without the '!' prefix, e.g. "infra/modules/**/*.tf".</summary>
@@ -87,8 +90,9 @@ public sealed class PathGlob
         // Leading literal segments form the index key; the last segment always stays in the matcher.
         var literalCount = 0;
         while (literalCount < parts.Count - 1 && !HasWildcard(parts[literalCount])) literalCount++;
-        var segments = parts.Skip(literalCount).Select(Segment.Parse).ToArray();
-        glob = new PathGlob(string.Join('/', parts), negated, string.Join('/', parts.Take(literalCount)), segments);
+        // Pattern used up before the path counts as a match: a pattern naming a directory covers what is below it.
+        var matcher = new SegmentGlob(parts.Skip(literalCount).Select(Segment).ToArray(), matchesBelow: true);
+        glob = new PathGlob(string.Join('/', parts), negated, string.Join('/', parts.Take(literalCount)), matcher);
         problem = null;
         return true;
     }
@@ -108,86 +112,12 @@ public sealed class PathGlob
     }
 
     /// <summary>Matches the part of a path after "<see cref="LiteralDirectory"/>/" (the caller already checked the prefix).</summary>
-    internal bool MatchesBelowLiteralDirectory(ReadOnlySpan<char> rest) => Match(0, rest, 0);
+    internal bool MatchesBelowLiteralDirectory(ReadOnlySpan<char> rest) => _matcher.IsMatch(rest);
 
     public override string ToString() => Negated ? "!" + Pattern : Pattern;
 
-    // position = start of the next unconsumed path segment; position >= path.Length means the path is used up.
-    private bool Match(int segmentIndex, ReadOnlySpan<char> path, int position)
-    {
-        while (true)
-        {
-            // Pattern used up: either the whole path matched or a parent directory of it did – both count.
-            if (segmentIndex == _segments.Length) return true;
-            var segment = _segments[segmentIndex];
-
-            if (segment.Kind == SegmentKind.DoubleStar)
-            {
-                if (segmentIndex == _segments.Length - 1) return true;
-                if (Match(segmentIndex + 1, path, position)) return true;
-                while (position < path.Length)
-                {
-                    var next = path[position..].IndexOf('/');
-                    if (next < 0) return false;
-                    position += next + 1;
-                    if (Match(segmentIndex + 1, path, position)) return true;
-                }
-                return false;
-            }
-
-            if (position >= path.Length) return false;
-            var length = path[position..].IndexOf('/');
-            if (length < 0) length = path.Length - position;
-            if (!segment.Matches(path.Slice(position, length))) return false;
-            segmentIndex++;
-            position += length + 1;
-        }
-    }
-
     private static bool HasWildcard(string segment) => segment.AsSpan().IndexOfAny('*', '?') >= 0;
 
-    private enum SegmentKind { Literal, Wildcard, DoubleStar }
-
-    private sealed class Segment(SegmentKind kind, string text)
-    {
-        public SegmentKind Kind { get; } = kind;
-
-        public static Segment Parse(string text) =>
-            text == "**" ? new Segment(SegmentKind.DoubleStar, text)
-            : HasWildcard(text) ? new Segment(SegmentKind.Wildcard, text)
-            : new Segment(SegmentKind.Literal, text);
-
-        public bool Matches(ReadOnlySpan<char> name) =>
-            Kind == SegmentKind.Literal ? name.SequenceEqual(text) : WildcardMatch(text, name);
-
-        // Classic single-star backtracking: linear in practice, no allocation. "a**b" behaves like "a*b".
-        private static bool WildcardMatch(ReadOnlySpan<char> pattern, ReadOnlySpan<char> name)
-        {
-            int p = 0, n = 0, starP = -1, starN = 0;
-            while (n < name.Length)
-            {
-                if (p < pattern.Length && pattern[p] == '*')
-                {
-                    starP = p++;
-                    starN = n;
-                }
-                else if (p < pattern.Length && (pattern[p] == '?' || pattern[p] == name[n]))
-                {
-                    p++;
-                    n++;
-                }
-                else if (starP >= 0)
-                {
-                    p = starP + 1;
-                    n = ++starN;
-                }
-                else
-                {
-                    return false;
-                }
-            }
-            while (p < pattern.Length && pattern[p] == '*') p++;
-            return p == pattern.Length;
-        }
-    }
+    private static GlobSegment Segment(string text) =>
+        text == "**" ? GlobSegment.AnySegments : new GlobSegment(GlobSegmentKind.Wildcard, SegmentWildcard.Parse(text));
 }

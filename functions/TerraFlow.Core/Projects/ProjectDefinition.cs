@@ -22,6 +22,13 @@ public sealed record ProjectDefinition(
 
     /// <summary>Repository-relative folders of Rego policies the runner checks with <c>conftest test</c>.</summary>
     public IReadOnlyList<string> PolicyPaths { get; init; } = [];
+
+    /// <summary>
+    /// The commit whose files <see cref="PolicyPaths"/> name: the base commit the rules were read from (the head only
+    /// when an operator allows <c>policy_paths</c> overrides for the repository). Null in definitions stored before
+    /// rules came from the base; the runner then uses the job's base commit, never the head.
+    /// </summary>
+    public string? PolicyCommit { get; init; }
 }
 
 /// <summary>A problem in the repository configuration, pointing at the file and line a user must fix.</summary>
@@ -37,5 +44,7 @@ public interface IRepositorySnapshot
     /// <summary>Every tracked file, repository-relative, '/' separators, no leading "./".</summary>
     IReadOnlyList<string> Files { get; }
 
+    /// <exception cref="RepositoryFileRefusedException">The file may not be read (symlink leaving the checkout, not a
+    /// regular file, too large); discovery turns it into a configuration error.</exception>
     string ReadAllText(string path);
 }

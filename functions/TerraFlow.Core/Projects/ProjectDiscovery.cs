@@ -24,6 +24,21 @@ public static class ProjectDiscovery
 {
     public static DiscoveryResult Discover(IRepositorySnapshot repo)
     {
+        try
+        {
+            return DiscoverFiles(repo);
+        }
+        catch (RepositoryFileRefusedException refused)
+        {
+            // A file the snapshot will not read (e.g. a symlink out of the checkout) is the pull request's problem to
+            // fix, like a syntax error: name the file and why, never its content.
+            var error = new ConfigError(refused.Path, null, null, $"refused to read this file: {refused.Reason}");
+            return new DiscoveryResult([], ModuleGraph.Empty, null, false, error);
+        }
+    }
+
+    private static DiscoveryResult DiscoverFiles(IRepositorySnapshot repo)
+    {
         var modules = ModuleGraph.Build(repo);
         var configFiles = ProjectDefaults.ConfigFileNames.Where(repo.Files.Contains).ToList();
         if (configFiles.Count > 1)

@@ -34,8 +34,12 @@ public static class RepoConfigParser
 
     private static RepoConfig Read(string yamlText)
     {
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(yamlText);
+        if (bytes > YamlLimits.MaxBytes)
+            throw new ConfigProblemException(new Mark(0, 1, 1), $"the file is {bytes:N0} bytes; at most {YamlLimits.MaxBytes:N0} are read");
         var stream = new YamlStream();
-        stream.Load(new StringReader(yamlText));
+        // Bounded: aliases, depth and node count are checked as the events arrive, before the model is built.
+        stream.Load(new BoundedYamlParser(new Parser(new StringReader(yamlText))));
         if (stream.Documents.Count == 0 || IsNull(stream.Documents[0].RootNode))
             throw new ConfigProblemException(new Mark(0, 1, 1), $"the file is empty; it needs at least 'version: {SupportedVersion}'");
         if (stream.Documents.Count > 1)

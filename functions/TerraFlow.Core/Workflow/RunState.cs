@@ -23,6 +23,9 @@ public sealed record RunState(
 
     /// <summary>The pull request was merged (its run is then closed once no apply is in flight).</summary>
     public bool Merged { get; init; }
+
+    /// <summary>From discovery: the pull request changes rule files, which take effect only after merge (markdown, one line).</summary>
+    public string? RuleNotice { get; init; }
 }
 
 public sealed record ProjectRunState(

@@ -58,7 +58,7 @@ public static class RunWorkflow
             return new Decision(failed, [new SyncComment()], "discovery-failed", failed.FailureMessage!);
         }
         if (selected.Count == 0)
-            return new Decision(state with { Status = RunStatus.NoProjects }, [], "no-projects", "the pull request changes no Terraform project");
+            return new Decision(state with { Status = RunStatus.NoProjects, RuleNotice = outcome.RuleNotice }, [], "no-projects", "the pull request changes no Terraform project");
 
         var effects = new List<Effect>();
         var projects = new List<ProjectRunState>(selected.Count);
@@ -91,7 +91,7 @@ public static class RunWorkflow
             var stale = locks.HeldByUs.Where(k => !wanted.Contains(k)).ToList();
             if (stale.Count > 0) effects.Add(new ReleaseLocks(stale));
         }
-        var next = state with { Status = RunStatus.Planning, Projects = projects };
+        var next = state with { Status = RunStatus.Planning, Projects = projects, RuleNotice = outcome.RuleNotice };
         if (projects.All(p => p.Status.IsFinal())) next = next with { Status = RunStatus.Planned };
         effects.Add(new SyncComment());
         return new Decision(next, effects, "discovered", $"projects: {string.Join(", ", selected.Select(p => p.Name))}");

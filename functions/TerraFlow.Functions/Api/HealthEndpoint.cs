@@ -6,8 +6,10 @@ namespace TerraFlow.Functions.Api;
 
 /// <summary>
 /// <c>GET /api/health</c> (readiness): 200 when the database, the job queue (the database itself by default; Azure
-/// Service Bus when configured) and the artifact store answer, 503 with the failing part and its reason otherwise. <c>GET /api/health/live</c> (liveness): 200
-/// while the process serves requests, without touching dependencies.
+/// Service Bus when configured) and the artifact store answer, 503 with the failing part and its reason otherwise; with
+/// the embedded database also 503 while its postmaster is down (a pooled connection to a dying server can still answer).
+/// <c>GET /api/health/live</c> (liveness): 200 while the process serves requests, without touching dependencies, except
+/// 503 when the embedded PostgreSQL this host started died and could not be restarted: only a host restart helps then.
 /// </summary>
 public static class HealthEndpoint
 {
@@ -15,10 +17,14 @@ public static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health/live", () => Results.Json(new { status = "alive" }));
-        app.MapGet("/api/health", async (NpgsqlDataSource db, IArtifactStore artifacts, IServiceProvider services, CancellationToken ct) =>
+        app.MapGet("/api/health/live", (DatabaseSetup database) => database.EmbeddedServerLost
+            ? Results.Json(new { status = "dead", reason = "the embedded PostgreSQL died and could not be restarted" }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Json(new { status = "alive" }));
+        app.MapGet("/api/health", async (NpgsqlDataSource db, DatabaseSetup setup, IArtifactStore artifacts, IServiceProvider services, CancellationToken ct) =>
         {
-            var database = await ProbeDatabaseAsync(db, ct);
+            var database = setup.EmbeddedServerRunning
+                ? await ProbeDatabaseAsync(db, ct)
+                : new DatabaseProbe(false, null, "the embedded PostgreSQL server is not running; the host is restarting it");
             var store = await ProbeArtifactsAsync(artifacts, ct);
             var queue = await ProbeQueueAsync(services, database, ct);
             var healthy = database.Reachable && store.Reachable && queue.Reachable;

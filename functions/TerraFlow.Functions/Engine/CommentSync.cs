@@ -77,7 +77,12 @@ public sealed class CommentSync(VcsClients clients, IArtifactStore artifacts, Te
             });
         }
         var s = run.State;
-        return new RunView(s.RunId, s.HeadSha, s.Status, s.SupersededBySha, s.ConfigError, s.FailureMessage, projects, options.PublicUrl) { Merged = s.Merged };
+        return new RunView(s.RunId, s.HeadSha, s.Status, s.SupersededBySha, s.ConfigError, s.FailureMessage, projects, options.PublicUrl)
+        {
+            Merged = s.Merged,
+            // The rule-change notice (rules come from the base branch) is TerraFlow's own markdown, repository text in code spans.
+            Warnings = s.RuleNotice is null ? [] : [s.RuleNotice],
+        };
     }
 
     /// <summary>

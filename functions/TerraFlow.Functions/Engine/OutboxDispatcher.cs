@@ -9,11 +9,17 @@ namespace TerraFlow.Functions.Engine;
 /// <summary>
 /// Sends outbox rows to the VCS host. One row per transaction, locked with SKIP LOCKED so several dispatchers share the
 /// work; a per-run advisory lock keeps two dispatchers from editing the same run's comment at once. Transient failures
-/// retry with exponential backoff; a permanent refusal (4xx) is recorded and not retried.
+/// retry with exponential backoff; a permanent refusal (4xx) is recorded and not retried. A status effect that may have
+/// been sent before (a failed attempt, or a row older than this process: its sender may have crashed between the POST
+/// and the commit) first reads the commit's statuses and is not sent again when the same state and description are
+/// already visible; a first attempt costs no extra request.
 /// </summary>
 public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, VcsClients vcs, CommentSync comments, TerraFlowOptions options, ILogger<OutboxDispatcher> logger)
 {
     private const int MaxAttempts = 15;
+
+    /// <summary>When this host's dispatcher was made: rows created before may have been attempted by a host that died mid-send.</summary>
+    private readonly DateTime _startedAt = DateTime.UtcNow;
 
     public async Task<bool> DispatchNextAsync(CancellationToken ct)
     {
@@ -22,12 +28,12 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, VcsClients vcs
         Row? row;
         // Claim and savepoint in one round trip; the savepoint lets a failed attempt be undone while the row stays locked.
         await using (var claim = WorkItemTransaction.ClaimBatch(conn, tx, """
-            select id, run_id, kind, payload::text, attempts from outbox
+            select id, run_id, kind, payload::text, attempts, created_at from outbox
             where status = 'pending' and next_attempt_at <= now()
             order by next_attempt_at, id limit 1 for update skip locked
             """))
         await using (var r = await claim.ExecuteReaderAsync(ct))
-            row = await r.ReadAsync(ct) ? new Row(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt32(4)) : null;
+            row = await r.ReadAsync(ct) ? new Row(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetInt32(4), r.GetDateTime(5)) : null;
         if (row is null) return false;
 
         try
@@ -70,7 +76,16 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, VcsClients vcs
                 // With a public URL, the status links to the run's JSON (the run page comes with approvals).
                 var link = options.PublicUrl is { Length: > 0 } url && row.RunId is { } id ? $"{url.TrimEnd('/')}/api/runs/{id}" : null;
                 var statusRepo = new RepoRef(status.Owner, status.Repo, status.InstallationId);
-                await vcs.For(status.Provider).SetCommitStatusAsync(statusRepo, status.Sha, new CommitStatus(status.Context, state, status.Description, link), ct);
+                var statusClient = vcs.For(status.Provider);
+                var wanted = new CommitStatus(status.Context, state, status.Description, link);
+                if ((row.Attempts > 0 || row.CreatedAt < _startedAt) && statusClient is ICommitStatusReader reader &&
+                    await AlreadyVisibleAsync(reader, statusRepo, status.Sha, wanted, ct))
+                {
+                    logger.LogInformation("Outbox {Id}: status '{Context}' on {Sha} is already {State} on the VCS host; not sent again",
+                        row.Id, status.Context, status.Sha, status.State);
+                    break;
+                }
+                await statusClient.SetCommitStatusAsync(statusRepo, status.Sha, wanted, ct);
                 break;
             case OutboxKinds.Reply:
                 var reply = StoreJson.Deserialize<ReplyPayload>(row.Payload);
@@ -85,5 +100,14 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, VcsClients vcs
         }
     }
 
-    private sealed record Row(long Id, long? RunId, string Kind, string Payload, int Attempts);
+    /// <summary>Same context, state and description (hosts may shorten long descriptions and end them with "…").</summary>
+    private static async Task<bool> AlreadyVisibleAsync(ICommitStatusReader reader, RepoRef repo, string sha, CommitStatus wanted, CancellationToken ct)
+    {
+        var visible = (await reader.GetLatestStatusesAsync(repo, sha, ct)).FirstOrDefault(s => s.Context == wanted.Context);
+        if (visible is null || visible.State != wanted.State) return false;
+        return visible.Description == wanted.Description ||
+               (visible.Description.EndsWith('…') && wanted.Description.StartsWith(visible.Description[..^1], StringComparison.Ordinal));
+    }
+
+    private sealed record Row(long Id, long? RunId, string Kind, string Payload, int Attempts, DateTime CreatedAt);
 }

@@ -12,7 +12,7 @@ namespace TerraFlow.Functions.Engine;
 /// a plan runs the pull request's code on a runner with the project's credentials) or for a re-plan after a lock
 /// reached the pull request (no person asked; autoplan rules apply).
 /// </summary>
-public sealed class PlanCommandHandler(VcsClients vcs)
+public sealed class PlanCommandHandler(VcsClients vcs, CloneUrlPolicy cloneUrls)
 {
     public async Task HandleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, PlanCommandPayload command, bool replan, CancellationToken ct)
     {
@@ -34,7 +34,7 @@ public sealed class PlanCommandHandler(VcsClients vcs)
         }
         var newRun = new RunRepository.NewRun(command.Provider, pr with { Repo = repo }, command.Project, Explicit: !replan, OperationId: command.OperationId ?? command.DeliveryId);
         var tail = new SqlBatch(conn, tx);
-        await RunTransitions.StartRunAsync(conn, tx, newRun, command.Author, command.DeliveryId, tail, ct);
+        await RunTransitions.StartRunAsync(conn, tx, newRun, command.Author, command.DeliveryId, tail, cloneUrls, ct);
         await tail.ExecuteAsync(ct);
         TerraFlowTelemetry.RunsStarted.Add(1, new KeyValuePair<string, object?>("trigger", replan ? "lock-released" : "command"));
     }

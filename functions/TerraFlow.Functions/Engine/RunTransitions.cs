@@ -1,5 +1,6 @@
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Locks;
 using TerraFlow.Core.Vcs;
@@ -17,7 +18,9 @@ public static class RunTransitions
     /// Creates a run with its discover job and supersedes the pull request's older runs. The job and audit rows go
     /// into <paramref name="tail"/>, which the caller sends with its own last writes (one round trip fewer).
     /// </summary>
-    public static async Task<long> StartRunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRepository.NewRun run, string actor, string? deliveryId, SqlBatch tail, CancellationToken ct)
+    /// <param name="cloneUrls">A clone URL it refuses (not on the provider's configured host) fails the run at once,
+    /// with the reason in its comment: no job is queued, so no runner ever fetches a token for that URL.</param>
+    public static async Task<long> StartRunAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRepository.NewRun run, string actor, string? deliveryId, SqlBatch tail, CloneUrlPolicy cloneUrls, CancellationToken ct)
     {
         var pr = run.PullRequest;
         var (runId, older) = await RunRepository.InsertSupersedingAsync(conn, tx, run, ct);
@@ -26,8 +29,14 @@ public static class RunTransitions
 
         var context = new RunContext(runId, run.Provider, pr.Repo, pr.Number, pr.HeadSha, pr.BaseSha, pr.CloneUrl, run.OperationId);
         var what = run.RequestedProject is null ? "plan" : $"plan -p {run.RequestedProject}";
-        JobRepository.Add(tail, DecisionWriter.DiscoverJob(context));
         AuditLog.Add(tail, runId, actor, "run-created", $"{what} for {pr.Repo}#{pr.Number} at {pr.HeadSha}", deliveryId);
+        if (cloneUrls.Refusal(run.Provider, pr.CloneUrl, pr.Repo.Owner, pr.Repo.Name) is { } refusal)
+        {
+            var failed = new DiscoveryOutcome(false, null, "Refused to clone: " + refusal, [], []);
+            await ApplyAsync(conn, tx, runId, new DiscoveryFinished(failed), actor, deliveryId, ct);
+            return runId;
+        }
+        JobRepository.Add(tail, DecisionWriter.DiscoverJob(context));
         return runId;
     }
 

@@ -48,6 +48,7 @@ public static class TerraFlowApp
         using var startupLogs = LoggerFactory.Create(b => ConsoleLogFormat.AddConsole(b.AddConfiguration(builder.Configuration.GetSection("Logging")), builder.Configuration, RunsUnderFunctionsHost));
         var database = await DatabaseSetup.ResolveAsync(builder.Configuration, options, startupLogs.CreateLogger<DatabaseSetup>(), ct);
         builder.Services.AddHostedService(_ => database); // registered first, so it stops last: the database outlives its users
+        builder.Services.AddSingleton(database); // health reads the embedded server's state
         // Next, so it stops after the engine and runner and its last flush includes their final items.
         builder.Services.AddTerraFlowTelemetry(builder.Configuration, "terraflow-functions");
 
@@ -91,6 +92,8 @@ public static class TerraFlowApp
         services.AddGitLab(config);
         // GitLab approver sign-in (TerraFlow:GitLab:ClientId/ClientSecret).
         services.AddGitLabSignIn(config);
+        // Clone URLs from webhooks must be on these hosts (intake and runner check; TerraFlow:CloneUrls).
+        services.AddCloneUrlPolicy(config);
 
         var artifactsRoot = Path.GetFullPath(options.ArtifactsPath, Directory.GetCurrentDirectory());
         services.AddSingleton(ArtifactStoreFactory.Create(config, artifactsRoot));
@@ -127,6 +130,9 @@ public static class TerraFlowApp
 
         var runner = config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions();
         if (config.GetValue("TerraFlow:Runner:InProcess", defaultValue: true))
+        {
+            services.AddRepoConfigRules(config);
             services.AddTerraFlowRunner(runner);
+        }
     }
 }

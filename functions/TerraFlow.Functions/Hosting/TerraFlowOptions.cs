@@ -14,4 +14,10 @@ public sealed class TerraFlowOptions
 
     /// <summary>Where the embedded PostgreSQL keeps its data when no connection string is configured.</summary>
     public string DataPath { get; set; } = Path.Combine(".terraflow", "postgres");
+
+    /// <summary>
+    /// Loopback port of the embedded PostgreSQL; 0 picks a free one at each start. Set it when separate runners connect
+    /// to the embedded cluster (as its runner role), so their connection string stays valid across host restarts.
+    /// </summary>
+    public int EmbeddedPostgresPort { get; set; }
 }

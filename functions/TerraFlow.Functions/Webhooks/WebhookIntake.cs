@@ -1,5 +1,6 @@
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Commands;
 using TerraFlow.Core.Comments;
 using TerraFlow.Core.Vcs;
@@ -16,7 +17,7 @@ public sealed record IntakeResult(IntakeStatus Status, string Reason, long? RunI
 /// the delivery row (its id is the dedupe key), new or updated runs, jobs, outbox rows and audit events. A redelivery
 /// hits the primary key and changes nothing. No network calls happen here, so the answer stays fast.
 /// </summary>
-public sealed class WebhookIntake(NpgsqlDataSource dataSource)
+public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cloneUrls)
 {
     /// <param name="operationId">Correlates the run's jobs with this delivery in logs and telemetry (the request's
     /// trace id); the delivery id when omitted.</param>
@@ -27,7 +28,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
         await using var tx = await conn.BeginTransactionAsync(ct);
 
         var tail = new SqlBatch(conn, tx);
-        var result = await HandleAsync(conn, tx, tail, provider, deliveryId, operationId, ev, ct);
+        var result = await HandleAsync(conn, tx, tail, provider, deliveryId, operationId, ev, cloneUrls, ct);
 
         // The delivery row goes in last, sent together with the handler's last writes: a redelivery (same id) hits the
         // primary key here, so everything above is rolled back and nothing repeats.
@@ -48,7 +49,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
         return result;
     }
 
-    private static async Task<IntakeResult> HandleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SqlBatch tail, string provider, string deliveryId, string operationId, VcsEvent ev, CancellationToken ct)
+    private static async Task<IntakeResult> HandleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SqlBatch tail, string provider, string deliveryId, string operationId, VcsEvent ev, CloneUrlPolicy cloneUrls, CancellationToken ct)
     {
         switch (ev)
         {
@@ -66,7 +67,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource)
                 return new IntakeResult(IntakeStatus.Accepted, pr.Merged ? "pull request merged" : "pull request closed");
             case PullRequestEvent opened:
                 var run = new RunRepository.NewRun(provider, opened.PullRequest, null, Explicit: false, OperationId: operationId);
-                var runId = await RunTransitions.StartRunAsync(conn, tx, run, opened.Sender, deliveryId, tail, ct);
+                var runId = await RunTransitions.StartRunAsync(conn, tx, run, opened.Sender, deliveryId, tail, cloneUrls, ct);
                 return new IntakeResult(IntakeStatus.Accepted, "run created", runId);
             case PullRequestCommentEvent comment:
                 return HandleComment(tail, provider, deliveryId, operationId, comment);

@@ -16,7 +16,7 @@ namespace TerraFlow.Runner.Jobs;
 /// SHA-256 is the approved one), <c>terraform init</c>, then <c>terraform apply PLANFILE</c>. Once Terraform starts
 /// applying it is never killed outright: a stopping runner lets it finish within the grace period, then interrupts it.
 /// </summary>
-public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, IArtifactStore artifacts, ILogger<ApplyJobHandler> logger) : IGracefulJobHandler
+public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, CloneUrlPolicy cloneUrls, IArtifactStore artifacts, ILogger<ApplyJobHandler> logger) : IGracefulJobHandler
 {
     private const string PlanFileName = "terraflow.tfplan";
 
@@ -74,8 +74,9 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, IArti
             return NotApplied(name, $"Refused: the stored plan file's SHA-256 ({sha}) is not the approved plan's ({spec.PlanSha256}). The plan file changed after approval; run a new plan.");
         }
 
-        var credential = await CloneAuth.GetAsync(vcs, spec, ct);
+        var credential = await CloneAuth.GetAsync(vcs, cloneUrls, spec, ct);
         await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, ct);
+        await workspace.RefuseSymlinksLeavingCheckoutAsync(ct);
         var dir = ProjectPaths.Resolve(workspace.Root, projectDir);
         if (!Directory.Exists(dir))
             return NotApplied(name, "The project directory does not exist at this commit.");

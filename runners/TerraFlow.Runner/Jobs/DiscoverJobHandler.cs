@@ -9,32 +9,83 @@ using TerraFlow.Runner.Workspace;
 
 namespace TerraFlow.Runner.Jobs;
 
-/// <summary>Clones the head commit, reads the repository config (or autodiscovers) and finds the affected projects.</summary>
-public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, ILogger<DiscoverJobHandler> logger) : IJobHandler
+/// <summary>
+/// Clones the head commit, reads its projects (<c>.terraflow.yml</c> or autodiscovery) and finds the affected ones.
+/// The rules those projects carry (apply, approvals, locks, policies, CODEOWNERS) come from the base commit, see
+/// <see cref="RuleMerge"/>; the head may set only the keys the operator allows for the repository.
+/// </summary>
+public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, CloneUrlPolicy cloneUrls, ILogger<DiscoverJobHandler> logger, RepoConfigOptions? repoConfig = null) : IJobHandler
 {
+    private readonly RepoConfigOptions _repoConfig = repoConfig ?? new RepoConfigOptions();
+
     public string Kind => JobKinds.Discover;
 
+    /// <summary>
+    /// Runs discovery under <see cref="RunnerOptions.DiscoverTimeout"/>. A discovery that runs out of time (a
+    /// pathological repository) is reported as a failure with that reason, so it is not retried; the runner stopping
+    /// or the lease being lost still cancels it as before.
+    /// </summary>
     public async Task<JobResult> ExecuteAsync(JobLease lease, SecretMasker masker, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.DiscoverTimeout);
+        try
+        {
+            // The CPU-bound steps check the token in their loops; WaitAsync also frees the job if one does not.
+            return await Task.Run(() => DiscoverAsync(lease, masker, timeout.Token), timeout.Token).WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested && timeout.IsCancellationRequested)
+        {
+            logger.LogWarning("Run {RunId}: discovery stopped after {Timeout}", lease.Spec.RunId, options.DiscoverTimeout);
+            return Result(lease, new DiscoveryOutcome(false, null,
+                $"finding the affected projects took longer than the limit of {options.DiscoverTimeout} (TerraFlow__Runner__DiscoverTimeout) and was stopped; " +
+                "check .terraflow.yml (when_modified patterns) and CODEOWNERS for unusually large or complex entries", [], []));
+        }
+    }
+
+    private async Task<JobResult> DiscoverAsync(JobLease lease, SecretMasker masker, CancellationToken ct)
     {
         var spec = lease.Spec;
         try
         {
-            var credential = await CloneAuth.GetAsync(vcs, spec, ct);
+            var credential = await CloneAuth.GetAsync(vcs, cloneUrls, spec, ct);
             await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, ct);
-            var snapshot = new DirectorySnapshot(workspace.Root, await workspace.TrackedFilesAsync(ct));
+            // Every file discovery reads goes through this: inside the checkout only, bounded (see CheckoutFiles).
+            var files = new CheckoutFiles(workspace.Root);
+            var snapshot = new DirectorySnapshot(files, await workspace.TrackedFilesAsync(ct));
             var discovery = ProjectDiscovery.Discover(snapshot);
             if (discovery.Error is { } error)
                 return Result(lease, new DiscoveryOutcome(false, error, null, [], []));
 
-            var changed = await workspace.ChangedFilesAsync(await BaseShaAsync(spec, ct), spec.HeadSha, ct);
-            var modules = ModuleGraph.Build(snapshot);
-            var affected = AffectedProjects.Find(discovery.Projects, modules, changed.ToList());
+            var baseSha = await BaseCommit.ResolveAsync(vcs, spec, ct);
+            if (string.IsNullOrEmpty(baseSha))
+                return Result(lease, new DiscoveryOutcome(false, null, "The pull request's base commit is unknown, so the rules it is judged by cannot be read; nothing was planned.", [], []));
+            // Fetches the base commit too (same credential), so its rule files can be read below.
+            var changed = (await workspace.ChangedFilesAsync(baseSha, spec.HeadSha, ct)).ToList();
+            var baseFiles = new CommitFiles(workspace, baseSha);
+            var (baseConfig, baseError) = await BaseRuleFiles.ReadConfigAsync(baseFiles, ct);
+            if (baseError is not null)
+                return Result(lease, new DiscoveryOutcome(false, baseError, null, [], []));
+
+            var allowed = _repoConfig.KeysFor(spec.RepoOwner, spec.RepoName);
+            var merged = RuleMerge.Merge(discovery.Projects, baseConfig, allowed, baseSha, spec.HeadSha);
+            foreach (var ignored in merged.Ignored)
+                logger.LogInformation("Run {RunId}: project {Project} uses the base branch's {Keys}; the head's values are ignored", spec.RunId, ignored.Project, string.Join(", ", ignored.Keys));
+
+            var modules = discovery.Modules;
+            var affected = AffectedProjects.Find(merged.Projects, modules, changed, ct);
             logger.LogInformation("Run {RunId}: {Changed} changed files affect {Affected} of {Total} projects",
-                spec.RunId, changed.Count, affected.Count, discovery.Projects.Count);
-            var codeOwners = ProjectCodeOwners.Compute(ReadCodeOwners(workspace.Root, snapshot, spec), affected, modules, changed.ToList());
-            return Result(lease, new DiscoveryOutcome(true, null, null, discovery.Projects, affected.Select(p => p.Name).ToList())
+                spec.RunId, changed.Count, affected.Count, merged.Projects.Count);
+            var (codeOwnersFile, ownersRefused) = await BaseRuleFiles.ReadCodeOwnersAsync(baseFiles, spec.Provider, spec.RunId, logger, ct);
+            if (ownersRefused is not null)
+                return Result(lease, new DiscoveryOutcome(false, ownersRefused, null, merged.Projects, []));
+            var codeOwners = ProjectCodeOwners.Compute(codeOwnersFile, affected, modules, changed, ct);
+            var policyPaths = discovery.Projects.Concat(merged.Projects).SelectMany(p => p.PolicyPaths).Distinct(StringComparer.Ordinal).ToList();
+            var notice = RuleChangeNotice.Build(changed, CodeOwnersLocations.For(spec.Provider), policyPaths, merged.Ignored, baseSha, allowed);
+            return Result(lease, new DiscoveryOutcome(true, null, null, merged.Projects, affected.Select(p => p.Name).ToList())
             {
                 CodeOwners = codeOwners,
+                RuleNotice = notice,
             });
         }
         catch (WorkspaceException ex)
@@ -43,61 +94,38 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, IL
         }
     }
 
+    private static JobResult Result(JobLease lease, DiscoveryOutcome outcome) =>
+        new(lease.JobId, lease.Spec.RunId, JobKinds.Discover, outcome, null);
+}
+
+internal static class BaseCommit
+{
     /// <summary>
-    /// The commit the pull request's changes are measured from. Some hosts' webhooks do not carry it (GitLab's merge
-    /// request hooks name only the target branch); then the runner asks the host, which always knows it.
+    /// The commit the pull request's changes are measured from, and whose rules apply. Some hosts' webhooks do not
+    /// carry it (GitLab's merge request hooks name only the target branch); then the runner asks the host, which
+    /// always knows it. "" when unknown.
     /// </summary>
-    private async Task<string> BaseShaAsync(JobSpec spec, CancellationToken ct)
+    public static async Task<string> ResolveAsync(VcsClients vcs, JobSpec spec, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(spec.BaseSha) || spec.PullRequestNumber is not int number) return spec.BaseSha;
         var pr = await vcs.For(spec.Provider).GetPullRequestAsync(TerraFlow.Adapters.Postgres.DecisionWriter.Repo(spec), number, ct);
         return pr.BaseSha;
     }
-
-    /// <summary>
-    /// The head commit's CODEOWNERS (the first of the provider's locations), or null when there is none. Never fails
-    /// discovery: bad lines are skipped by the parser, and an unreadable file or a symlink (which could point outside
-    /// the clone) counts as no file, with a warning.
-    /// </summary>
-    private CodeOwnersFile? ReadCodeOwners(string root, DirectorySnapshot snapshot, JobSpec spec)
-    {
-        var runId = spec.RunId;
-        var tracked = snapshot.Files.ToHashSet(StringComparer.Ordinal);
-        var relative = CodeOwnersLocations.For(spec.Provider).FirstOrDefault(tracked.Contains);
-        if (relative is null) return null;
-        try
-        {
-            var info = new FileInfo(Path.Combine(root, relative));
-            if (info.LinkTarget is not null || info.Length > CodeOwnersFile.MaxBytes)
-            {
-                logger.LogWarning("Run {RunId}: ignoring {Path} (a symlink, or larger than the host reads)", runId, relative);
-                return null;
-            }
-            var file = CodeOwnersFile.Parse(File.ReadAllText(info.FullName));
-            foreach (var problem in file.Problems)
-                logger.LogInformation("Run {RunId}: {Path} line {Line} skipped: {Problem}", runId, relative, problem.Line, problem.Message);
-            return file;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            logger.LogWarning(ex, "Run {RunId}: could not read {Path}; continuing without code owners", runId, relative);
-            return null;
-        }
-    }
-
-    private static JobResult Result(JobLease lease, DiscoveryOutcome outcome) =>
-        new(lease.JobId, lease.Spec.RunId, JobKinds.Discover, outcome, null);
 }
 
 internal static class CloneAuth
 {
     /// <summary>
     /// The clone credential from the job's provider: its token (installation or configured token), presented the way
-    /// that host wants it. Only https clones need (and may receive) it; local paths and file:// never get it, and
-    /// never ask for a client (so they work whatever providers are configured).
+    /// that host wants it. First, as defence in depth (intake checked it already), the clone URL must pass
+    /// <see cref="CloneUrlPolicy"/>: on the provider's configured host, else no token is fetched and nothing is
+    /// cloned. Only https clones need (and may receive) a token; local paths and file:// (when allowed) never get it,
+    /// and never ask for a client (so they work whatever providers are configured).
     /// </summary>
-    public static async Task<CloneCredential?> GetAsync(VcsClients vcs, JobSpec spec, CancellationToken ct)
+    public static async Task<CloneCredential?> GetAsync(VcsClients vcs, CloneUrlPolicy cloneUrls, JobSpec spec, CancellationToken ct)
     {
+        if (cloneUrls.Refusal(spec.Provider, spec.CloneUrl, spec.RepoOwner, spec.RepoName) is { } refusal)
+            throw new WorkspaceException("Refused to clone: " + refusal);
         if (!spec.CloneUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) return null;
         var token = await vcs.For(spec.Provider).GetCloneTokenAsync(new RepoRef(spec.RepoOwner, spec.RepoName, spec.InstallationId), ct);
         return token is null ? null : CloneCredentials.For(spec.Provider, token);

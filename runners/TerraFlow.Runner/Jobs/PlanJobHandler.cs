@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Plans;
+using TerraFlow.Core.Policies;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Security;
 using TerraFlow.Adapters.Vcs;
@@ -16,7 +17,7 @@ namespace TerraFlow.Runner.Jobs;
 /// terraform init → plan -out → show -json → show, then the policy check (built-in rules and conftest), then the
 /// artifacts go to the artifact store.
 /// </summary>
-public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, IArtifactStore artifacts, ILogger<PlanJobHandler> logger) : IJobHandler
+public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, CloneUrlPolicy cloneUrls, IArtifactStore artifacts, ILogger<PlanJobHandler> logger) : IJobHandler
 {
     private const string PlanFileName = "terraflow.tfplan";
 
@@ -30,12 +31,14 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, IArtif
         PlanOutcome outcome;
         try
         {
-            var credential = await CloneAuth.GetAsync(vcs, spec, ct);
+            var credential = await CloneAuth.GetAsync(vcs, cloneUrls, spec, ct);
             await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, ct);
-            var dir = ProjectDirectory(workspace.Root, project.Dir);
+            await workspace.RefuseSymlinksLeavingCheckoutAsync(ct);
+            var dir = ProjectPaths.Resolve(workspace.Root, project.Dir);
             var steps = new TerraformSteps(options, dir, project.Workspace, masker);
             var policies = new PolicyCheck(options, masker);
-            outcome = await PlanAsync(steps, policies, project, workspace.Root, dir, keys, ct);
+            outcome = await PlanAsync(steps, project, dir, keys,
+                (planJson, token) => RulesCommitPolicies.EvaluateAsync(policies, project, workspace, spec, vcs, options, planJson, token), ct);
             await PutTextAsync(keys.Log, steps.Log + policies.Log, ct);
         }
         catch (WorkspaceException ex)
@@ -46,8 +49,10 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, IArtif
         return new JobResult(lease.JobId, spec.RunId, JobKinds.Plan, null, outcome);
     }
 
+    /// <param name="checkPolicies">The policy check of the plan JSON (built-in rules and the rules commit's Rego folders).</param>
     private async Task<PlanOutcome> PlanAsync(
-        TerraformSteps steps, PolicyCheck policies, ProjectDefinition project, string root, string dir, PlanArtifacts keys, CancellationToken ct)
+        TerraformSteps steps, ProjectDefinition project, string dir, PlanArtifacts keys,
+        Func<ReadOnlyMemory<byte>, CancellationToken, Task<PolicyOutcome>> checkPolicies, CancellationToken ct)
     {
         var name = project.Name;
         if (!Directory.Exists(dir))
@@ -82,7 +87,7 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, IArtif
         await PutTextAsync(keys.PlanText, steps.Mask(text.StandardOutput), ct);
         var sha = Convert.ToHexStringLower(SHA256.HashData(planBytes));
         // Always evaluated for a successful plan: Passed when the project has no rules.
-        var policy = await policies.EvaluateAsync(project, root, dir, planJson, ct);
+        var policy = await checkPolicies(planJson, ct);
         return new PlanOutcome(name, true, summary, sha, keys, null) { Policy = policy };
     }
 
@@ -92,16 +97,6 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, IArtif
     {
         await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
         await artifacts.PutAsync(key, stream, ct);
-    }
-
-    /// <summary>The project directory inside the checkout; a config that points outside it is refused.</summary>
-    private static string ProjectDirectory(string root, string dir)
-    {
-        var full = Path.GetFullPath(Path.Combine(root, dir));
-        var rootFull = Path.GetFullPath(root);
-        if (full != rootFull && !full.StartsWith(rootFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new WorkspaceException($"Project directory '{dir}' is outside the repository.");
-        return full;
     }
 }
 

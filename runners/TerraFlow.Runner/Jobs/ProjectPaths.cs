@@ -1,16 +1,24 @@
+using TerraFlow.Core.Projects;
 using TerraFlow.Runner.Workspace;
 
 namespace TerraFlow.Runner.Jobs;
 
 internal static class ProjectPaths
 {
-    /// <summary>The project directory inside the checkout; a config that points outside it is refused.</summary>
+    /// <summary>
+    /// The real path of the project directory inside the checkout. A dir that climbs out ("..", absolute) or is (or
+    /// passes through) a symlink leaving the checkout is refused; a missing one is returned as is (the caller says
+    /// "does not exist at this commit").
+    /// </summary>
     public static string Resolve(string root, string dir)
     {
-        var full = Path.GetFullPath(Path.Combine(root, dir));
-        var rootFull = Path.GetFullPath(root);
-        if (full != rootFull && !full.StartsWith(rootFull + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-            throw new WorkspaceException($"Project directory '{dir}' is outside the repository.");
-        return full;
+        try
+        {
+            return new CheckoutFiles(root).Resolve(dir);
+        }
+        catch (RepositoryFileRefusedException ex)
+        {
+            throw new WorkspaceException($"Refused: project directory '{dir}': {ex.Reason}");
+        }
     }
 }

@@ -1,6 +1,7 @@
 using TerraFlow.Core.Policies;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Security;
+using TerraFlow.Runner.Workspace;
 
 namespace TerraFlow.Runner.Policies;
 
@@ -33,14 +34,23 @@ public sealed class PolicyCheck(RunnerOptions options, SecretMasker masker)
         var builtIn = Masked(PolicyEvaluator.Evaluate(project.Policies, planJson));
         if (project.PolicyPaths.Count == 0) return builtIn;
 
-        var root = Path.GetFullPath(workspaceRoot);
+        // Policy folders resolve inside the checkout only (a symlinked folder leaving it is refused), like every path
+        // the runner takes from a repository.
+        var files = new CheckoutFiles(workspaceRoot);
+        var root = files.Root;
         var dirs = new List<string>();
         foreach (var relative in project.PolicyPaths)
         {
-            var full = Path.GetFullPath(Path.Combine(root, relative));
-            if (full != root && !full.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                return PolicyOutcomes.Combine(builtIn, new PolicyOutcome([], $"Policy folder '{relative}' is outside the repository."));
-            if (!Directory.Exists(full))
+            string? full;
+            try
+            {
+                full = files.DirectoryPath(relative);
+            }
+            catch (RepositoryFileRefusedException ex)
+            {
+                return PolicyOutcomes.Combine(builtIn, new PolicyOutcome([], $"Policy folder '{relative}' is refused: {ex.Reason}"));
+            }
+            if (full is null)
                 return PolicyOutcomes.Combine(builtIn, new PolicyOutcome([], $"Policy folder '{relative}' does not exist at this commit."));
             dirs.Add(Path.GetRelativePath(root, full));
         }

@@ -34,8 +34,7 @@ public sealed class GitWorkspace : IAsyncDisposable
             foreach (var secret in credential.Secrets) masker.Add(secret);
             header = credential.Header;
         }
-        Directory.CreateDirectory(options.WorkDirectory);
-        var root = Path.Combine(options.WorkDirectory, Guid.NewGuid().ToString("N"));
+        var root = WorkspaceFolders.Reserve(options.WorkDirectory);
         var workspace = new GitWorkspace(root, options, masker, header);
         try
         {
@@ -75,7 +74,7 @@ public sealed class GitWorkspace : IAsyncDisposable
         return result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    private async Task<ProcessResult> GitAsync(string cwd, CancellationToken ct, params string[] args)
+    internal async Task<ProcessResult> GitAsync(string cwd, CancellationToken ct, params string[] args)
     {
         var result = await RunGitAsync(cwd, ct, args);
         if (result.ExitCode != 0)
@@ -97,23 +96,50 @@ public sealed class GitWorkspace : IAsyncDisposable
 
     private static bool IsHexSha(string sha) => sha.Length is >= 7 and <= 64 && sha.All(char.IsAsciiHexDigit);
 
+    /// <summary>
+    /// Tracked symlinks (git mode 120000) whose target leaves the checkout, in <c>git ls-files</c> order. Terraform
+    /// follows links wherever they go, so a commit with one is not planned (see <see cref="CheckoutFiles"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> SymlinksLeavingCheckoutAsync(CheckoutFiles files, CancellationToken ct)
+    {
+        var result = await GitAsync(Root, ct, "ls-files", "-s", "-z");
+        var leaving = new List<string>();
+        foreach (var entry in result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // "<mode> <object> <stage>\t<path>"
+            var tab = entry.IndexOf('\t');
+            if (tab < 0 || !entry.StartsWith("120000 ", StringComparison.Ordinal)) continue;
+            var path = entry[(tab + 1)..];
+            try
+            {
+                files.Resolve(path);
+            }
+            catch (TerraFlow.Core.Projects.RepositoryFileRefusedException)
+            {
+                leaving.Add(path);
+            }
+        }
+        return leaving;
+    }
+
+    /// <summary>Refuses the checkout when a tracked symlink leaves it (plan and apply run Terraform, which follows links).</summary>
+    public async Task RefuseSymlinksLeavingCheckoutAsync(CancellationToken ct)
+    {
+        var leaving = await SymlinksLeavingCheckoutAsync(new CheckoutFiles(Root), ct);
+        if (leaving.Count > 0)
+            throw new WorkspaceException($"Refused: `{leaving[0]}` is a symlink that points outside the repository" +
+                (leaving.Count > 1 ? $" (and {leaving.Count - 1} more)" : "") + "; TerraFlow does not run Terraform on a commit that links to files outside its checkout.");
+    }
+
     public ValueTask DisposeAsync()
     {
         try
         {
-            if (Directory.Exists(Root)) DeleteTree(Root);
+            WorkspaceFolders.Release(Root);
         }
-        catch (IOException) { /* best effort: the work directory is scratch space */ }
+        catch (IOException) { /* best effort: the sweeper deletes what is left (the marker stays until then) */ }
         catch (UnauthorizedAccessException) { }
         return ValueTask.CompletedTask;
-    }
-
-    private static void DeleteTree(string path)
-    {
-        // git marks pack files read-only; clear that so the delete succeeds.
-        foreach (var file in Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories))
-            File.SetAttributes(file, FileAttributes.Normal);
-        Directory.Delete(path, recursive: true);
     }
 }
 

@@ -80,7 +80,7 @@ public sealed class GitLabWebhookParserTests
     }
 
     [Fact]
-    public void Fork_merge_request_is_cloned_from_the_source_project()
+    public void Fork_merge_request_is_cloned_from_the_target_project_never_from_a_url_the_body_names()
     {
         var body = MergeRequest("open", r =>
         {
@@ -88,7 +88,8 @@ public sealed class GitLabWebhookParserTests
             Attributes(r)["source"]!["git_http_url"] = "https://gitlab.example/mallory/fork.git";
         });
         var pr = Assert.IsType<PullRequestEvent>(GitLabWebhookParser.Parse(Mr, body)).PullRequest;
-        Assert.Equal("https://gitlab.example/mallory/fork.git", pr.CloneUrl);
+        Assert.NotEqual("https://gitlab.example/mallory/fork.git", pr.CloneUrl);
+        Assert.Equal(JsonNode.Parse(body)!["project"]!["git_http_url"]!.GetValue<string>(), pr.CloneUrl);
     }
 
     [Fact]

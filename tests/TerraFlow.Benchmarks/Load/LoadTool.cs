@@ -42,6 +42,8 @@ public static class LoadTool
             ["TerraFlow:GitHub:ApiUrl"] = github.ApiUrl,
             ["TerraFlow:GitHub:Token"] = github.Token,
             ["TerraFlow:GitHub:WebhookSecret"] = Secret,
+            // The real payload's clone URL is on github.com (instant steps never clone): make that the web host.
+            ["TerraFlow:GitHub:WebUrl"] = "https://github.com",
             ["TerraFlow:ArtifactsPath"] = Path.Combine(Path.GetTempPath(), "terraflow-load-artifacts"),
             ["TerraFlow:Runner:InProcess"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -165,4 +165,13 @@ public class AffectedProjectsTests
         Assert.Equal(["app"], Affected(projects, ModuleGraph.Build(repo), "app/m/main.tf"));
         Assert.Empty(Affected(projects, ModuleGraph.Build(repo), "app/other/main.tf"));
     }
+
+    [Fact]
+    public void Change_detection_stops_when_its_job_is_cancelled()
+    {
+        // Discovery is CPU-bound here; a cancelled (timed-out, or stopping) discover job must not keep a core busy.
+        var project = new ProjectDefinition("a", "a", "default", ProjectDefaults.WhenModified, [], true);
+        Assert.Throws<OperationCanceledException>(() =>
+            AffectedProjects.Find([project], ModuleGraph.Empty, ["a/x.tf"], new CancellationToken(canceled: true)));
+    }
 }

@@ -1,8 +1,10 @@
 using TerraFlow.Core.Projects;
+using Xunit.Abstractions;
 
 namespace TerraFlow.Core.Tests.Projects;
 
-public class PathGlobTests
+[Collection(TimedTests.Name)]
+public class PathGlobTests(ITestOutputHelper output)
 {
     [Theory]
     // '*' stays inside one segment
@@ -70,4 +72,60 @@ public class PathGlobTests
         Assert.False(rules.IsMatch("app/generated/auto.tf"));
         Assert.True(rules.IsMatch("app/generated/keep.tf"));
     }
+
+    // Issue 10: the recursive matcher took exponential time (39 s of CPU in one discover job) on this pattern.
+    [Theory]
+    [InlineData(14, 60)]
+    [InlineData(40, 200)]
+    [InlineData(30, 500)]
+    public void Many_double_stars_against_a_deep_path_match_in_linear_time(int doubleStars, int depth)
+    {
+        var pattern = string.Join('/', Enumerable.Repeat("**", doubleStars)) + "/x.tf";
+        var path = string.Join('/', Enumerable.Repeat("a", depth)) + "/y.tf"; // never matches: the worst case
+        var glob = PathGlob.Compile(".", pattern);
+        Assert.True(glob.IsMatch("a/x.tf")); // warm up (JIT) and show the pattern works
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var matched = glob.IsMatch(path);
+        clock.Stop();
+
+        output.WriteLine($"{doubleStars} '**' against a path {depth} deep: {clock.Elapsed.TotalMilliseconds:F3} ms");
+        Assert.False(matched);
+        Assert.True(glob.IsMatch(path[..^4] + "x.tf"));
+        Assert.True(clock.ElapsedMilliseconds < 100, $"took {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public void Many_stars_inside_one_segment_do_not_backtrack()
+    {
+        var glob = PathGlob.Compile(".", string.Concat(Enumerable.Repeat("*a", 100)) + "*b");
+        var name = new string('a', 5000);
+        Assert.True(glob.IsMatch(new string('a', 100) + "b")); // warm up (JIT)
+        Assert.False(glob.IsMatch(new string('a', 99) + "b"));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var matched = glob.IsMatch(name);
+        clock.Stop();
+
+        output.WriteLine($"101 stars in one segment against a 5,000-character name: {clock.Elapsed.TotalMilliseconds:F3} ms");
+        Assert.False(matched);
+        Assert.True(glob.IsMatch(name + "b"));
+        Assert.True(clock.ElapsedMilliseconds < 100, $"took {clock.ElapsedMilliseconds} ms");
+    }
+
+    [Theory]
+    [InlineData("a/**", "a", false)]
+    [InlineData("a/**", "a/b", true)]
+    [InlineData("a/**/**/b", "a/b", true)]
+    [InlineData("a/**/**/b", "a/x/y/z/b/c.tf", true)]
+    [InlineData("**/b/**/c", "x/b/y/b/c", true)]
+    [InlineData("**/b/**/c", "x/b/y/d", false)]
+    [InlineData("*/*", "a", false)]
+    [InlineData("*/*", "a/b/c", true)]
+    [InlineData("a*b*c", "abc", true)]
+    [InlineData("a*b*c", "acb", false)]
+    [InlineData("a?c*", "abcde", true)]
+    [InlineData("*?", "", false)]
+    public void Edge_cases_of_the_compiled_matcher(string pattern, string path, bool expected) =>
+        Assert.Equal(expected, PathGlob.Compile(".", pattern).IsMatch(path));
 }

@@ -46,6 +46,7 @@ internal sealed class ApprovalTestHost : IAsyncDisposable
             ["ConnectionStrings:Postgres"] = connectionString,
             ["TerraFlow:PublicUrl"] = baseUrl,
             ["TerraFlow:GitHub:ApiUrl"] = github.ApiUrl,
+            ["TerraFlow:CloneUrls:AllowLocalPaths"] = "true",
             ["TerraFlow:GitHub:Token"] = github.Token,
             ["TerraFlow:GitHub:WebhookSecret"] = TerraFlowTestHost.WebhookSecret,
             ["TerraFlow:ArtifactsPath"] = Path.Combine(Path.GetTempPath(), "terraflow-approvals-" + Guid.NewGuid().ToString("N")[..10]),

@@ -44,6 +44,8 @@ public sealed class TerraFlowTestHost : IAsyncDisposable
             ["TerraFlow:GitHub:WebhookSecret"] = WebhookSecret,
             ["TerraFlow:ArtifactsPath"] = artifactsPath,
             ["TerraFlow:Runner:TerraformPath"] = RepoPaths.TerraformStandIn,
+            // Test repositories are local git folders (they never get a token).
+            ["TerraFlow:CloneUrls:AllowLocalPaths"] = "true",
             ["TerraFlow:Runner:PollInterval"] = "00:00:00.200",
             ["TerraFlow:Engine:PollInterval"] = "00:00:00.200",
             ["TerraFlow:Engine:LeaseSweepInterval"] = "00:00:00.500",

@@ -19,7 +19,8 @@ public sealed class TwoProjectRepo : IDisposable
     public static readonly string AppPlan = PlanJson.With(
         ("null_resource.web", ["delete", "create"]), ("null_resource.old", ["delete"]), ("null_resource.same", ["no-op"]));
 
-    public TwoProjectRepo(string? config = null)
+    /// <param name="baseFiles">More files of the base commit (path → text), e.g. the base branch's policies.</param>
+    public TwoProjectRepo(string? config = null, IReadOnlyDictionary<string, string>? baseFiles = null)
     {
         Git.Write("README.md", "# infra\n")
            .Write("network/main.tf", "resource \"null_resource\" \"vnet\" {}\n")
@@ -28,6 +29,7 @@ public sealed class TwoProjectRepo : IDisposable
            .Write("app/.standin/plan.json", AppPlan)
            .Write("modules/common/main.tf", "variable \"x\" {}\n");
         if (config is not null) Git.Write(".terraflow.yml", config);
+        foreach (var (path, text) in baseFiles ?? new Dictionary<string, string>()) Git.Write(path, text);
         BaseSha = Git.Commit("base");
         Git.Checkout("feature", create: true);
         Git.Write("network/main.tf", "resource \"null_resource\" \"vnet\" {}\nresource \"null_resource\" \"subnet\" {}\n")

@@ -155,6 +155,7 @@ internal sealed class LifecycleBed : IAsyncDisposable
         var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TerraFlow.Runner.dll"));
         psi.Environment["ConnectionStrings__Postgres"] = ConnectionString;
+        psi.Environment["TerraFlow__CloneUrls__AllowLocalPaths"] = "true";
         psi.Environment["TerraFlow__ArtifactsPath"] = Path.Combine(_work, "artifacts");
         psi.Environment["TerraFlow__GitHub__ApiUrl"] = GitHub.ApiUrl;
         psi.Environment["TerraFlow__GitHub__Token"] = GitHub.Token;

@@ -53,10 +53,10 @@ public sealed partial class PullRequestLifecycleTests
     public async Task Opa_policies_run_through_conftest_deny_a_plan_and_show_in_the_comment()
     {
         await using var bed = await LifecycleBed.StartAsync("lc_opa", new Dictionary<string, string> { ["TerraFlow:Runner:ConftestPath"] = RepoPaths.ConftestStandIn });
-        var (repo, head) = Repository(bed, "version: 1\npolicy_paths: [policies]\napply_requirements: [policies_passed]\n");
+        // Policies are the base branch's (a pull request cannot edit the rules it is judged by).
+        var (repo, head) = Repository(bed, "version: 1\npolicy_paths: [policies]\napply_requirements: [policies_passed]\n",
+            baseFiles: new Dictionary<string, string> { ["policies/deletes.rego"] = "package terraform.guard\n\n# standin: deny resource_type=null_resource action=delete msg=\"{address} must not be deleted\"\n" });
         using var _ = repo;
-        repo.Git.Write("policies/deletes.rego", "package terraform.guard\n\n# standin: deny resource_type=null_resource action=delete msg=\"{address} must not be deleted\"\n");
-        head = repo.Git.Commit("add an OPA policy");
         bed.GitHub.SetCollaboratorPermission(Owner, Repo, "alice", "write");
         await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
         await bed.WaitForProjectStatusAsync(Pr, "app", "planned");

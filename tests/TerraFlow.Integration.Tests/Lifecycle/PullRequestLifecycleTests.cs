@@ -13,9 +13,10 @@ public sealed partial class PullRequestLifecycleTests
     private const int Pr = 7;
 
     /// <summary>The two-project repository with every project's applies counted by the bed.</summary>
-    private static (TwoProjectRepo Repo, string Head) Repository(LifecycleBed bed, string? config = null, string networkBehavior = "", string appBehavior = "")
+    private static (TwoProjectRepo Repo, string Head) Repository(
+        LifecycleBed bed, string? config = null, string networkBehavior = "", string appBehavior = "", IReadOnlyDictionary<string, string>? baseFiles = null)
     {
-        var repo = new TwoProjectRepo(config);
+        var repo = new TwoProjectRepo(config, baseFiles);
         repo.Git.Write("network/.standin/behavior.json", bed.Behavior("network", networkBehavior))
                 .Write("app/.standin/behavior.json", bed.Behavior("app", appBehavior));
         return (repo, repo.Git.Commit("count applies"));

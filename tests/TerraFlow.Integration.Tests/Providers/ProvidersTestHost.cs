@@ -51,6 +51,7 @@ internal sealed class ProvidersTestHost : IAsyncDisposable
             ["TerraFlow:GitHub:ApiUrl"] = $"http://127.0.0.1:{LoopbackPort.Free()}",
             ["TerraFlow:ArtifactsPath"] = Path.Combine(Path.GetTempPath(), "terraflow-providers-" + Guid.NewGuid().ToString("N")[..10]),
             ["TerraFlow:Runner:TerraformPath"] = RepoPaths.TerraformStandIn,
+            ["TerraFlow:CloneUrls:AllowLocalPaths"] = "true",
             ["TerraFlow:Runner:PollInterval"] = "00:00:00.200",
             ["TerraFlow:Engine:PollInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -40,7 +40,8 @@ public sealed class RunnerCloneCredentialTests : IDisposable
             new VcsProvider("gitlab", new TokenOnlyClient("token-of-gitlab")),
         ]);
         var options = new RunnerOptions { GitPath = git, WorkDirectory = Path.Combine(_scratch, "work") };
-        var handler = new DiscoverJobHandler(options, clients, NullLogger<DiscoverJobHandler>.Instance);
+        var hosts = new CloneUrlPolicy([KeyValuePair.Create("github", "https://git.example.com"), KeyValuePair.Create("gitlab", "https://git.example.com")], allowLocalPaths: false);
+        var handler = new DiscoverJobHandler(options, clients, hosts, NullLogger<DiscoverJobHandler>.Instance);
         var spec = new JobSpec(JobKinds.Discover, 1, "acme", "infra", null, "https://git.example.com/acme/infra.git", new string('a', 40), new string('b', 40), null, "op")
         {
             Provider = provider,
@@ -63,7 +64,7 @@ public sealed class RunnerCloneCredentialTests : IDisposable
     public async Task A_local_clone_asks_no_provider_for_a_token()
     {
         var clients = new VcsClients([]); // nothing configured: asking would throw
-        var handler = new DiscoverJobHandler(new RunnerOptions { WorkDirectory = Path.Combine(_scratch, "work") }, clients, NullLogger<DiscoverJobHandler>.Instance);
+        var handler = new DiscoverJobHandler(new RunnerOptions { WorkDirectory = Path.Combine(_scratch, "work") }, clients, new CloneUrlPolicy([], allowLocalPaths: true), NullLogger<DiscoverJobHandler>.Instance);
         var spec = new JobSpec(JobKinds.Discover, 1, "acme", "infra", null, Path.Combine(_scratch, "no-such-repo"), new string('a', 40), new string('b', 40), null, "op") { Provider = "gitlab" };
 
         var result = await handler.ExecuteAsync(new JobLease(1, 1, 1, spec), new SecretMasker(), CancellationToken.None);

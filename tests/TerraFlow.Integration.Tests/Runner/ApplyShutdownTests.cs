@@ -105,6 +105,7 @@ public sealed class ApplyShutdownTests
         psi.Environment["TerraFlow__ArtifactsPath"] = bed.ArtifactsPath;
         psi.Environment["TerraFlow__Runner__TerraformPath"] = RepoPaths.TerraformStandIn;
         psi.Environment["TerraFlow__Runner__WorkDirectory"] = bed.WorkDirectory;
+        psi.Environment["TerraFlow__CloneUrls__AllowLocalPaths"] = "true";
         psi.Environment["TerraFlow__Runner__PollInterval"] = "00:00:00.200";
         psi.Environment["TerraFlow__Runner__ApplyGracePeriod"] = "00:01:00";
         using var runner = Process.Start(psi)!;

@@ -135,7 +135,7 @@ internal sealed class ApplyTestBed : IAsyncDisposable
 
     public JobRunner Runner(RunnerOptions options, PostgresJobQueue? queue = null) =>
         new(queue ?? Queue(),
-            [new ApplyJobHandler(options, NoVcs.Create(), Artifacts, NullLogger<ApplyJobHandler>.Instance)],
+            [new ApplyJobHandler(options, NoVcs.Create(), new CloneUrlPolicy([], allowLocalPaths: true), Artifacts, NullLogger<ApplyJobHandler>.Instance)],
             options, new JobSignal(), NullLogger<JobRunner>.Instance);
 
     /// <summary>Job results that reached the workflow inbox, in order.</summary>

@@ -22,6 +22,7 @@ internal sealed class FakeGitHubRepoEndpoints(FakeGitHubOptions options, FakeGit
             ("GET", ["issues", "comments", var id]) => GetComment(owner, repo, id),
             ("PATCH", ["issues", "comments", var id]) => EditComment(owner, repo, id, body),
             ("POST", ["statuses", var sha]) => CreateStatus(owner, repo, sha, body, login),
+            ("GET", ["commits", var sha, "statuses"]) => ListStatuses(owner, repo, sha, login),
             ("GET", ["collaborators", var user, "permission"]) => _access.CollaboratorPermission(owner, repo, user),
             _ => NotFound(),
         };
@@ -89,6 +90,17 @@ internal sealed class FakeGitHubRepoEndpoints(FakeGitHubOptions options, FakeGit
         var status = state.AddStatus(owner, repo, sha, context, stateName, description, ReadString(json, "target_url"));
         var response = responses.Status(status, login, Now);
         return new FakeResponse(201, response, new Dictionary<string, string> { ["Location"] = response["url"]!.GetValue<string>() });
+    }
+
+    /// <summary>GET /repos/{owner}/{repo}/commits/{ref}/statuses: every status on the commit, newest first (one page).</summary>
+    private FakeResponse ListStatuses(string owner, string repo, string sha, string login)
+    {
+        var items = state.Statuses()
+            .Where(s => s.Owner == owner && s.Repo == repo && s.Sha == sha)
+            .Reverse()
+            .Select(s => (JsonNode)responses.Status(s, login, Now))
+            .ToArray();
+        return new FakeResponse(200, new JsonArray(items));
     }
 
     /// <summary>Null when the body holds a usable "body" string; otherwise the 4xx GitHub answers with.</summary>

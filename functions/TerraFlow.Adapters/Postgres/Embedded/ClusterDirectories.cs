@@ -19,7 +19,7 @@ internal sealed record ClusterDirectories(string DataDirectory, string LogFile, 
 
     private const string LogFileName = "terraflow-postgres.log";
 
-    /// <summary>True once initdb has completed in the data directory.</summary>
+    /// <summary>True once initdb has completed in a throw-away cluster's data directory (persistent ones use the completion marker).</summary>
     public bool IsInitialized => File.Exists(Path.Combine(DataDirectory, "PG_VERSION"));
 
     public static async Task<ClusterDirectories> PrepareAsync(
@@ -57,14 +57,8 @@ internal sealed record ClusterDirectories(string DataDirectory, string LogFile, 
             dataDirectory = fallback;
         }
 
-        var isNew = !File.Exists(Path.Combine(dataDirectory, "PG_VERSION"));
-        Directory.CreateDirectory(dataDirectory);
-        if (isNew)
-        {
-            // initdb insists the (empty) directory belongs to the user it runs as.
-            await osUser.GiveOwnershipAsync(dataDirectory, recursive: false, ct).ConfigureAwait(false);
-        }
-
+        // The data folder itself is not created here: a persistent cluster is made in a staging sibling and renamed
+        // into place (PersistentClusterLayout), so its existence means it is complete.
         return new ClusterDirectories(dataDirectory, Path.Combine(dataDirectory, LogFileName), InstanceRoot: null);
     }
 

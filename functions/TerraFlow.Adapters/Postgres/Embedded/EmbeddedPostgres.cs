@@ -6,7 +6,10 @@ namespace TerraFlow.Adapters.Postgres.Embedded;
 /// <summary>
 /// A private PostgreSQL cluster run from the machine's own binaries, used when no connection string is configured
 /// (standalone host: persistent, under <c>.terraflow/postgres</c>; tests: throw-away, in a unique temp directory).
-/// Listens on 127.0.0.1 only with trust auth, so <see cref="ConnectionString"/> needs no password.
+/// Listens on 127.0.0.1 only. A persistent cluster is made atomically (see <see cref="PersistentClusterLayout"/>),
+/// requires passwords (scram-sha-256; generated, in <c>postgres.password</c> beside the data folder) and
+/// <see cref="ConnectionString"/> names the application role, which is not a superuser; its postmaster is restarted
+/// when it dies (<see cref="IsLost"/>). A throw-away cluster trusts loopback connections of its superuser.
 /// Disposing stops the server (and deletes a throw-away cluster's files).
 /// </summary>
 public sealed class EmbeddedPostgres : IAsyncDisposable
@@ -15,23 +18,63 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly ClusterDirectories directories;
     private readonly ILogger logger;
     private readonly SemaphoreSlim disposeLock = new(1, 1);
+    private readonly ClusterPasswords? passwords;
+    private readonly ClusterRoles? roles;
+    private PostmasterWatchdog? watchdog;
     private bool disposed;
 
     private EmbeddedPostgres(
-        PostgresServerControl control, ClusterDirectories directories, EmbeddedPostgresOptions options, int port, bool adopted, ILogger logger)
+        PostgresServerControl control, ClusterDirectories directories, EmbeddedPostgresOptions options, int port, bool adopted,
+        ClusterPasswords? passwords, ILogger logger)
     {
         this.control = control;
         this.directories = directories;
         this.logger = logger;
+        this.passwords = passwords;
+        roles = passwords is null ? null : ClusterRoles.For(options);
         Port = port;
-        UserName = options.UserName;
+        UserName = roles?.Application ?? options.UserName;
         DatabaseName = options.DatabaseName;
         IsPersistent = options.Persistent;
         AdoptedRunningServer = adopted;
     }
 
-    /// <summary>Npgsql connection string to <see cref="DatabaseName"/> (Host=127.0.0.1, Port, Username, Database).</summary>
+    /// <summary>
+    /// Npgsql connection string to <see cref="DatabaseName"/> (Host=127.0.0.1, Port, Username, Database; for a persistent
+    /// cluster the application role and its password).
+    /// </summary>
     public string ConnectionString => ConnectionStringFor(DatabaseName);
+
+    /// <summary>
+    /// For runners on the PostgreSQL job queue: the runner role, which may only use the job tables, with its password
+    /// read from <see cref="RunnerPasswordFile"/> (Passfile=) rather than written into the string. Null for throw-away clusters.
+    /// </summary>
+    public string? RunnerConnectionString => roles is null ? null :
+        new Npgsql.NpgsqlConnectionStringBuilder(PostgresReadiness.ConnectionString(Port, roles.Runner, DatabaseName))
+        {
+            Passfile = RunnerPasswordFile,
+        }.ConnectionString;
+
+    /// <summary>The generated passwords of a persistent cluster's roles (pgpass format, 0600), beside the data folder.</summary>
+    public string? PasswordFile => roles is null ? null : ClusterPasswords.FileFor(DataDirectory);
+
+    /// <summary>Only the runner role's password, to hand to runners.</summary>
+    public string? RunnerPasswordFile => roles is null ? null : ClusterPasswords.RunnerFileFor(DataDirectory);
+
+    /// <summary>The role TerraFlow connects as (persistent: the application role, not a superuser).</summary>
+    public string ApplicationRole => UserName;
+
+    /// <summary>The runner role of a persistent cluster.</summary>
+    public string? RunnerRole => roles?.Runner;
+
+    /// <summary>False while the postmaster is down (between its death and its restart). Always true for throw-away clusters.</summary>
+    public bool IsServerRunning => watchdog?.IsServerRunning ?? true;
+
+    /// <summary>True when the postmaster died and could not be restarted (the host's liveness should fail).</summary>
+    public bool IsLost => watchdog?.IsLost ?? false;
+
+    /// <summary>How many times the postmaster was restarted after dying.</summary>
+    public int Restarts => watchdog?.Restarts ?? 0;
 
     /// <summary>The loopback TCP port the server listens on.</summary>
     public int Port { get; }
@@ -54,8 +97,9 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// <summary>The postmaster's process id while it runs, from postmaster.pid.</summary>
     public int? ServerProcessId => PostmasterPidFile.TryRead(DataDirectory)?.ProcessId;
 
-    /// <summary>Connection string to another database on this server (e.g. "postgres" for admin work).</summary>
-    public string ConnectionStringFor(string database) => PostgresReadiness.ConnectionString(Port, UserName, database);
+    /// <summary>Connection string to another database on this server as <see cref="UserName"/> (e.g. "postgres" for admin work on a throw-away cluster).</summary>
+    public string ConnectionStringFor(string database) =>
+        PostgresReadiness.ConnectionString(Port, UserName, database, password: passwords is null ? null : passwords.Application);
 
     /// <summary>
     /// Finds the binaries, prepares the data directory (initdb when new), starts the server (or adopts the one a
@@ -83,38 +127,20 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         }
 
         var control = new PostgresServerControl(binaries, osUser, directories, options, logger);
+        if (options.Persistent)
+        {
+            return await StartPersistentAsync(binaries, osUser, directories, control, options, logger, ct).ConfigureAwait(false);
+        }
+
         var started = false;
         try
         {
-            var adoptedPort = options.Persistent
-                ? await TryAdoptRunningServerAsync(directories, options, logger, ct).ConfigureAwait(false)
-                : null;
-            int port;
-            if (adoptedPort is { } reused)
-            {
-                port = reused;
-            }
-            else
-            {
-                if (!directories.IsInitialized)
-                {
-                    await control.InitDbAsync(ct).ConfigureAwait(false);
-                }
-
-                port = await control.StartAsync(ct).ConfigureAwait(false);
-            }
-
+            await control.InitDbAsync(directories.DataDirectory, passwordFile: null, ct).ConfigureAwait(false);
+            var port = await control.StartAsync(ct).ConfigureAwait(false);
             started = true;
-            var instance = new EmbeddedPostgres(control, directories, options, port, adoptedPort is not null, logger);
+            var instance = new EmbeddedPostgres(control, directories, options, port, adopted: false, passwords: null, logger);
             var admin = PostgresReadiness.ConnectionString(port, options.UserName, "postgres", pooling: false);
-            var failure = await PostgresReadiness.WaitForConnectionAsync(admin, options.StartTimeout, ct).ConfigureAwait(false);
-            if (failure is not null)
-            {
-                throw EmbeddedPostgresException.WithLogTail(
-                    $"The embedded PostgreSQL started but did not accept connections on 127.0.0.1:{port}: {failure.Message}",
-                    directories.LogFile, failure);
-            }
-
+            await WaitUntilAcceptingAsync(admin, port, directories, options, ct).ConfigureAwait(false);
             await PostgresReadiness.EnsureDatabaseAsync(admin, options.DatabaseName, ct).ConfigureAwait(false);
             return instance;
         }
@@ -122,6 +148,125 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         {
             await CleanUpAfterFailedStartAsync(control, directories, started, logger).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The standalone host's cluster: adopt a server a crashed host left running, or set aside a half-made folder and
+    /// make a new cluster atomically, start it, then apply password authentication and the roles (also to folders
+    /// from earlier versions) and watch the postmaster.
+    /// </summary>
+    private static async Task<EmbeddedPostgres> StartPersistentAsync(
+        PostgresBinaries binaries, PostgresOsUser osUser, ClusterDirectories directories, PostgresServerControl control,
+        EmbeddedPostgresOptions options, ILogger logger, CancellationToken ct)
+    {
+        var roles = ClusterRoles.For(options);
+        var layout = new PersistentClusterLayout(directories, osUser, control, logger);
+        layout.RemoveStagingLeftovers();
+        var passwords = await ClusterPasswords.LoadOrCreateAsync(directories.DataDirectory, roles, ct).ConfigureAwait(false);
+        var started = false;
+        try
+        {
+            var port = await TryAdoptRunningServerAsync(directories, options, passwords.Superuser, logger, ct).ConfigureAwait(false);
+            var adopted = port is not null;
+            if (port is { } running)
+            {
+                started = true;
+                if (!PersistentClusterLayout.IsMarkedComplete(directories.DataDirectory))
+                {
+                    await layout.VerifyAndMarkAsync(running, roles.Superuser, passwords.Superuser, ct).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                var existing = await layout.InspectAsync(ct).ConfigureAwait(false);
+                if (existing == ExistingCluster.Unverified)
+                {
+                    // Made by an earlier version (no marker): only a started server can show it is complete.
+                    try
+                    {
+                        port = await control.StartAsync(ct).ConfigureAwait(false);
+                        started = true;
+                    }
+                    catch (EmbeddedPostgresException ex)
+                    {
+                        logger.LogWarning("The unmarked data folder {DataDirectory} does not start: {Error}", directories.DataDirectory, ex.Message);
+                    }
+
+                    if (port is null || !await layout.VerifyAndMarkAsync(port.Value, roles.Superuser, passwords.Superuser, ct).ConfigureAwait(false))
+                    {
+                        if (started)
+                        {
+                            await control.StopAsync(ct).ConfigureAwait(false);
+                            started = false;
+                        }
+
+                        port = null;
+                        layout.SetAside("it has no completion marker and is not a complete cluster");
+                        existing = ExistingCluster.None;
+                    }
+                }
+                else if (existing == ExistingCluster.Complete && !passwords.Existed && ClusterSecurity.IsManaged(directories.DataDirectory))
+                {
+                    logger.LogWarning(
+                        "The password file {PasswordFile} was missing, so new passwords were generated; setting them in the cluster",
+                        ClusterPasswords.FileFor(directories.DataDirectory));
+                    await ClusterSecurity.WriteRecoveryHbaAsync(directories.DataDirectory, ct).ConfigureAwait(false);
+                }
+
+                if (existing == ExistingCluster.None)
+                {
+                    await layout.InitializeAsync(passwords, ct).ConfigureAwait(false);
+                }
+
+                if (port is null)
+                {
+                    port = await control.StartAsync(ct).ConfigureAwait(false);
+                    started = true;
+                }
+            }
+
+            CrashHook.Reached(CrashHook.AfterStart);
+            var admin = PostgresReadiness.ConnectionString(port.Value, roles.Superuser, "postgres", pooling: false, passwords.Superuser);
+            await WaitUntilAcceptingAsync(admin, port.Value, directories, options, ct).ConfigureAwait(false);
+            await ClusterSecurity.ApplyAsync(port.Value, directories.DataDirectory, options.DatabaseName, roles, passwords, logger, ct)
+                .ConfigureAwait(false);
+
+            var instance = new EmbeddedPostgres(control, directories, options, port.Value, adopted, passwords, logger);
+            var restartControl = new PostgresServerControl(binaries, osUser, directories, options with { Port = port.Value }, logger);
+            instance.watchdog = new PostmasterWatchdog(
+                directories.DataDirectory, token => restartControl.StartAsync(token, keepPort: true), logger);
+            logger.LogInformation(
+                "Runners on the PostgreSQL job queue can connect as {RunnerRole} (job tables only): {RunnerConnectionString}",
+                roles.Runner, instance.RunnerConnectionString);
+            return instance;
+        }
+        catch
+        {
+            await CleanUpAfterFailedStartAsync(control, directories, started, logger).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task WaitUntilAcceptingAsync(
+        string connectionString, int port, ClusterDirectories directories, EmbeddedPostgresOptions options, CancellationToken ct)
+    {
+        var failure = await PostgresReadiness.WaitForConnectionAsync(connectionString, options.StartTimeout, ct).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            throw EmbeddedPostgresException.WithLogTail(
+                $"The embedded PostgreSQL started but did not accept connections on 127.0.0.1:{port}: {failure.Message}",
+                directories.LogFile, failure);
+        }
+    }
+
+    /// <summary>For tests that play a host that died: its watchdog dies with it, so nothing restarts the server.</summary>
+    internal async ValueTask StopWatchingAsync()
+    {
+        if (watchdog is not null)
+        {
+            await watchdog.DisposeAsync().ConfigureAwait(false);
+            watchdog = null;
         }
     }
 
@@ -137,6 +282,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             }
 
             disposed = true;
+            if (watchdog is not null)
+            {
+                await watchdog.DisposeAsync().ConfigureAwait(false); // or it would restart the server we stop
+            }
+
             await control.StopAsync(CancellationToken.None).ConfigureAwait(false);
             DeleteInstanceRoot(directories, logger);
         }
@@ -166,6 +316,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             }
 
             disposed = true;
+            watchdog?.DisposeAsync().AsTask().Wait(TimeSpan.FromSeconds(1));
             if (PostmasterPidFile.TryRead(DataDirectory) is { } pidFile && pidFile.IsPostgresAlive())
             {
                 using var kill = System.Diagnostics.Process.Start("kill", ["-QUIT", pidFile.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
@@ -191,7 +342,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     /// gone is left for PostgreSQL itself, which recovers from it safely.
     /// </summary>
     private static async Task<int?> TryAdoptRunningServerAsync(
-        ClusterDirectories directories, EmbeddedPostgresOptions options, ILogger logger, CancellationToken ct)
+        ClusterDirectories directories, EmbeddedPostgresOptions options, string superuserPassword, ILogger logger, CancellationToken ct)
     {
         var pidFile = PostmasterPidFile.TryRead(directories.DataDirectory);
         if (pidFile is null)
@@ -217,7 +368,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             return null;
         }
 
-        var connectionString = PostgresReadiness.ConnectionString(pidFile.Port, options.UserName, "postgres", pooling: false);
+        var connectionString = PostgresReadiness.ConnectionString(pidFile.Port, options.UserName, "postgres", pooling: false, superuserPassword);
         var failure = await PostgresReadiness.WaitForConnectionAsync(connectionString, TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
         if (failure is not null)
         {

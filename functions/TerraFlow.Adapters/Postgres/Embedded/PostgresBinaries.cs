@@ -16,6 +16,8 @@ internal sealed record PostgresBinaries(string BinDirectory)
 
     public string PgCtl => Path.Combine(BinDirectory, "pg_ctl");
 
+    public string PgControlData => Path.Combine(BinDirectory, "pg_controldata");
+
     public static async Task<PostgresBinaries> LocateAsync(ILogger logger, CancellationToken ct)
     {
         var tried = new List<string>();

@@ -5,8 +5,8 @@ namespace TerraFlow.Adapters.Postgres.Embedded;
 /// <summary>Waits until a server accepts connections and makes sure a database exists.</summary>
 internal static class PostgresReadiness
 {
-    /// <summary>Connection string to a loopback server with trust auth; pooling off for our short admin sessions.</summary>
-    public static string ConnectionString(int port, string userName, string database, bool pooling = true)
+    /// <summary>Connection string to a loopback server (password when the cluster requires one); pooling off for our short admin sessions.</summary>
+    public static string ConnectionString(int port, string userName, string database, bool pooling = true, string? password = null)
     {
         var builder = new NpgsqlConnectionStringBuilder
         {
@@ -15,6 +15,11 @@ internal static class PostgresReadiness
             Username = userName,
             Database = database,
         };
+        if (password is not null)
+        {
+            builder.Password = password;
+        }
+
         if (!pooling)
         {
             builder.Pooling = false;

@@ -14,29 +14,46 @@ internal sealed class PostgresServerControl(
     private const int MaxPortAttempts = 6;
     private static readonly TimeSpan LeftoverWait = TimeSpan.FromSeconds(20);
 
-    public async Task InitDbAsync(CancellationToken ct)
+    /// <summary>
+    /// initdb into <paramref name="dataDirectory"/> (the data directory itself for a throw-away cluster, a staging
+    /// sibling for a persistent one). With <paramref name="passwordFile"/> the superuser gets that password and every
+    /// connection needs one (scram-sha-256); without it (throw-away test clusters only) loopback connections are trusted.
+    /// </summary>
+    public async Task InitDbAsync(string dataDirectory, string? passwordFile, CancellationToken ct)
     {
-        List<string> arguments =
-        [
-            "-D", directories.DataDirectory, "-A", "trust", "-U", options.UserName, "--encoding=UTF8", "--locale=C",
-        ];
+        List<string> arguments = ["-D", dataDirectory, "-U", options.UserName, "--encoding=UTF8", "--locale=C"];
+        arguments.AddRange(passwordFile is null ? ["-A", "trust"] : ["-A", "scram-sha-256", "--pwfile=" + passwordFile]);
         if (!options.Persistent)
         {
             arguments.Add("--no-sync"); // nothing to protect in a throw-away cluster; saves seconds per test run
         }
 
-        logger.LogInformation("Initializing PostgreSQL data directory {DataDirectory}", directories.DataDirectory);
-        var result = await osUser.RunAsync(binaries.InitDb, arguments, options.StartTimeout, ct).ConfigureAwait(false);
+        logger.LogInformation("Initializing PostgreSQL data directory {DataDirectory}", dataDirectory);
+        var run = osUser.RunAsync(binaries.InitDb, arguments, options.StartTimeout, ct);
+        if (CrashHook.IsArmed(CrashHook.DuringInitDb))
+        {
+            // Die while initdb is still writing (it has created its first files but not finished).
+            while (!run.IsCompleted && !File.Exists(Path.Combine(dataDirectory, "PG_VERSION")))
+            {
+                await Task.Delay(5, ct).ConfigureAwait(false);
+            }
+
+            CrashHook.Reached(CrashHook.DuringInitDb);
+        }
+
+        var result = await run.ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw new EmbeddedPostgresException(
-                $"initdb failed for '{directories.DataDirectory}' (exit {result.ExitCode}). If the directory holds a half-initialized " +
-                $"cluster from an interrupted first run, delete it and start again.{Environment.NewLine}{result.CombinedOutput}");
+                $"initdb failed for '{dataDirectory}' (exit {result.ExitCode}).{Environment.NewLine}{result.CombinedOutput}");
         }
     }
 
-    /// <summary>Starts the server and returns the port it listens on.</summary>
-    public async Task<int> StartAsync(CancellationToken ct)
+    /// <summary>
+    /// Starts the server and returns the port it listens on. <paramref name="keepPort"/>: a restart must come back on
+    /// the port the connection strings already name, so a conflict fails instead of moving to another port.
+    /// </summary>
+    public async Task<int> StartAsync(CancellationToken ct, bool keepPort = false)
     {
         var port = options.Port == 0 ? FreeTcpPort.Pick() : options.Port;
         var leftoverDeadline = DateTime.UtcNow + LeftoverWait;
@@ -55,7 +72,7 @@ internal sealed class PostgresServerControl(
             }
 
             var newLog = ReadLogFrom(logLengthBefore) + Environment.NewLine + result.CombinedOutput;
-            if (IsPortConflict(newLog) && ++portAttempts < MaxPortAttempts)
+            if (!keepPort && IsPortConflict(newLog) && ++portAttempts < MaxPortAttempts)
             {
                 var next = FreeTcpPort.Pick();
                 logger.LogWarning("Port {Port} is taken; retrying the embedded PostgreSQL on port {NextPort}", port, next);
@@ -74,6 +91,23 @@ internal sealed class PostgresServerControl(
                 $"pg_ctl start failed for '{directories.DataDirectory}' on port {port} (exit {result.ExitCode}): {result.CombinedOutput}",
                 directories.LogFile);
         }
+    }
+
+    /// <summary>"Database cluster state" from pg_controldata (e.g. "shut down", "in production"), or null when it cannot tell.</summary>
+    public async Task<string?> ReadClusterStateAsync(CancellationToken ct)
+    {
+        var result = await osUser.RunAsync(binaries.PgControlData, ["-D", directories.DataDirectory], TimeSpan.FromSeconds(30), ct)
+            .ConfigureAwait(false);
+        if (!result.Succeeded)
+        {
+            return null;
+        }
+
+        const string label = "Database cluster state:";
+        return result.StandardOutput.Split('\n')
+            .Where(line => line.StartsWith(label, StringComparison.Ordinal))
+            .Select(line => line[label.Length..].Trim())
+            .FirstOrDefault();
     }
 
     /// <summary>Fast shutdown (rolls back open transactions); escalates to immediate if that does not finish.</summary>

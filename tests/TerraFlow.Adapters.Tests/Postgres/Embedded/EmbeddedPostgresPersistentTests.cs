@@ -39,6 +39,7 @@ public sealed class EmbeddedPostgresPersistentTests
             var crashed = await EmbeddedPostgres.StartAsync(options, null, CancellationToken.None);
             await PostgresProbe.ExecuteAsync(crashed.ConnectionString, "create table survived(id int); insert into survived values (7)");
             var pid = crashed.ServerProcessId ?? throw new InvalidOperationException("no postmaster.pid while running");
+            await crashed.StopWatchingAsync(); // the host dies with its server here, so nothing restarts the server
 
             using (var postmaster = Process.GetProcessById(pid))
             {
@@ -70,6 +71,7 @@ public sealed class EmbeddedPostgresPersistentTests
             var options = new EmbeddedPostgresOptions { DataDirectory = dataDirectory, Persistent = true };
             var orphaned = await EmbeddedPostgres.StartAsync(options, null, CancellationToken.None);
             await PostgresProbe.ExecuteAsync(orphaned.ConnectionString, "create table shared_state(id int)");
+            await orphaned.StopWatchingAsync(); // its host crashed: nothing of it restarts the server any more
 
             // The host "crashed" without disposing: its server keeps running. A new host starts on the same directory.
             await using (var adopter = await EmbeddedPostgres.StartAsync(options, null, CancellationToken.None))
