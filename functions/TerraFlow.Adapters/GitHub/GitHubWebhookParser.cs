@@ -1,4 +1,5 @@
 using TerraFlow.Adapters.Webhooks;
+using TerraFlow.Adapters.Webhooks.Validation;
 using System.Text.Json;
 using TerraFlow.Core.Vcs;
 
@@ -19,8 +20,6 @@ public static class GitHubWebhookParser
             throw new WebhookPayloadException($"Missing {EventHeader} header: the event name is required.");
 
         using var document = ParseDocument(eventName, body);
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-            throw new WebhookPayloadException($"GitHub '{eventName}' payload must be a JSON object.");
 
         var json = new WebhookJson(document.RootElement, $"GitHub '{eventName}'", message => new WebhookPayloadException(message));
         return eventName switch
@@ -30,30 +29,13 @@ public static class GitHubWebhookParser
             "issue_comment" => ParseIssueComment(json),
             "pull_request_review" => ParsePullRequestReview(json),
             "installation" => new InstallationEvent(
-                json.Int64("installation.id"), json.String("action"), json.String("installation.account.login")),
+                json.PositiveInt64("installation.id"), json.String("action"), json.Account("installation.account.login")),
             _ => new IgnoredEvent($"event '{eventName}' is not handled"),
         };
     }
 
-    private static JsonDocument ParseDocument(string eventName, ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            var document = JsonDocument.ParseValue(ref reader);
-            // ParseValue stops after the first value; anything but whitespace after it is a corrupt body.
-            if (reader.Read())
-            {
-                document.Dispose();
-                throw new WebhookPayloadException($"GitHub '{eventName}' payload has trailing data after the JSON object.");
-            }
-            return document;
-        }
-        catch (JsonException ex)
-        {
-            throw new WebhookPayloadException($"GitHub '{eventName}' payload is not valid JSON: {ex.Message}", ex);
-        }
-    }
+    private static JsonDocument ParseDocument(string eventName, ReadOnlySpan<byte> body) =>
+        WebhookDocument.Parse(body, $"GitHub '{eventName}'", message => new WebhookPayloadException(message));
 
     private static VcsEvent ParsePullRequest(WebhookJson json)
     {
@@ -71,22 +53,22 @@ public static class GitHubWebhookParser
         var repo = ReadRepo(json);
         // A PR from a fork must be cloned from the fork: the base repository does not have the head branch.
         // head.repo is null when the fork was deleted; the base repo still serves refs/pull/N/head then.
-        var cloneUrl = json.OptionalString("pull_request.head.repo.clone_url") ?? json.String("repository.clone_url");
+        var cloneUrl = json.Has("pull_request.head.repo.clone_url") ? json.CloneUrl("pull_request.head.repo.clone_url") : json.CloneUrl("repository.clone_url");
         var info = new PullRequestInfo(
             repo,
-            json.Int32("pull_request.number"),
-            HeadSha: json.String("pull_request.head.sha"),
-            BaseSha: json.String("pull_request.base.sha"),
-            HeadRef: json.String("pull_request.head.ref"),
-            BaseRef: json.String("pull_request.base.ref"),
+            json.PositiveInt32("pull_request.number"),
+            HeadSha: json.Sha("pull_request.head.sha"),
+            BaseSha: json.Sha("pull_request.base.sha"),
+            HeadRef: json.Branch("pull_request.head.ref"),
+            BaseRef: json.Branch("pull_request.base.ref"),
             CloneUrl: cloneUrl,
-            Author: json.String("pull_request.user.login"),
+            Author: json.Account("pull_request.user.login"),
             Open: json.String("pull_request.state") == "open",
             Merged: json.OptionalBool("pull_request.merged", fallback: false))
         {
             FromFork = IsFork(json),
         };
-        return new PullRequestEvent(mapped.Value, info, json.String("sender.login"));
+        return new PullRequestEvent(mapped.Value, info, json.Account("sender.login"));
     }
 
     /// <summary>
@@ -113,12 +95,15 @@ public static class GitHubWebhookParser
         if (!json.Has("issue.pull_request"))
             return new IgnoredEvent("comment is on an issue, not a pull request");
 
+        var body = json.OptionalText("comment.body") ?? "";
+        if (body.Length > WebhookText.MaxCommentChars)
+            return new IgnoredEvent($"comment is longer than {WebhookText.MaxCommentChars} characters, so it is not a TerraFlow command");
         return new PullRequestCommentEvent(
             ReadRepo(json),
-            json.Int32("issue.number"),
-            json.Int64("comment.id"),
-            json.String("comment.user.login"),
-            json.OptionalString("comment.body") ?? "")
+            json.PositiveInt32("issue.number"),
+            json.PositiveInt64("comment.id"),
+            json.Account("comment.user.login"),
+            body)
         {
             CreatedAt = WebhookTimes.Optional(json, "comment.created_at"),
         };
@@ -131,19 +116,20 @@ public static class GitHubWebhookParser
         // newly submitted review can be a new approval.
         if (action != "submitted") return new IgnoredEvent($"pull_request_review action '{action}' is not handled");
         // An approval must name the commit it approved; guessing the PR head could approve a commit nobody reviewed.
-        if (json.OptionalString("review.commit_id") is not { Length: > 0 } commit)
+        if (json.OptionalString("review.commit_id") is not { Length: > 0 })
             return new IgnoredEvent("pull_request_review has no review.commit_id, so the approved commit is unknown");
+        var commit = json.Sha("review.commit_id");
 
         return new PullRequestReviewEvent(
             ReadRepo(json),
-            json.Int32("pull_request.number"),
-            json.Int64("review.id"),
+            json.PositiveInt32("pull_request.number"),
+            json.PositiveInt64("review.id"),
             // A deleted account shows as a null user; GitHub itself calls it "ghost".
-            json.OptionalString("review.user.login") ?? "ghost",
+            json.Has("review.user.login") ? json.Account("review.user.login") : "ghost",
             Approved: string.Equals(json.OptionalString("review.state"), "approved", StringComparison.OrdinalIgnoreCase),
             commit);
     }
 
     private static RepoRef ReadRepo(WebhookJson json) =>
-        new(json.String("repository.owner.login"), json.String("repository.name"), json.OptionalInt64("installation.id"));
+        new(json.Account("repository.owner.login"), json.Repository("repository.name"), json.OptionalPositiveInt64("installation.id"));
 }

@@ -13,12 +13,26 @@ public sealed class GitHubWebhookVerifier
     private const string Prefix = "sha256=";
     private const int HexLength = 64;
 
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
+
     private readonly byte[]? _secret;
 
     public GitHubWebhookVerifier(GitHubOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _secret = string.IsNullOrEmpty(options.WebhookSecret) ? null : Encoding.UTF8.GetBytes(options.WebhookSecret);
+    }
+
+    /// <summary>
+    /// Whether the header has the shape of a signature (<c>sha256=</c> and 64 hex digits): checked before the body is
+    /// read, so a request that cannot possibly be verified costs no buffering.
+    /// </summary>
+    public static bool IsWellFormed(string? signatureHeader)
+    {
+        if (signatureHeader is null) return false;
+        var header = signatureHeader.AsSpan().Trim();
+        return header.Length == Prefix.Length + HexLength && header.StartsWith(Prefix, StringComparison.Ordinal)
+            && !header[Prefix.Length..].ContainsAnyExcept(HexDigits);
     }
 
     /// <summary>True only when a secret is configured and the header matches the body exactly.</summary>

@@ -1,4 +1,5 @@
 using TerraFlow.Adapters.Webhooks;
+using TerraFlow.Adapters.Webhooks.Validation;
 using System.Text.Json;
 using TerraFlow.Core.Vcs;
 
@@ -46,6 +47,8 @@ public static class GitLabWebhookParser
     /// </summary>
     public static string? TryReadProjectPath(ReadOnlySpan<byte> body)
     {
+        // Invalid text is refused by Parse after verification; here it only means "no project named".
+        if (WebhookDocument.Utf8Problem(body) is not null) return null;
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -56,37 +59,15 @@ public static class GitLabWebhookParser
                 ? path.GetString()
                 : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a lone surrogate in the path; not a project anyone configured.
             return null;
         }
     }
 
-    private static JsonDocument ParseDocument(string eventName, ReadOnlySpan<byte> body)
-    {
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(body);
-            document = JsonDocument.ParseValue(ref reader);
-            // ParseValue stops after the first value; anything but whitespace after it is a corrupt body.
-            if (reader.Read())
-            {
-                document.Dispose();
-                throw new GitLabPayloadException($"GitLab '{eventName}' payload has trailing data after the JSON object.");
-            }
-        }
-        catch (JsonException ex)
-        {
-            throw new GitLabPayloadException($"GitLab '{eventName}' payload is not valid JSON: {ex.Message}", ex);
-        }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            document.Dispose();
-            throw new GitLabPayloadException($"GitLab '{eventName}' payload must be a JSON object.");
-        }
-        return document;
-    }
+    private static JsonDocument ParseDocument(string eventName, ReadOnlySpan<byte> body) =>
+        WebhookDocument.Parse(body, $"GitLab '{eventName}'", message => new GitLabPayloadException(message));
 
     /// <summary>The header and the body's object_kind must agree; a mismatch is a forged or corrupted delivery.</summary>
     private static WebhookJson ExpectKind(WebhookJson json, string kind)
@@ -132,16 +113,17 @@ public static class GitLabWebhookParser
 
     private static PullRequestEvent PullRequest(WebhookJson json, PullRequestAction action, bool merged = false)
     {
-        var repo = GitLabPaths.RepoFromPath(json.String("project.path_with_namespace"));
-        var state = json.String("object_attributes.state");
+        var repo = Project(json);
+        // Real hooks always carry the state; some recorded ones omit it, and the action says it just as well.
+        var state = json.OptionalString("object_attributes.state") ?? (action == PullRequestAction.Closed ? (merged ? "merged" : "closed") : "opened");
         var info = new PullRequestInfo(
             repo,
             json.PositiveInt32("object_attributes.iid"),
-            HeadSha: json.String("object_attributes.last_commit.id"),
+            HeadSha: json.Sha("object_attributes.last_commit.id"),
             // Merge request hooks carry no base commit (only the target branch); the API's diff_refs.base_sha has it.
             BaseSha: "",
-            HeadRef: json.String("object_attributes.source_branch"),
-            BaseRef: json.String("object_attributes.target_branch"),
+            HeadRef: json.Branch("object_attributes.source_branch"),
+            BaseRef: json.Branch("object_attributes.target_branch"),
             CloneUrl: CloneUrl(json),
             Author: MergeRequestChanges.AuthorUsername(json),
             Open: state == "opened",
@@ -158,7 +140,7 @@ public static class GitLabWebhookParser
     /// by SHA. Taking the fork's URL from the body would let a hook signed with project A's own secret name any other
     /// project B as "the fork" and have it cloned with TerraFlow's token (CloneUrlPolicy requires the project's URL).
     /// </summary>
-    private static string CloneUrl(WebhookJson json) => json.String("project.git_http_url");
+    private static string CloneUrl(WebhookJson json) => json.CloneUrl("project.git_http_url");
 
     /// <summary>The source branch lives in another project (a fork); an unreadable pair of ids counts as a fork.</summary>
     private static bool IsFork(WebhookJson json)
@@ -171,10 +153,11 @@ public static class GitLabWebhookParser
     private static VcsEvent Approval(WebhookJson json)
     {
         // An approval must name the commit it approved; guessing could approve a commit nobody reviewed.
-        if (json.OptionalString("object_attributes.last_commit.id") is not { Length: > 0 } commit)
+        if (json.OptionalString("object_attributes.last_commit.id") is not { Length: > 0 })
             return new IgnoredEvent("merge request approval has no object_attributes.last_commit.id, so the approved commit is unknown");
+        var commit = json.Sha("object_attributes.last_commit.id");
         return new PullRequestReviewEvent(
-            GitLabPaths.RepoFromPath(json.String("project.path_with_namespace")),
+            Project(json),
             json.PositiveInt32("object_attributes.iid"),
             // GitLab approvals have no id of their own.
             ReviewId: 0,
@@ -195,17 +178,30 @@ public static class GitLabWebhookParser
         if (action is not null && action != "create")
             return new IgnoredEvent($"note action '{action}' is not handled");
 
+        var note = json.OptionalText("object_attributes.note") ?? "";
+        if (note.Length > WebhookText.MaxCommentChars)
+            return new IgnoredEvent($"comment is longer than {WebhookText.MaxCommentChars} characters, so it is not a TerraFlow command");
         var iid = json.PositiveInt32("merge_request.iid");
         return new PullRequestCommentEvent(
-            GitLabPaths.RepoFromPath(json.String("project.path_with_namespace")),
+            Project(json),
             iid,
-            GitLabNoteIds.Compose(iid, json.Int64("object_attributes.id")),
+            GitLabNoteIds.Compose(iid, json.PositiveInt64("object_attributes.id")),
             Sender(json),
-            json.OptionalString("object_attributes.note") ?? "")
+            note)
         {
             CreatedAt = WebhookTimes.Optional(json, "object_attributes.created_at"),
         };
     }
 
-    private static string Sender(WebhookJson json) => json.String("user.username");
+    private static string Sender(WebhookJson json) => json.Account("user.username");
+
+    /// <summary>The project as namespace and path, each a plausible name (see WebhookNames).</summary>
+    private static RepoRef Project(WebhookJson json)
+    {
+        const string field = "project.path_with_namespace";
+        var repo = GitLabPaths.RepoFromPath(json.String(field));
+        json.Checked(field, repo.Owner, WebhookNames.NamespaceProblem);
+        json.Checked(field, repo.Name, WebhookNames.RepositoryProblem);
+        return repo;
+    }
 }

@@ -1,4 +1,5 @@
 using TerraFlow.Adapters.Webhooks;
+using TerraFlow.Adapters.Webhooks.Validation;
 using System.Text.Json;
 
 namespace TerraFlow.Adapters.GitLab;
@@ -34,7 +35,7 @@ internal static class MergeRequestChanges
         var authorId = json.OptionalInt64("object_attributes.author_id");
         if (authorId is not null)
         {
-            if (json.OptionalInt64("user.id") == authorId && json.OptionalString("user.username") is { } actor) return actor;
+            if (json.OptionalInt64("user.id") == authorId && json.Has("user.username")) return json.Account("user.username");
             foreach (var list in new[] { "assignees", "reviewers" })
             {
                 if (json.Find(list) is not { ValueKind: JsonValueKind.Array } people) continue;
@@ -43,10 +44,23 @@ internal static class MergeRequestChanges
                     if (person.ValueKind == JsonValueKind.Object && person.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.Number
                         && id.TryGetInt64(out var n) && n == authorId
                         && person.TryGetProperty("username", out var name) && name.ValueKind == JsonValueKind.String)
-                        return name.GetString()!;
+                        return json.Checked($"{list}[].username", ReadString(name, list), WebhookNames.AccountProblem);
                 }
             }
         }
-        return json.String("user.username");
+        return json.Account("user.username");
+    }
+
+    private static string ReadString(JsonElement value, string list)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // A lone surrogate; WebhookDocument refuses such bodies first, this keeps it a 400 regardless.
+            throw new GitLabPayloadException($"GitLab payload field '{list}[].username' is not valid text.");
+        }
     }
 }

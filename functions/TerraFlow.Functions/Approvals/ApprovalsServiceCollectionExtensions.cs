@@ -14,6 +14,7 @@ public static class ApprovalsServiceCollectionExtensions
         services.AddSingleton<ApprovalSigningKeys>();
         services.AddHostedService(sp => sp.GetRequiredService<ApprovalSigningKeys>());
         services.AddSingleton<ApprovalLinks>();
+        services.AddSingleton<SignInStateLedger>();
         services.AddVcsClients(); // the OAuthSignIns registry
         return services;
     }

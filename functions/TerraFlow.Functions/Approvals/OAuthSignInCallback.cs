@@ -7,16 +7,17 @@ namespace TerraFlow.Functions.Approvals;
 /// <c>GET /api/oauth/{provider}/callback?code=…&amp;state=…</c>: where the VCS host sends the approver back. The state
 /// must match the one in this browser's sign-in cookie for that provider; then the code is exchanged for a user
 /// token, the login read with it, the token dropped, and the approver's session cookie for that provider set before
-/// returning to the approval page.
+/// returning to the approval page. A state completes once: <see cref="SignInStateLedger"/> records it on the server,
+/// so a replayed state cookie (with any code) never creates a second session.
 /// </summary>
 internal static class OAuthSignInCallback
 {
     /// <summary>The endpoint for one provider's callback route.</summary>
     public static Delegate For(string provider) =>
-        (HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, TerraFlowOptions options, TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct) =>
-            HandleAsync(provider, http, signingKeys, signIns, options, time, logger, ct);
+        (HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, SignInStateLedger ledger, TerraFlowOptions options, TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct) =>
+            HandleAsync(provider, http, signingKeys, signIns, ledger, options, time, logger, ct);
 
-    public static async Task<IResult> HandleAsync(string provider, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, TerraFlowOptions options,
+    public static async Task<IResult> HandleAsync(string provider, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, SignInStateLedger ledger, TerraFlowOptions options,
         TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct)
     {
         var keys = await signingKeys.GetAsync(ct);
@@ -35,6 +36,12 @@ internal static class OAuthSignInCallback
         {
             logger.LogWarning("{Host} sign-in callback refused: state does not match this browser's sign-in", host);
             return ApprovalPages.SignInFailed(StatusCodes.Status400BadRequest, "The sign-in answer does not belong to the sign-in started in this browser.");
+        }
+        // Claimed before the code is even looked at: a state that reached this point once never completes again.
+        if (!await ledger.TryClaimAsync(pending, now, ct))
+        {
+            logger.LogWarning("{Host} sign-in callback refused: its state was already used", host);
+            return ApprovalPages.SignInFailed(StatusCodes.Status400BadRequest, "This sign-in was already used. Start again from the approval link.");
         }
         // Signed by us, but checked again: whatever happens, the browser only ever goes to an approval page here.
         if (!LocalReturnPath.IsSafe(pending.ReturnPath))

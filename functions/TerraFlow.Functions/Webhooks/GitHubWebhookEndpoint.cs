@@ -5,15 +5,18 @@ using TerraFlow.Adapters.Telemetry;
 namespace TerraFlow.Functions.Webhooks;
 
 /// <summary>
-/// <c>POST /api/webhooks/github</c>. Order matters: size cap, signature over the raw bytes, then parsing; bad input
-/// gets a 4xx with a reason and touches nothing. Only a verified, well-formed delivery reaches the database.
+/// <c>POST /api/webhooks/github</c>. Order matters: the checks that need no body (a secret is configured, a signature
+/// header of the right shape is present, the declared length is within the cap), then the body is read (growing as
+/// bytes arrive, see <see cref="WebhookBody"/>), then the signature over the raw bytes, then headers and parsing with
+/// validation of every field read; bad input gets a 4xx with a reason and touches nothing. Only a verified,
+/// well-formed, plausible delivery reaches the database.
 /// </summary>
 public static class GitHubWebhookEndpoint
 {
     public const string Provider = "github";
 
     /// <summary>GitHub caps webhook payloads at 25 MB; anything larger is not from GitHub.</summary>
-    public const int MaxBodyBytes = 25 * 1024 * 1024;
+    public const int MaxBodyBytes = WebhookBody.MaxBytes;
 
     public static IEndpointRouteBuilder MapGitHubWebhook(this IEndpointRouteBuilder app)
     {
@@ -42,26 +45,37 @@ public static class GitHubWebhookEndpoint
     private static async Task<(IResult Result, string Outcome)> AnswerAsync(HttpContext http, WebhookIntake intake, GitHubOptions options, GitHubWebhookVerifier verifier, ILogger<WebhookIntake> logger, CancellationToken ct)
     {
         var request = http.Request;
-        var body = await WebhookBody.ReadAsync(http, MaxBodyBytes, ct);
-        if (body is null) return (Problem(StatusCodes.Status413PayloadTooLarge, $"payload larger than {MaxBodyBytes} bytes"), "too-large");
-
         if (string.IsNullOrEmpty(options.WebhookSecret))
         {
             logger.LogWarning("GitHub webhook refused: TerraFlow__GitHub__WebhookSecret is not configured");
             return (Problem(StatusCodes.Status401Unauthorized, "webhook secret not configured on this TerraFlow; deliveries cannot be verified"), "unauthorized");
         }
-        if (!verifier.Verify(request.Headers[GitHubWebhookVerifier.SignatureHeader].ToString(), body))
+        var signature = request.Headers[GitHubWebhookVerifier.SignatureHeader].ToString();
+        if (!GitHubWebhookVerifier.IsWellFormed(signature))
+            return (Problem(StatusCodes.Status401Unauthorized, "missing or invalid X-Hub-Signature-256"), "unauthorized");
+        if (WebhookBody.DeclaredTooLarge(http, MaxBodyBytes))
+            return (Problem(StatusCodes.Status413PayloadTooLarge, $"payload larger than {MaxBodyBytes} bytes"), "too-large");
+
+        var read = await WebhookBody.ReadAsync(http, ct, MaxBodyBytes);
+        if (read.Outcome == WebhookBody.Outcome.TooLarge) return (Problem(StatusCodes.Status413PayloadTooLarge, $"payload larger than {MaxBodyBytes} bytes"), "too-large");
+        if (read.Outcome == WebhookBody.Outcome.Incomplete) return (Problem(StatusCodes.Status400BadRequest, "the request body ended before its declared length"), "bad-request");
+        var body = read.Body;
+
+        if (!verifier.Verify(signature, body.Span))
             return (Problem(StatusCodes.Status401Unauthorized, "missing or invalid X-Hub-Signature-256"), "unauthorized");
 
         var eventName = request.Headers["X-GitHub-Event"].ToString();
         var deliveryId = request.Headers["X-GitHub-Delivery"].ToString();
         if (eventName.Length == 0) return (Problem(StatusCodes.Status400BadRequest, "missing X-GitHub-Event header"), "bad-request");
-        if (deliveryId.Length is 0 or > 200) return (Problem(StatusCodes.Status400BadRequest, "missing or invalid X-GitHub-Delivery header"), "bad-request");
+        if (!WebhookHeaders.IsPlausible(eventName, WebhookHeaders.MaxEventChars))
+            return (Problem(StatusCodes.Status400BadRequest, $"invalid X-GitHub-Event header (printable ASCII, at most {WebhookHeaders.MaxEventChars} characters)"), "bad-request");
+        if (!WebhookHeaders.IsPlausible(deliveryId, WebhookHeaders.MaxDeliveryIdChars))
+            return (Problem(StatusCodes.Status400BadRequest, "missing or invalid X-GitHub-Delivery header"), "bad-request");
 
         Core.Vcs.VcsEvent ev;
         try
         {
-            ev = GitHubWebhookParser.Parse(eventName, body);
+            ev = GitHubWebhookParser.Parse(eventName, body.Span);
         }
         catch (WebhookPayloadException ex)
         {

@@ -5,7 +5,9 @@ using TerraFlow.Adapters.Telemetry;
 namespace TerraFlow.Functions.Webhooks;
 
 /// <summary>
-/// <c>POST /api/webhooks/gitlab</c>, with the GitHub endpoint's rules: size cap, token check, then parsing; bad input
+/// <c>POST /api/webhooks/gitlab</c>, with the GitHub endpoint's rules: the checks that need no body first (a secret is
+/// configured, the token header is present and, without per-project secrets, correct; the declared length is within
+/// the cap), then the body is read as it arrives, then the token for a per-project secret, then parsing; bad input
 /// gets a 4xx with a reason and touches nothing; only a verified, well-formed delivery reaches the database, and it is
 /// stored before the 2xx. Without any configured secret the answer is 503: the operator has not finished setting
 /// GitLab up, and GitLab treats 5xx as temporary (4xx answers can make it disable the hook for good).
@@ -16,7 +18,7 @@ public static class GitLabWebhookEndpoint
     public const string Route = "/api/webhooks/gitlab";
 
     /// <summary>GitLab's default maximum webhook payload is 25 MB, like GitHub's.</summary>
-    public const int MaxBodyBytes = 25 * 1024 * 1024;
+    public const int MaxBodyBytes = WebhookBody.MaxBytes;
 
     /// <summary>The dedupe key, in order of preference: the same for every retry of one delivery.</summary>
     public static readonly string[] DeliveryIdHeaders = ["Idempotency-Key", "X-Gitlab-Webhook-UUID", "X-Gitlab-Event-UUID"];
@@ -54,24 +56,36 @@ public static class GitLabWebhookEndpoint
                 "GitLab webhooks are not configured on this TerraFlow (set TerraFlow__GitLab__WebhookSecret)"), "not-configured");
         }
 
-        var body = await WebhookBody.ReadAsync(http, MaxBodyBytes, ct);
-        if (body is null) return (GitHubWebhookEndpoint.Problem(StatusCodes.Status413PayloadTooLarge, $"payload larger than {MaxBodyBytes} bytes"), "too-large");
+        var token = request.Headers[GitLabWebhookVerifier.TokenHeader].ToString();
+        // Without per-project secrets the token needs no body, so a wrong one costs no buffering.
+        if (token.Length == 0 || (!verifier.HasProjectSecrets && !verifier.Verify(token, null)))
+            return (GitHubWebhookEndpoint.Problem(StatusCodes.Status401Unauthorized, "missing or invalid X-Gitlab-Token"), "unauthorized");
+        if (WebhookBody.DeclaredTooLarge(http, MaxBodyBytes))
+            return (GitHubWebhookEndpoint.Problem(StatusCodes.Status413PayloadTooLarge, $"payload larger than {MaxBodyBytes} bytes"), "too-large");
+
+        var read = await WebhookBody.ReadAsync(http, ct, MaxBodyBytes);
+        if (read.Outcome == WebhookBody.Outcome.TooLarge)
+            return (GitHubWebhookEndpoint.Problem(StatusCodes.Status413PayloadTooLarge, $"payload larger than {MaxBodyBytes} bytes"), "too-large");
+        if (read.Outcome == WebhookBody.Outcome.Incomplete)
+            return (GitHubWebhookEndpoint.Problem(StatusCodes.Status400BadRequest, "the request body ended before its declared length"), "bad-request");
+        var body = read.Body;
 
         // A per-project secret needs the project's path from the (not yet trusted) body; it only selects the secret.
-        var projectPath = verifier.HasProjectSecrets ? GitLabWebhookParser.TryReadProjectPath(body) : null;
-        if (!verifier.Verify(request.Headers[GitLabWebhookVerifier.TokenHeader].ToString(), projectPath))
+        if (verifier.HasProjectSecrets && !verifier.Verify(token, GitLabWebhookParser.TryReadProjectPath(body.Span)))
             return (GitHubWebhookEndpoint.Problem(StatusCodes.Status401Unauthorized, "missing or invalid X-Gitlab-Token"), "unauthorized");
 
         var eventName = request.Headers[GitLabWebhookParser.EventHeader].ToString();
         if (eventName.Length == 0) return (GitHubWebhookEndpoint.Problem(StatusCodes.Status400BadRequest, "missing X-Gitlab-Event header"), "bad-request");
+        if (!WebhookHeaders.IsPlausible(eventName, WebhookHeaders.MaxEventChars))
+            return (GitHubWebhookEndpoint.Problem(StatusCodes.Status400BadRequest, $"invalid X-Gitlab-Event header (printable ASCII, at most {WebhookHeaders.MaxEventChars} characters)"), "bad-request");
         var deliveryId = DeliveryIdHeaders.Select(h => request.Headers[h].ToString().Trim()).FirstOrDefault(v => v.Length > 0) ?? "";
-        if (deliveryId.Length is 0 or > 200)
+        if (!WebhookHeaders.IsPlausible(deliveryId, WebhookHeaders.MaxDeliveryIdChars))
             return (GitHubWebhookEndpoint.Problem(StatusCodes.Status400BadRequest, "missing or invalid Idempotency-Key (or X-Gitlab-Webhook-UUID / X-Gitlab-Event-UUID) header"), "bad-request");
 
         Core.Vcs.VcsEvent ev;
         try
         {
-            ev = GitLabWebhookParser.Parse(eventName, body);
+            ev = GitLabWebhookParser.Parse(eventName, body.Span);
         }
         catch (GitLabPayloadException ex)
         {
