@@ -58,13 +58,13 @@ public sealed class SecretMasker
     /// <summary>
     /// Whether a variable or setting name says its value is a secret. Works on environment names
     /// (<c>ARM_CLIENT_SECRET</c>) and on configuration keys (<c>TerraFlow:Approvals:SigningKey</c>,
-    /// <c>TerraFlow__GitHub__PrivateKeyPem</c>); a key's path (<c>PrivateKeyPath</c>) is not a secret.
+    /// <c>TerraFlow__Vcs__PrivateKeyPem</c>); a key's path (<c>PrivateKeyPath</c>) is not a secret.
     /// </summary>
     public static bool LooksSecret(string variableName)
     {
         var whole = variableName.ToUpperInvariant();
         if (whole.StartsWith("CONNECTIONSTRINGS", StringComparison.Ordinal)) return true;
-        // A configuration path (TerraFlow__GitLab__ProjectSecrets__0__Project) is judged by its last segment: a
+        // A configuration path (TerraFlow__Vcs__ProjectSecrets__0__Project) is judged by its last segment: a
         // project's name under a "secrets" section is not a secret.
         var cut = Math.Max(whole.LastIndexOf("__", StringComparison.Ordinal) + 1, whole.LastIndexOf(':'));
         var n = cut > 0 ? whole[(cut + 1)..] : whole;

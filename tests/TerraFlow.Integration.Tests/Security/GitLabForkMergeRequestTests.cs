@@ -56,6 +56,7 @@ public sealed class GitLabForkMergeRequestTests : IAsyncLifetime
         using var repo = new TwoProjectRepo();
         _gitlab.AddMergeRequest("acme/platform", "infra", Iid, repo.HeadSha, repo.BaseSha, author: "mallory", sourceProject: Fork);
         _gitlab.SetCloneUrl(Fork, repo.Git.CloneUrl);
+        _gitlab.SetCloneUrl(Project, repo.Git.CloneUrl);
         _gitlab.SetMember(Project, "maintainer", 40);
         await using var host = await TerraFlowTestHost.StartAsync(_db, _github, Path.Combine(_work, "artifacts"), new Dictionary<string, string>
         {
@@ -70,6 +71,8 @@ public sealed class GitLabForkMergeRequestTests : IAsyncLifetime
             attributes["source_project_id"] = 9901;
             attributes["source"]!["git_http_url"] = repo.Git.CloneUrl;
             attributes["source"]!["path_with_namespace"] = Fork;
+            // GitLab keeps a fork's commits in the target project too; TerraFlow clones only the project itself.
+            payload["project"]!["git_http_url"] = repo.Git.CloneUrl;
             payload["user"]!["username"] = "mallory";
         });
         Assert.Equal(HttpStatusCode.Accepted, (await Send(host, "Merge Request Hook", opened)).StatusCode);

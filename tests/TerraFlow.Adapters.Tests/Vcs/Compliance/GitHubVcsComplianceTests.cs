@@ -84,6 +84,9 @@ internal sealed class GitHubComplianceFixture : VcsComplianceFixture
 
     public override string Team => "acme/reviewers";
 
+    public override bool ForksClonedFromTheFork => true;
+
+
     public override string RepoCloneUrl => $"{Server.RootUrl}/{Owner}/{Name}.git";
 
     public override void AddPullRequest(int number, string headSha, string baseSha, string author) =>

@@ -107,6 +107,9 @@ internal sealed class GitLabComplianceFixture : VcsComplianceFixture
 
     public override string Team => ReviewersGroup;
 
+    public override bool ForksClonedFromTheFork => false;
+
+
     public override string RepoCloneUrl { get; }
 
     public override void AddPullRequest(int number, string headSha, string baseSha, string author) =>

@@ -31,6 +31,13 @@ public abstract class VcsComplianceFixture : IAsyncDisposable
     /// <summary>The https clone URL of <see cref="Repo"/> as the host reports it.</summary>
     public abstract string RepoCloneUrl { get; }
 
+    /// <summary>
+    /// Whether a fork's pull request is cloned from the fork (GitHub) or from <see cref="Repo"/> itself (GitLab keeps
+    /// a fork's commits under <c>refs/merge-requests/IID/head</c> of the target, so TerraFlow never clones another
+    /// project with its token; see CloneUrlPolicy).
+    /// </summary>
+    public abstract bool ForksClonedFromTheFork { get; }
+
     /// <summary>Opens pull request <paramref name="number"/> in <see cref="Repo"/> from branch "feature" into "main".</summary>
     public abstract void AddPullRequest(int number, string headSha, string baseSha, string author);
 
