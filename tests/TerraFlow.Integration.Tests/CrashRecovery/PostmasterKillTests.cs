@@ -37,16 +37,20 @@ public sealed class PostmasterKillTests(ITestOutputHelper output) : IAsyncLifeti
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
     }
 
-    [Fact]
-    public async Task The_host_restarts_a_killed_postmaster_readiness_recovers_and_no_acknowledged_delivery_is_lost()
-    {
-        var dataDirectory = EmbeddedHostProcess.DataDirectory(_root);
-        await using var host = await TerraFlowTestHost.StartAsync("", _github, Path.Combine(_root, "artifacts"), new Dictionary<string, string>
+    /// <summary>A host on its own embedded cluster (no connection string), with no runner or engine: only intake and health.</summary>
+    private Task<TerraFlowTestHost> StartEmbeddedHostAsync(string dataDirectory) =>
+        TerraFlowTestHost.StartAsync("", _github, Path.Combine(_root, "artifacts"), new Dictionary<string, string>
         {
             ["TerraFlow:DataPath"] = dataDirectory,
             ["TerraFlow:Runner:InProcess"] = "false",
             ["TerraFlow:Engine:Enabled"] = "false",
         });
+
+    [Fact]
+    public async Task The_host_restarts_a_killed_postmaster_readiness_recovers_and_no_acknowledged_delivery_is_lost()
+    {
+        var dataDirectory = EmbeddedHostProcess.DataDirectory(_root);
+        await using var host = await StartEmbeddedHostAsync(dataDirectory);
         var before = PostmasterPidFile.TryRead(dataDirectory)!;
         var acknowledged = new ConcurrentBag<string>();
         var refused = 0;
@@ -106,12 +110,7 @@ public sealed class PostmasterKillTests(ITestOutputHelper output) : IAsyncLifeti
     public async Task Liveness_fails_while_the_postmaster_cannot_be_restarted_and_recovers_when_it_can()
     {
         var dataDirectory = EmbeddedHostProcess.DataDirectory(_root);
-        await using var host = await TerraFlowTestHost.StartAsync("", _github, Path.Combine(_root, "artifacts"), new Dictionary<string, string>
-        {
-            ["TerraFlow:DataPath"] = dataDirectory,
-            ["TerraFlow:Runner:InProcess"] = "false",
-            ["TerraFlow:Engine:Enabled"] = "false",
-        });
+        await using var host = await StartEmbeddedHostAsync(dataDirectory);
         var before = PostmasterPidFile.TryRead(dataDirectory)!;
         using (var live = await _http.GetAsync(host.BaseUrl + "/api/health/live")) Assert.Equal(HttpStatusCode.OK, live.StatusCode);
 
