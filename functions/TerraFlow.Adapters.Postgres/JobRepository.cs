@@ -21,7 +21,7 @@ public static class JobRepository
     public static async Task<long> EnqueueAsync(NpgsqlConnection conn, NpgsqlTransaction tx, JobSpec spec, CancellationToken ct)
     {
         var batch = new SqlBatch(conn, tx);
-        batch.Add(InsertSql + " returning id", spec.RunId, spec.Kind, SqlBatch.Text(spec.Project?.Name), StoreJson.Serialize(spec), MaxAttempts(spec.Kind));
+        batch.Add(InsertSql + " returning id", spec.RunId, spec.Kind, SqlBatch.Text(spec.Project?.Name), JobWire.Write(spec), MaxAttempts(spec.Kind));
         batch.Notify("terraflow_jobs");
         return (long)(await batch.ExecuteScalarAsync(ct))!;
     }
@@ -29,7 +29,7 @@ public static class JobRepository
     /// <summary>Adds the job to a batch (no id comes back; the workflow never needs it).</summary>
     public static void Add(SqlBatch batch, JobSpec spec)
     {
-        batch.Add(InsertSql, spec.RunId, spec.Kind, SqlBatch.Text(spec.Project?.Name), StoreJson.Serialize(spec), MaxAttempts(spec.Kind));
+        batch.Add(InsertSql, spec.RunId, spec.Kind, SqlBatch.Text(spec.Project?.Name), JobWire.Write(spec), MaxAttempts(spec.Kind));
         batch.Notify("terraflow_jobs");
     }
 

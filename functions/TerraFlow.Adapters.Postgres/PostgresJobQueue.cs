@@ -40,7 +40,7 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource, JobQueueOption
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         // The wait is measured with the database's clock on both ends, so runner clock skew cannot distort it.
-        return new JobLease(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), StoreJson.Deserialize<JobSpec>(r.GetString(3))) { QueueWaitMs = r.GetDouble(4) };
+        return new JobLease(r.GetInt64(0), r.GetInt64(1), r.GetInt32(2), JobWire.Read<JobSpec>(r.GetString(3))) { QueueWaitMs = r.GetDouble(4) };
     }
 
     public async Task<bool> RenewAsync(JobLease lease, CancellationToken ct)
@@ -71,7 +71,7 @@ public sealed class PostgresJobQueue(NpgsqlDataSource dataSource, JobQueueOption
         complete.Parameters.Add(new NpgsqlParameter { Value = lease.JobId });
         complete.Parameters.Add(new NpgsqlParameter { Value = lease.LeaseToken });
         complete.Parameters.Add(new NpgsqlParameter { Value = InboxKinds.JobResult });
-        complete.Parameters.Add(new NpgsqlParameter { Value = StoreJson.Serialize(result) });
+        complete.Parameters.Add(new NpgsqlParameter { Value = JobWire.Write(result) });
         batch.BatchCommands.Add(complete);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("select pg_notify('terraflow_inbox', '')"));
         await batch.ExecuteNonQueryAsync(ct);

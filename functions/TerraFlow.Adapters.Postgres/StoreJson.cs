@@ -1,16 +1,13 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using TerraFlow.Core.Jobs;
 
 namespace TerraFlow.Adapters.Postgres;
 
 /// <summary>One JSON shape for everything TerraFlow stores in jsonb columns and sends over job transports.</summary>
 public static class StoreJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    /// <summary>Core's <see cref="JobWire.Options"/>: job specs and results in jsonb are byte for byte the wire format.</summary>
+    public static readonly JsonSerializerOptions Options = JobWire.Options;
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 

@@ -1,18 +1,13 @@
 using System.Globalization;
-using System.Text;
-using TerraFlow.Adapters.Postgres;
 using TerraFlow.Core.Jobs;
 
 namespace TerraFlow.Adapters.Azure.ServiceBus;
 
-/// <summary>The body of a job message: the job's id in the TerraFlow database and its spec (small: no artifacts).</summary>
-public sealed record JobMessage(long JobId, JobSpec Spec);
-
-/// <summary>Bodies and message ids of job and result messages; one JSON shape with the PostgreSQL transport.</summary>
+/// <summary>Bodies (Core's <see cref="JobWire"/>, the same as the PostgreSQL transport's) and message ids of job and result messages.</summary>
 internal static class JobMessages
 {
     public static ServiceBusOutgoingMessage Job(long jobId, JobSpec spec) => new(
-        Encoding.UTF8.GetBytes(StoreJson.Serialize(new JobMessage(jobId, spec))),
+        JobWire.Body(new JobMessage(jobId, spec)),
         new OutgoingBrokerProperties { MessageId = JobMessageId(jobId), CorrelationId = spec.OperationId, Label = spec.Kind },
         new Dictionary<string, string> { ["RunId"] = spec.RunId.ToString(CultureInfo.InvariantCulture) });
 
@@ -22,7 +17,7 @@ internal static class JobMessages
     /// detection.
     /// </summary>
     public static ServiceBusOutgoingMessage Result(JobResult result, int deliveryCount) => new(
-        Encoding.UTF8.GetBytes(StoreJson.Serialize(result)),
+        JobWire.Body(result),
         new OutgoingBrokerProperties { MessageId = ResultMessageId(result.JobId, deliveryCount), Label = result.Kind },
         new Dictionary<string, string> { ["RunId"] = result.RunId.ToString(CultureInfo.InvariantCulture) });
 
@@ -31,22 +26,10 @@ internal static class JobMessages
     public static string ResultMessageId(long jobId, int deliveryCount) =>
         string.Create(CultureInfo.InvariantCulture, $"{jobId}-{deliveryCount}");
 
-    public static JobMessage? TryReadJob(ReadOnlyMemory<byte> body) => TryRead<JobMessage>(body);
+    public static JobMessage? TryReadJob(ReadOnlyMemory<byte> body) => JobWire.TryRead<JobMessage>(body.Span);
 
-    public static JobResult? TryReadResult(ReadOnlyMemory<byte> body) => TryRead<JobResult>(body);
+    public static JobResult? TryReadResult(ReadOnlyMemory<byte> body) => JobWire.TryRead<JobResult>(body.Span);
 
     /// <summary>The result a delivery past the attempt limit gets, shaped like the PostgreSQL lease sweeper's.</summary>
     public static JobResult Exhausted(long jobId, int attempts, JobSpec spec) => JobFailures.Exhausted(jobId, attempts, spec);
-
-    private static T? TryRead<T>(ReadOnlyMemory<byte> body) where T : class
-    {
-        try
-        {
-            return StoreJson.Deserialize<T>(Encoding.UTF8.GetString(body.Span));
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
 }

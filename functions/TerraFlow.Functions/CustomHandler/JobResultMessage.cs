@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using TerraFlow.Adapters.Postgres;
 using TerraFlow.Core.Jobs;
 
 namespace TerraFlow.Functions.CustomHandler;
@@ -10,7 +9,7 @@ namespace TerraFlow.Functions.CustomHandler;
 public sealed record JobResultMessage(string MessageId, int? DeliveryCount, JobResult? Result, string? Problem)
 {
     /// <summary>
-    /// Reads <c>Data.&lt;binding&gt;</c> (the body: a <see cref="JobResult"/> in <see cref="StoreJson"/>'s shape, usually
+    /// Reads <c>Data.&lt;binding&gt;</c> (the body: a <see cref="JobResult"/> in <see cref="JobWire"/>'s shape, usually
     /// as a JSON-encoded string) and <c>Metadata.MessageId</c> / <c>DeliveryCount</c>. Without a MessageId the body's
     /// hash identifies it: the same result sent twice is still recognised.
     /// </summary>
@@ -27,7 +26,7 @@ public sealed record JobResultMessage(string MessageId, int? DeliveryCount, JobR
         JobResult result;
         try
         {
-            result = json.Deserialize<JobResult>(StoreJson.Options) ?? throw new JsonException("null");
+            result = json.Deserialize<JobResult>(JobWire.Options) ?? throw new JsonException("null");
         }
         catch (JsonException ex)
         {
@@ -40,16 +39,5 @@ public sealed record JobResultMessage(string MessageId, int? DeliveryCount, JobR
     public static JobResultMessage FromResult(string messageId, int deliveryCount, JobResult result) =>
         Check(result) is { } problem ? new(messageId, deliveryCount, null, problem) : new(messageId, deliveryCount, result, null);
 
-    // The engine trusts a result's shape; a message that would make it fail forever is refused here instead.
-    private static string? Check(JobResult r) => r switch
-    {
-        { JobId: <= 0 } => "jobId must be positive",
-        { RunId: <= 0 } => "runId must be positive",
-        { Kind: JobKinds.Discover, Discovery: null } => "a discover result needs 'discovery'",
-        { Kind: JobKinds.Plan, Plan: null } => "a plan result needs 'plan'",
-        { Kind: JobKinds.Plan, Plan.ProjectName: null or "" } => "a plan result needs 'plan.projectName'",
-        { Kind: not (JobKinds.Discover or JobKinds.Plan) } => $"unknown job kind '{r.Kind}'",
-        { Discovery: not null, Plan: not null } => "a result has exactly one of 'discovery' and 'plan'",
-        _ => null,
-    };
+    private static string? Check(JobResult r) => JobWire.ResultProblem(r);
 }
