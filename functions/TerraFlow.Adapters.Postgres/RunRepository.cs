@@ -10,7 +10,13 @@ namespace TerraFlow.Adapters.Postgres;
 /// <summary>Reads and writes runs and their project runs. Every method works inside the caller's transaction.</summary>
 public static class RunRepository
 {
-    public sealed record NewRun(string Provider, PullRequestInfo PullRequest, string? RequestedProject, bool Explicit, string OperationId);
+    /// <param name="PullRequest">For a pull-request run its pull request; otherwise the repository and commits to plan
+    /// (<see cref="PullRequestInfo.Number"/> is ignored and stored as null).</param>
+    public sealed record NewRun(string Provider, PullRequestInfo PullRequest, string? RequestedProject, bool Explicit, string OperationId)
+    {
+        /// <summary>What started the run (<c>runs.trigger_kind</c>); pull request unless said otherwise.</summary>
+        public RunTrigger Trigger { get; init; } = RunTrigger.PullRequest;
+    }
 
     /// <summary>Inserts a run and returns its id.</summary>
     public static async Task<long> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NewRun run, CancellationToken ct) =>
@@ -24,14 +30,18 @@ public static class RunRepository
     {
         var pr = run.PullRequest;
         await using var batch = new NpgsqlBatch(conn, tx);
-        var insert = new NpgsqlBatchCommand("""
+        // The run's repository is upserted by the same statement (see CatalogRepository.UpsertRepositoryCte).
+        var insert = new NpgsqlBatchCommand(CatalogRepository.UpsertRepositoryCte + """
             insert into runs (provider, repo_owner, repo_name, installation_id, pr_number, head_sha, base_sha, clone_url,
-                              status, requested_project, explicit, operation_id)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                              status, requested_project, explicit, operation_id, trigger_kind, repository_id)
+            select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, repo.id from repo
             returning id
             """);
-        foreach (var value in new object?[] { run.Provider, pr.Repo.Owner, pr.Repo.Name, SqlBatch.Bigint(pr.Repo.InstallationId), pr.Number,
-                     pr.HeadSha, pr.BaseSha, pr.CloneUrl, StoreJson.EnumText(RunStatus.Discovering), SqlBatch.Text(run.RequestedProject), run.Explicit, run.OperationId })
+        var number = run.Trigger == RunTrigger.PullRequest ? (object)pr.Number : DBNull.Value;
+        foreach (var value in new object?[] { run.Provider, pr.Repo.Owner, pr.Repo.Name, SqlBatch.Bigint(pr.Repo.InstallationId),
+                     new NpgsqlParameter { Value = number, NpgsqlDbType = NpgsqlDbType.Integer },
+                     pr.HeadSha, pr.BaseSha, pr.CloneUrl, StoreJson.EnumText(RunStatus.Discovering), SqlBatch.Text(run.RequestedProject), run.Explicit, run.OperationId,
+                     StoreJson.EnumText(run.Trigger), pr.FromFork })
             insert.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
         var others = OpenRunsCommand(run.Provider, pr.Repo, pr.Number, "and id <> currval(pg_get_serial_sequence('runs', 'id'))");
         batch.BatchCommands.Add(insert);
@@ -97,7 +107,7 @@ public static class RunRepository
         var run = new NpgsqlBatchCommand("""
             select provider, repo_owner, repo_name, installation_id, pr_number, head_sha, base_sha, clone_url, status,
                    requested_project, explicit, config_error::text, failure_message, superseded_by_sha, comment_ids, operation_id, merged,
-                   rule_notice, untrusted, planned_at
+                   rule_notice, untrusted, planned_at, trigger_kind
             from runs where id = $1
             """ + (forUpdate ? " for update" : ""));
         run.Parameters.Add(new NpgsqlParameter { Value = runId });
@@ -139,7 +149,8 @@ public static class RunRepository
         await using var r = await batch.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var repo = new RepoRef(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3));
-        var context = new RunContext(runId, r.GetString(0), repo, r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(15)) { Untrusted = r.GetBoolean(18) };
+        var context = new RunContext(runId, r.GetString(0), repo, r.IsDBNull(4) ? 0 : r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(15))
+            { Untrusted = r.GetBoolean(18), Trigger = StoreJson.ParseEnum<RunTrigger>(r.GetString(20)) };
         var state = new RunState(
             runId,
             context.HeadSha,
@@ -189,6 +200,10 @@ public static class RunRepository
             after.RunId, StoreJson.EnumText(after.Status),
             SqlBatch.Text(after.ConfigError is null ? null : StoreJson.Serialize(after.ConfigError)),
             SqlBatch.Text(after.FailureMessage), SqlBatch.Text(after.SupersededBySha), after.Merged, SqlBatch.Text(after.RuleNotice));
+
+        // Projects new to the run (a discovery) become, or refresh, the repository's known projects.
+        CatalogRepository.AddProjectsSeen(batch, after.RunId,
+            after.Projects.Where(p => before.FindProject(p.Definition.Name) is null).Select(p => p.Definition).ToArray());
 
         for (var i = 0; i < after.Projects.Count; i++)
         {
