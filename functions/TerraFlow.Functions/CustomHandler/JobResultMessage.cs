@@ -1,19 +1,20 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using TerraFlow.Application.Jobs;
 using TerraFlow.Core.Jobs;
 
 namespace TerraFlow.Functions.CustomHandler;
 
-/// <summary>A Service Bus message from the results queue, decoded: its identity and either a result or why not.</summary>
-public sealed record JobResultMessage(string MessageId, int? DeliveryCount, JobResult? Result, string? Problem)
+/// <summary>Decodes a Service Bus message from the results queue: its identity and either a checked result or why not.</summary>
+internal static class JobResultMessage
 {
     /// <summary>
     /// Reads <c>Data.&lt;binding&gt;</c> (the body: a <see cref="JobResult"/> in <see cref="JobWire"/>'s shape, usually
     /// as a JSON-encoded string) and <c>Metadata.MessageId</c> / <c>DeliveryCount</c>. Without a MessageId the body's
     /// hash identifies it: the same result sent twice is still recognised.
     /// </summary>
-    public static JobResultMessage Decode(InvocationRequest request, string bindingName)
+    public static JobResultDelivery Decode(InvocationRequest request, string bindingName)
     {
         var body = request.DataJson(bindingName);
         var messageId = request.MetadataText("MessageId") is { Length: > 0 and <= 200 } id
@@ -22,7 +23,7 @@ public sealed record JobResultMessage(string MessageId, int? DeliveryCount, JobR
         var deliveryCount = request.MetadataInt("DeliveryCount");
 
         if (body is not { ValueKind: JsonValueKind.Object } json)
-            return new(messageId, deliveryCount, null, $"Data.{bindingName} is not a JSON object (nor a JSON string or base64 holding one)");
+            return new JobResultDelivery(messageId, deliveryCount, null, $"Data.{bindingName} is not a JSON object (nor a JSON string or base64 holding one)");
         JobResult result;
         try
         {
@@ -30,14 +31,14 @@ public sealed record JobResultMessage(string MessageId, int? DeliveryCount, JobR
         }
         catch (JsonException ex)
         {
-            return new(messageId, deliveryCount, null, $"the body is not a job result: {ex.Message}");
+            return new JobResultDelivery(messageId, deliveryCount, null, $"the body is not a job result: {ex.Message}");
         }
-        return Check(result) is { } problem ? new(messageId, deliveryCount, null, problem) : new(messageId, deliveryCount, result, null);
+        return Check(result) is { } problem ? new JobResultDelivery(messageId, deliveryCount, null, problem) : new JobResultDelivery(messageId, deliveryCount, result, null);
     }
 
     /// <summary>A result already decoded by the Service Bus client (the standalone host's drain), checked the same way.</summary>
-    public static JobResultMessage FromResult(string messageId, int deliveryCount, JobResult result) =>
-        Check(result) is { } problem ? new(messageId, deliveryCount, null, problem) : new(messageId, deliveryCount, result, null);
+    public static JobResultDelivery FromResult(string messageId, int deliveryCount, JobResult result) =>
+        Check(result) is { } problem ? new JobResultDelivery(messageId, deliveryCount, null, problem) : new JobResultDelivery(messageId, deliveryCount, result, null);
 
     private static string? Check(JobResult r) => JobWire.ResultProblem(r);
 }

@@ -1,19 +1,17 @@
 using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
+using TerraFlow.Application.Approvals;
 using TerraFlow.Core.Approvals;
 
-namespace TerraFlow.Functions.Approvals;
+namespace TerraFlow.Adapters.Postgres;
 
 /// <summary>
-/// Makes an OAuth sign-in state single-use on the server (table <c>used_sign_in_states</c>): the first callback that
-/// presents a state claims it; every later one, whatever code it carries, is refused. Clearing the cookie only asks
-/// the browser to forget it; a copied cookie would otherwise sign in again until it expires. Rows outlive the state's
-/// own expiry only until the next claim prunes them (an expired state is refused before it gets here).
+/// <see cref="ISignInStateLedger"/> in table <c>used_sign_in_states</c>, keyed by the state's hash. Rows outlive the
+/// state's own expiry only until the next claim prunes them (an expired state is refused before it gets here).
 /// </summary>
-public sealed class SignInStateLedger(NpgsqlDataSource db)
+internal sealed class PostgresSignInStateLedger(NpgsqlDataSource db) : ISignInStateLedger
 {
-    /// <summary>True when this call is the first to use <paramref name="state"/>; false when it was used before.</summary>
     public async Task<bool> TryClaimAsync(SignInState state, DateTimeOffset now, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(state);
