@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json;
+using TerraFlow.Integration.Tests.Infrastructure;
+
+namespace TerraFlow.Integration.Tests.RealTerraform;
+
+/// <summary>
+/// A repository with one Terraform project, <c>stack/</c>, whose state lives in a local backend outside the checkout
+/// (every job clones afresh, so a state inside the checkout would be lost after each job). The state folder is
+/// writable by the runner's per-job users, as a shared backend would be. Only built-in resources
+/// (<c>terraform_data</c>) are used: the real Terraform here cannot download providers.
+/// </summary>
+internal sealed class TerraformProjectRepo : IDisposable
+{
+    public const string Project = "stack";
+
+    public TerraformProjectRepo(string? baseConfiguration = null)
+    {
+        StateFolder = JobWritableFolder.Create(Path.Combine(Path.GetTempPath(), "terraflow-tfstate-" + Guid.NewGuid().ToString("N")[..10]));
+        Git.Write("README.md", "# infra\n")
+           .Write(".terraflow.yml", $"version: 1\nprojects:\n  - name: {Project}\n    dir: {Project}\n");
+        if (baseConfiguration is not null) Git.Write($"{Project}/main.tf", Backend + baseConfiguration);
+        BaseSha = Git.Commit("base");
+        Git.Checkout("feature", create: true);
+    }
+
+    public TestGitRepository Git { get; } = TestGitRepository.Create();
+
+    public string BaseSha { get; }
+
+    /// <summary>Where the project's local backend keeps <c>terraform.tfstate</c>.</summary>
+    public string StateFolder { get; }
+
+    public string StatePath => Path.Combine(StateFolder, "terraform.tfstate");
+
+    /// <summary>The backend block every version of <c>stack/main.tf</c> starts with.</summary>
+    public string Backend => "terraform {\n  backend \"local\" {\n    path = " + JsonSerializer.Serialize(StatePath) + "\n  }\n}\n\n";
+
+    /// <summary>Commits a new <c>stack/main.tf</c> (backend block added) on the feature branch; returns the commit.</summary>
+    public string CommitConfiguration(string configuration, string message)
+    {
+        Git.Write($"{Project}/main.tf", Backend + configuration);
+        return Git.Commit(message);
+    }
+
+    /// <summary>
+    /// Applies the base branch's configuration with the real Terraform outside TerraFlow, the way the state of an
+    /// existing stack came to be, and leaves the state writable by the runner's job users.
+    /// </summary>
+    public void ApplyBaseOutsideTerraFlow(string configuration)
+    {
+        var work = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "terraflow-tfbase-" + Guid.NewGuid().ToString("N")[..10])).FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(work, "main.tf"), Backend + configuration);
+            RunTerraform(work, "init", "-input=false", "-no-color");
+            RunTerraform(work, "apply", "-auto-approve", "-input=false", "-no-color");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+        if (OperatingSystem.IsWindows()) return;
+        foreach (var file in Directory.EnumerateFiles(StateFolder))
+            File.SetUnixFileMode(file, (UnixFileMode)0b110_110_110); // 0666: another job's uid applies next
+    }
+
+    /// <summary>The resources in the backend's state file, by address, with their attribute values.</summary>
+    public IReadOnlyDictionary<string, JsonElement> StateResources()
+    {
+        Assert.True(File.Exists(StatePath), $"No state was written at {StatePath}.");
+        using var doc = JsonDocument.Parse(File.ReadAllText(StatePath));
+        var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var resource in doc.RootElement.GetProperty("resources").EnumerateArray())
+        {
+            var address = $"{resource.GetProperty("type").GetString()}.{resource.GetProperty("name").GetString()}";
+            result[address] = resource.GetProperty("instances")[0].GetProperty("attributes").Clone();
+        }
+        return result;
+    }
+
+    private static void RunTerraform(string dir, params string[] args)
+    {
+        var psi = new ProcessStartInfo(RealTerraformBinary.Path) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["CHECKPOINT_DISABLE"] = "1";
+        psi.Environment["TF_IN_AUTOMATION"] = "1";
+        psi.Environment.Remove("TF_CLI_CONFIG_FILE");
+        using var process = Process.Start(psi)!;
+        var stdoutTask = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"terraform {string.Join(' ', args)} failed (exit {process.ExitCode}):\n{stdoutTask.Result}\n{stderr}");
+    }
+
+    public void Dispose()
+    {
+        Git.Dispose();
+        try { Directory.Delete(StateFolder, recursive: true); }
+        catch (IOException) { } // best effort
+    }
+}
