@@ -13,11 +13,14 @@ public sealed class RealTerraformPullRequestTests
 {
     private const int Pr = 21;
 
-    private static Task<LifecycleBed> StartAsync(string name) =>
-        LifecycleBed.StartAsync(name, new Dictionary<string, string>
-        {
-            ["TerraFlow:Runner:TerraformPath"] = RealTerraformBinary.Path,
-        });
+    private static Task<LifecycleBed> StartAsync(string name)
+    {
+        var settings = new Dictionary<string, string> { ["TerraFlow:Runner:TerraformPath"] = RealTerraformBinary.Path };
+        // Every job as the uid that owns the state folder (see TerraformProjectRepo): sandboxed, but able to write the state.
+        if (TerraformProjectRepo.RunnerSwitchesUser)
+            settings["TerraFlow:Runner:RunAs"] = TerraformProjectRepo.RunnerUid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return LifecycleBed.StartAsync(name, settings);
+    }
 
     /// <summary>Approves the head with a writer's review, then asks for the apply, and waits until it is applied.</summary>
     private static async Task ApproveAndApplyAsync(LifecycleBed bed, string head)
@@ -77,7 +80,9 @@ public sealed class RealTerraformPullRequestTests
 
         await ApproveAndApplyAsync(bed, head);
         var state = repo.StateResources();
-        Assert.Equal("hello", Assert.Single(state, r => r.Key == "terraform_data.greeting").Value.GetProperty("input").GetString());
+        // terraform_data keeps its input as a dynamic value: {"value": ..., "type": ...}.
+        var greeting = Assert.Single(state, r => r.Key == "terraform_data.greeting").Value;
+        Assert.Equal("hello", greeting.GetProperty("input").GetProperty("value").GetString());
         var applied = await bed.WaitForCommentAsync(Pr, "Apply complete!");
         Assert.Contains("Resources: 1 added, 0 changed, 0 destroyed.", applied.Body, StringComparison.Ordinal);
 

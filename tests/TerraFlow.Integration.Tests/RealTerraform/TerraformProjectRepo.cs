@@ -6,17 +6,25 @@ namespace TerraFlow.Integration.Tests.RealTerraform;
 
 /// <summary>
 /// A repository with one Terraform project, <c>stack/</c>, whose state lives in a local backend outside the checkout
-/// (every job clones afresh, so a state inside the checkout would be lost after each job). The state folder is
-/// writable by the runner's per-job users, as a shared backend would be. Only built-in resources
+/// (every job clones afresh, so a state inside the checkout would be lost after each job). Only built-in resources
 /// (<c>terraform_data</c>) are used: the real Terraform here cannot download providers.
 /// </summary>
+/// <remarks>
+/// A runner started as root runs each job as a fresh uid by default (RunAs=job); a state file one job's uid wrote
+/// (mode 0644) cannot be locked or written by the next job's uid. An operator who keeps state on a shared disk sets
+/// a fixed uid instead (<see cref="RunnerUid"/>, TerraFlow__Runner__RunAs), and the state folder belongs to it.
+/// </remarks>
 internal sealed class TerraformProjectRepo : IDisposable
 {
     public const string Project = "stack";
 
+    /// <summary>The fixed, unprivileged uid the runner's Terraform runs as in these tests (when the tests run as root).</summary>
+    public const int RunnerUid = 64_242;
+
     public TerraformProjectRepo(string? baseConfiguration = null)
     {
         StateFolder = JobWritableFolder.Create(Path.Combine(Path.GetTempPath(), "terraflow-tfstate-" + Guid.NewGuid().ToString("N")[..10]));
+        HandStateToRunner();
         Git.Write("README.md", "# infra\n")
            .Write(".terraflow.yml", $"version: 1\nprojects:\n  - name: {Project}\n    dir: {Project}\n");
         if (baseConfiguration is not null) Git.Write($"{Project}/main.tf", Backend + baseConfiguration);
@@ -60,9 +68,22 @@ internal sealed class TerraformProjectRepo : IDisposable
         {
             Directory.Delete(work, recursive: true);
         }
-        if (OperatingSystem.IsWindows()) return;
-        foreach (var file in Directory.EnumerateFiles(StateFolder))
-            File.SetUnixFileMode(file, (UnixFileMode)0b110_110_110); // 0666: another job's uid applies next
+        HandStateToRunner();
+    }
+
+    /// <summary>Whether the runner switches users (it does when it runs as root).</summary>
+    public static bool RunnerSwitchesUser => Environment.UserName == "root";
+
+    /// <summary>The state folder and all in it belong to <see cref="RunnerUid"/>, as on an operator's shared state disk.</summary>
+    private void HandStateToRunner()
+    {
+        if (!RunnerSwitchesUser) return;
+        var psi = new ProcessStartInfo("chown") { RedirectStandardError = true };
+        foreach (var a in new[] { "-R", $"{RunnerUid}:{RunnerUid}", StateFolder }) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"chown of {StateFolder} failed: {stderr}");
     }
 
     /// <summary>The resources in the backend's state file, by address, with their attribute values.</summary>
