@@ -158,4 +158,25 @@ public sealed class RealTerraformPullRequestTests
         Assert.DoesNotContain("terraform_data.web", state.Keys);
         Assert.Equal(id, state["terraform_data.frontend"].GetProperty("id").GetString()); // the same object, at its new address
     }
+
+    [Fact]
+    public async Task An_apply_that_writes_its_state_into_the_checkout_says_the_state_is_lost()
+    {
+        // No backend block: Terraform's default local backend writes stack/terraform.tfstate in the job's checkout.
+        using var repo = new TerraformProjectRepo();
+        var head = repo.CommitConfiguration("""
+            resource "terraform_data" "orphan" {
+              input = "x"
+            }
+            """, "no backend", withBackend: false);
+        await using var bed = await StartAsync("real_tf_no_backend");
+
+        await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl);
+        await PlannedCommentAsync(bed, head, "To apply, comment");
+        await ApproveAndApplyAsync(bed, head);
+
+        var comment = await bed.WaitForCommentAsync(Pr, "Apply complete!");
+        Assert.Contains("Terraform wrote its state into the checkout (stack/terraform.tfstate)", comment.Body, StringComparison.Ordinal);
+        Assert.Contains("this state is lost", comment.Body, StringComparison.Ordinal);
+    }
 }

@@ -44,10 +44,10 @@ internal sealed class TerraformProjectRepo : IDisposable
     /// <summary>The backend block every version of <c>stack/main.tf</c> starts with.</summary>
     public string Backend => "terraform {\n  backend \"local\" {\n    path = " + JsonSerializer.Serialize(StatePath) + "\n  }\n}\n\n";
 
-    /// <summary>Commits a new <c>stack/main.tf</c> (backend block added) on the feature branch; returns the commit.</summary>
-    public string CommitConfiguration(string configuration, string message)
+    /// <summary>Commits a new <c>stack/main.tf</c> (backend block added unless told not to) on the feature branch; returns the commit.</summary>
+    public string CommitConfiguration(string configuration, string message, bool withBackend = true)
     {
-        Git.Write($"{Project}/main.tf", Backend + configuration);
+        Git.Write($"{Project}/main.tf", (withBackend ? Backend : "") + configuration);
         return Git.Commit(message);
     }
 
