@@ -12,12 +12,22 @@ internal static class ChangeListBlocks
     /// <summary>Characters shown per attribute value; long JSON policies would otherwise dominate the list.</summary>
     private const int MaxValueChars = 200;
 
-    /// <summary>Display order of the groups: what is created or changed first, then what goes away.</summary>
-    private static readonly ChangeAction[] GroupOrder =
+    /// <summary>
+    /// Groups for no-op entries that still change the state: imports and moves with nothing else to do. Numbered after
+    /// the <see cref="ChangeAction"/> values so one array counts every group.
+    /// </summary>
+    private static readonly int ImportGroup = Enum.GetValues<ChangeAction>().Length;
+    private static readonly int MoveGroup = ImportGroup + 1;
+
+    /// <summary>
+    /// Display order of the groups: what is created or changed first, then what goes away, then what only changes in
+    /// the state (imports, moves). An import or move that also changes the object is listed under its action.
+    /// </summary>
+    private static readonly int[] GroupOrder =
     [
-        ChangeAction.Create, ChangeAction.Update, ChangeAction.DeleteThenCreate, ChangeAction.CreateThenDelete,
-        ChangeAction.CreateThenForget, ChangeAction.ForgetThenCreate,
-        ChangeAction.Delete, ChangeAction.Read, ChangeAction.Forget,
+        (int)ChangeAction.Create, (int)ChangeAction.Update, (int)ChangeAction.DeleteThenCreate, (int)ChangeAction.CreateThenDelete,
+        (int)ChangeAction.CreateThenForget, (int)ChangeAction.ForgetThenCreate,
+        (int)ChangeAction.Delete, (int)ChangeAction.Read, (int)ChangeAction.Forget, ImportGroup, MoveGroup,
     ];
 
     public static TruncatableBlock? ResourceChanges(IReadOnlyList<ResourceChange> changes) =>
@@ -46,20 +56,23 @@ internal static class ChangeListBlocks
     private static TruncatableBlock? Grouped(
         IReadOnlyList<ResourceChange> changes, string title, Func<ChangeAction, int, string> groupHeading, Func<int, string> note)
     {
-        // Count per action first so each group heading can say how many it holds, even when the list is cut.
-        var counts = new int[Enum.GetValues<ChangeAction>().Length];
-        foreach (var c in changes) counts[(int)c.Action]++;
+        // Count per group first so each group heading can say how many it holds, even when the list is cut.
+        var counts = new int[MoveGroup + 1];
+        foreach (var c in changes) counts[GroupOf(c)]++;
 
         // Each group already ends with a blank line; a cut ends after an item, so its note needs one of its own.
         var builder = new TruncatableBlock.Builder(title, "", n => "\n" + note(n));
-        foreach (var action in GroupOrder)
+        foreach (var group in GroupOrder)
         {
-            if (counts[(int)action] == 0) continue;
+            if (counts[group] == 0) continue;
             // The heading joins the group's first item, so a cut never leaves a heading without items.
-            builder.Body.Append(groupHeading(action, counts[(int)action])).Append("\n\n");
+            var heading = group == ImportGroup ? StatusText.ImportGroup(counts[group])
+                : group == MoveGroup ? StatusText.MoveGroup(counts[group])
+                : groupHeading((ChangeAction)group, counts[group]);
+            builder.Body.Append(heading).Append("\n\n");
             foreach (var c in changes)
             {
-                if (c.Action != action) continue;
+                if (GroupOf(c) != group) continue;
                 AppendResource(builder.Body, c);
                 builder.EndItem();
             }
@@ -68,9 +81,20 @@ internal static class ChangeListBlocks
         return builder.ItemCount == 0 ? null : builder.Build();
     }
 
+    /// <summary>The group an entry is listed in; a plain no-op (nothing changes, not even the state) is in none that is shown.</summary>
+    private static int GroupOf(ResourceChange c) =>
+        c.Action != ChangeAction.NoOp ? (int)c.Action
+        : c.Importing ? ImportGroup
+        : c.IsMove ? MoveGroup
+        : (int)ChangeAction.NoOp;
+
     private static void AppendResource(StringBuilder sb, ResourceChange c)
     {
-        sb.Append("- ").Append(MarkdownText.Code(c.Address));
+        // A move shows both addresses the way Terraform's "has moved to" line does: old → new.
+        sb.Append("- ");
+        if (c.IsMove) sb.Append(MarkdownText.Code(c.PreviousAddress!)).Append(" → ");
+        sb.Append(MarkdownText.Code(c.Address));
+        if (c.Importing) sb.Append(c.ImportId is null ? " — imported" : " — imported from ID " + MarkdownText.Code(c.ImportId));
         if (!string.IsNullOrEmpty(c.ActionReason)) sb.Append(" — ").Append(StatusText.Reason(c.ActionReason));
         sb.Append('\n');
         // Attribute diffs matter for in-place updates and replacements (they show what forces the replacement);

@@ -33,8 +33,7 @@ internal static class StatusText
         ProjectRunStatus.Running => "running",
         ProjectRunStatus.Planned when p.Plan is { Errored: true } => "plan errored",
         ProjectRunStatus.Planned when p.Plan is null => "planned",
-        ProjectRunStatus.Planned when HasChanges(p) && p.Plan.Counts.Forget > 0 =>
-            $"changes ({MarkdownText.Count(p.Plan.Counts.Forget)} to forget)",
+        ProjectRunStatus.Planned when HasChanges(p) && NotInTable(p.Plan.Counts) is { Length: > 0 } extra => $"changes ({extra})",
         ProjectRunStatus.Planned when HasChanges(p) => "changes",
         ProjectRunStatus.Planned => "no changes",
         ProjectRunStatus.Failed => "failed",
@@ -62,16 +61,34 @@ internal static class StatusText
     /// <summary>The plan has changes that could still be applied (planned, nothing requested yet).</summary>
     public static bool AwaitsApply(ProjectView p) => p.Status == ProjectRunStatus.Planned && p.Plan is { Errored: false } && HasChanges(p);
 
-    /// <summary>"1 to add, 2 to change" — only the non-zero counts, in Terraform's own order.</summary>
+    /// <summary>
+    /// The changes the table's Add/Change/Destroy/Replace columns do not show ("1 to import, 1 to move"), so a plan
+    /// whose only change is an import, a move or a forget never looks like "0 0 0 0" in the table without a word.
+    /// </summary>
+    private static string NotInTable(PlanCounts c)
+    {
+        var parts = new List<string>(3);
+        if (c.Import > 0) parts.Add($"{MarkdownText.Count(c.Import)} to import");
+        if (c.Move > 0) parts.Add($"{MarkdownText.Count(c.Move)} to move");
+        if (c.Forget > 0) parts.Add($"{MarkdownText.Count(c.Forget)} to forget");
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>
+    /// "1 to import, 1 to add, 2 to change" — only the non-zero counts, in Terraform's own order (imports first, as in
+    /// its "Plan:" line). Moves, which Terraform lists but does not count, come last.
+    /// </summary>
     public static string CountsInWords(PlanCounts c)
     {
-        var parts = new List<string>(6);
+        var parts = new List<string>(8);
+        if (c.Import > 0) parts.Add($"{MarkdownText.Count(c.Import)} to import");
         if (c.Add > 0) parts.Add($"{MarkdownText.Count(c.Add)} to add");
         if (c.Change > 0) parts.Add($"{MarkdownText.Count(c.Change)} to change");
         if (c.Destroy > 0) parts.Add($"{MarkdownText.Count(c.Destroy)} to destroy");
         if (c.Replace > 0) parts.Add($"{MarkdownText.Count(c.Replace)} to replace");
         if (c.Forget > 0) parts.Add($"{MarkdownText.Count(c.Forget)} to forget");
         if (c.Read > 0) parts.Add($"{MarkdownText.Count(c.Read)} to read");
+        if (c.Move > 0) parts.Add($"{MarkdownText.Count(c.Move)} to move");
         return parts.Count == 0 ? "no changes" : string.Join(", ", parts);
     }
 
@@ -90,6 +107,12 @@ internal static class StatusText
         ChangeAction.ForgetThenCreate => Group("./+ replace", count, "forget the old object, then create"),
         _ => Group("no-op", count, null),
     };
+
+    /// <summary>Group heading for imports that change nothing else: Terraform only records the object in its state.</summary>
+    public static string ImportGroup(int count) => Group("← import", count, "existing objects brought under Terraform's management");
+
+    /// <summary>Group heading for moves that change nothing else: Terraform only records the new address in its state.</summary>
+    public static string MoveGroup(int count) => Group("→ move", count, "new address in the state, the object itself is unchanged");
 
     /// <summary>Group heading for drift: the same actions, seen as what already happened outside Terraform.</summary>
     public static string DriftGroup(ChangeAction a, int count) => a switch

@@ -14,8 +14,9 @@ internal sealed class ChangeEntryReader
     /// <param name="json">The bytes the reader was created over; value positions are recorded against them.</param>
     public ResourceChange ReadResourceChange(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string section, int index)
     {
-        string? address = null, moduleAddress = null, mode = null, type = null, name = null, actionReason = null;
+        string? address = null, moduleAddress = null, mode = null, type = null, name = null, actionReason = null, previousAddress = null;
         ChangeAction? action = null;
+        ImportFacts import = default;
         var ranges = new ChangeValueRanges();
         var where = new EntryLocation(section, index);
 
@@ -27,6 +28,7 @@ internal sealed class ChangeEntryReader
             else if (reader.ValueTextEquals("type"u8)) type = ReadString(ref reader, where, "type");
             else if (reader.ValueTextEquals("name"u8)) name = ReadString(ref reader, where, "name");
             else if (reader.ValueTextEquals("action_reason"u8)) actionReason = ReadString(ref reader, where, "action_reason");
+            else if (reader.ValueTextEquals("previous_address"u8)) previousAddress = ReadString(ref reader, where, "previous_address");
             else if (reader.ValueTextEquals("change"u8))
             {
                 reader.Read();
@@ -34,7 +36,7 @@ internal sealed class ChangeEntryReader
                 {
                     throw new PlanFormatException($"{where}: \"change\" must be an object.");
                 }
-                action = ReadChange(ref reader, ref ranges, where);
+                action = ReadChange(ref reader, ref ranges, ref import, where);
             }
             else
             {
@@ -57,7 +59,12 @@ internal sealed class ChangeEntryReader
         IReadOnlyList<AttributeDiff> diffs = action is ChangeAction.NoOp or ChangeAction.Read
             ? []
             : _diffs.Build(json, ranges);
-        return new ResourceChange(address, moduleAddress, mode, type, name, action.Value, actionReason, diffs);
+        return new ResourceChange(address, moduleAddress, mode, type, name, action.Value, actionReason, diffs)
+        {
+            PreviousAddress = previousAddress,
+            Importing = import.Importing,
+            ImportId = import.Id,
+        };
     }
 
     /// <summary>Reader is on the output's StartObject; leaves it on the matching EndObject.</summary>
@@ -90,7 +97,7 @@ internal sealed class ChangeEntryReader
         return new OutputChange(name, action.Value, sensitive);
     }
 
-    private static ChangeAction? ReadChange(ref Utf8JsonReader reader, ref ChangeValueRanges ranges, EntryLocation where)
+    private static ChangeAction? ReadChange(ref Utf8JsonReader reader, ref ChangeValueRanges ranges, ref ImportFacts import, EntryLocation where)
     {
         ChangeAction? action = null;
         while (NextProperty(ref reader))
@@ -105,9 +112,31 @@ internal sealed class ChangeEntryReader
             else if (reader.ValueTextEquals("after_unknown"u8)) ranges.AfterUnknown = RecordValue(ref reader);
             else if (reader.ValueTextEquals("before_sensitive"u8)) ranges.BeforeSensitive = RecordValue(ref reader);
             else if (reader.ValueTextEquals("after_sensitive"u8)) ranges.AfterSensitive = RecordValue(ref reader);
+            else if (reader.ValueTextEquals("importing"u8)) import = ReadImporting(ref reader, where);
             else SkipValue(ref reader);
         }
         return action;
+    }
+
+    /// <summary>
+    /// <c>change.importing</c> (Terraform 1.5+): an object when the entry imports, with <c>id</c> for an import by ID;
+    /// newer releases may name the object by <c>identity</c> instead, or mark it <c>unknown</c>. Null or absent: no import.
+    /// </summary>
+    private static ImportFacts ReadImporting(ref Utf8JsonReader reader, EntryLocation where)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null) return default;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new PlanFormatException($"{where}: \"change.importing\" must be an object.");
+        }
+        string? id = null;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("id"u8)) id = ReadString(ref reader, where, "change.importing.id");
+            else SkipValue(ref reader);
+        }
+        return new ImportFacts(true, id);
     }
 
     /// <summary>Moves to the next property name; false at the object's end.</summary>
@@ -154,6 +183,9 @@ internal sealed class ChangeEntryReader
     // Unreachable when the caller checked the entry is complete; kept so a bug shows as a clear error, not a bad result.
     private static PlanFormatException Truncated() => new("The plan JSON ended in the middle of an entry.");
 }
+
+/// <summary>What <c>change.importing</c> said: whether the entry imports, and the ID it imports when it names one.</summary>
+internal readonly record struct ImportFacts(bool Importing, string? Id);
 
 /// <summary>Names an entry in error messages; formatted only when an error is actually thrown.</summary>
 internal readonly record struct EntryLocation(string Section, int Index, string? Key = null)

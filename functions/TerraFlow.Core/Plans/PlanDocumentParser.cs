@@ -23,6 +23,8 @@ internal sealed class PlanDocumentParser
     private string? _formatVersion;
     private string? _terraformVersion;
     private bool _errored;
+    private bool _sawPlanKey;
+    private bool _sawStateValues;
 
     /// <summary>True once the root object has been closed.</summary>
     public bool IsComplete => _phase == Phase.AfterRoot;
@@ -64,6 +66,10 @@ internal sealed class PlanDocumentParser
         {
             throw new PlanFormatException(
                 "The JSON has no \"format_version\"; expected the output of `terraform show -json <planfile>`.");
+        }
+        if (!_sawPlanKey)
+        {
+            throw new PlanFormatException(NotAPlanMessage(_sawStateValues));
         }
         return new PlanSummary(_formatVersion, _terraformVersion, _resourceChanges.ToArray(), _resourceDrift.ToArray(),
             _outputChanges.ToArray(), _errored);
@@ -140,6 +146,8 @@ internal sealed class PlanDocumentParser
         bool isFormat = reader.ValueTextEquals("format_version"u8);
         bool isVersion = reader.ValueTextEquals("terraform_version"u8);
         bool isErrored = reader.ValueTextEquals("errored"u8);
+        _sawPlanKey |= listPhase is not null || isErrored || IsOtherPlanKey(ref reader);
+        _sawStateValues |= reader.ValueTextEquals("values"u8);
         if (listPhase is null && !isFormat && !isVersion && !isErrored)
         {
             _phase = Phase.PendingSkip;
@@ -228,6 +236,27 @@ internal sealed class PlanDocumentParser
 
     /// <summary>Whether the value the reader is on ends inside the current buffer (always, for a final block).</summary>
     private static bool IsWholeValueBuffered(Utf8JsonReader copy) => copy.IsFinalBlock || copy.TrySkip();
+
+    /// <summary>
+    /// Top-level keys only a plan has (Terraform's JSON output format: <c>terraform show -json</c> of a state has
+    /// <c>format_version</c>, <c>terraform_version</c> and <c>values</c>, and an empty state only <c>format_version</c>).
+    /// Terraform always writes <c>planned_values</c> in a plan; the others are accepted so hand-trimmed plans still read.
+    /// </summary>
+    private static bool IsOtherPlanKey(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("planned_values"u8) || reader.ValueTextEquals("prior_state"u8)
+        || reader.ValueTextEquals("configuration"u8) || reader.ValueTextEquals("relevant_attributes"u8)
+        || reader.ValueTextEquals("applyable"u8) || reader.ValueTextEquals("complete"u8)
+        || reader.ValueTextEquals("deferred_changes"u8);
+
+    /// <summary>
+    /// Without this check a state reads as a plan with no changes, and a pull request would say "No changes" about a
+    /// plan nobody made. Say what the file is and what to give instead.
+    /// </summary>
+    private static string NotAPlanMessage(bool sawStateValues) => sawStateValues
+        ? "This is Terraform state, not a plan: the JSON has \"values\" but no \"resource_changes\" or \"planned_values\" "
+          + "(the output of `terraform show -json` without a plan file). Expected the output of `terraform show -json <planfile>`."
+        : "This is not a plan: the JSON has a \"format_version\" but none of a plan's keys (\"resource_changes\", "
+          + "\"planned_values\", ...); an empty Terraform state looks like this. Expected the output of `terraform show -json <planfile>`.";
 
     private static string CheckFormatVersion(string version)
     {

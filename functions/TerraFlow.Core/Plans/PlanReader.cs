@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace TerraFlow.Core.Plans;
@@ -24,7 +25,10 @@ public static class PlanReader
     // let a hostile or broken plan take all the memory.
     private const int MaxEntrySize = 512 * 1024 * 1024;
 
-    /// <summary>Reads a plan held wholly in memory.</summary>
+    /// <summary>
+    /// Reads a plan held wholly in memory: UTF-8 (with or without a byte-order mark), or UTF-16/UTF-32 as Windows tools
+    /// save it (converted first; see <see cref="PlanEncoding"/>).
+    /// </summary>
     /// <exception cref="PlanFormatException">The JSON is malformed, not a plan, or of an unsupported format_version.</exception>
     public static PlanSummary Read(ReadOnlySpan<byte> utf8Json)
     {
@@ -32,7 +36,7 @@ public static class PlanReader
         var state = new JsonReaderState();
         try
         {
-            parser.Process(WithoutBom(utf8Json), isFinalBlock: true, ref state);
+            parser.Process(PlanEncoding.Detect(utf8Json).ToUtf8(utf8Json), isFinalBlock: true, ref state);
         }
         catch (JsonException ex)
         {
@@ -49,12 +53,33 @@ public static class PlanReader
     public static async ValueTask<PlanSummary> ReadAsync(Stream stream, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(stream);
+        // Tell the encoding from the first bytes, then read everything (those bytes included) as UTF-8 text.
+        byte[] head = new byte[PlanEncoding.DetectionLength];
+        int headLength = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+        var encoding = PlanEncoding.Detect(head.AsSpan(0, headLength));
+        var text = new PrefixedReadStream(head.AsMemory(encoding.MarkLength, headLength - encoding.MarkLength), stream);
+        if (encoding.ConvertFrom is null)
+        {
+            return await ReadUtf8Async(text, ct).ConfigureAwait(false);
+        }
+        await using var converted = Encoding.CreateTranscodingStream(text, encoding.ConvertFrom, Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            return await ReadUtf8Async(converted, ct).ConfigureAwait(false);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw encoding.Invalid(ex);
+        }
+    }
+
+    private static async ValueTask<PlanSummary> ReadUtf8Async(Stream stream, CancellationToken ct)
+    {
         var parser = new PlanDocumentParser();
         var state = new JsonReaderState();
         byte[] buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         int filled = 0;
         bool endOfStream = false;
-        bool atStart = true;
         try
         {
             while (true)
@@ -69,15 +94,6 @@ public static class PlanReader
                         endOfStream = true;
                     }
                     filled += read;
-                }
-
-                if (atStart)
-                {
-                    // The buffer is full (or holds the whole stream) here, so a BOM is wholly in it if present.
-                    atStart = false;
-                    int bom = filled - WithoutBom(buffer.AsSpan(0, filled)).Length;
-                    buffer.AsSpan(bom, filled - bom).CopyTo(buffer);
-                    filled -= bom;
                 }
 
                 int consumed = Process(parser, buffer.AsSpan(0, filled), endOfStream, ref state);
@@ -124,10 +140,6 @@ public static class PlanReader
             throw Malformed(ex);
         }
     }
-
-    /// <summary>Utf8JsonReader rejects a byte-order mark, which Windows tools like to write when saving plan output.</summary>
-    private static ReadOnlySpan<byte> WithoutBom(ReadOnlySpan<byte> json) =>
-        json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? json[3..] : json;
 
     private static PlanFormatException Malformed(JsonException ex) =>
         new($"The plan is not valid JSON: {ex.Message}", ex);

@@ -179,7 +179,9 @@ public static class RunWorkflow
     {
         var c = outcome.Summary?.Counts;
         if (c is null || !c.HasChanges) return "No changes";
-        return $"Plan: {c.Add} to add, {c.Change} to change, {c.Destroy} to destroy, {c.Replace} to replace";
+        // Imports and moves too: a plan with only those must not read as "0 to add, 0 to change" on the commit.
+        return $"Plan: {c.Add} to add, {c.Change} to change, {c.Destroy} to destroy, {c.Replace} to replace"
+            + (c.Import > 0 ? $", {c.Import} to import" : "") + (c.Move > 0 ? $", {c.Move} to move" : "");
     }
 
     private static Decision OnSuperseded(RunState state, string newHeadSha)

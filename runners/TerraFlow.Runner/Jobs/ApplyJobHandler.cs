@@ -104,6 +104,13 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
         var apply = await steps.RunInterruptibleAsync(["apply", "-input=false", "-no-color", PlanFileName],
             options.ApplyTimeout, options.ApplyInterruptTimeout, stop.Interrupt);
         var output = steps.Tail(apply, OutputTailLines);
+        if (CheckoutState.Warning(workspace.Root, dir) is { } lostState)
+        {
+            // Said where the user reads the apply (the comment) and in the log; the apply itself has happened.
+            steps.Note(lostState);
+            output = output + "\n\n" + lostState;
+            logger.LogWarning("Run {RunId} project {Project}: Terraform wrote its state into the checkout, which is deleted after the job", spec.RunId, name);
+        }
         ApplyOutcome outcome;
         if (apply.Interrupted || apply.TimedOut)
         {

@@ -136,4 +136,48 @@ internal static class CommentSamples
 
         Plan: 1 to add, 1 to change, 1 to destroy.
         """);
+
+    /// <summary>A project whose only change is importing an existing object (an <c>import</c> block).</summary>
+    public static ProjectView ImportOnly() => Project("legacy", ProjectRunStatus.Planned,
+        Plan(
+        [
+            Change("terraform_data.legacy", ChangeAction.NoOp) with { Importing = true, ImportId = "legacy-object-7" },
+            Change("terraform_data.db", ChangeAction.NoOp),
+        ]),
+        """
+          # terraform_data.legacy will be imported
+            resource "terraform_data" "legacy" {
+                id = "legacy-object-7"
+            }
+
+        Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.
+        """);
+
+    /// <summary>A project whose only change is a rename through a <c>moved</c> block.</summary>
+    public static ProjectView MoveOnly() => Project("rename", ProjectRunStatus.Planned,
+        Plan(
+        [
+            Change("terraform_data.frontend", ChangeAction.NoOp) with { PreviousAddress = "terraform_data.web" },
+            Change("terraform_data.db", ChangeAction.NoOp),
+        ]),
+        """
+          # terraform_data.web has moved to terraform_data.frontend
+            resource "terraform_data" "frontend" {
+                id     = "0b7e5f3c-3f0e-8d55-7b42-5c1f1e6a9d10"
+                # (2 unchanged attributes hidden)
+            }
+
+        Plan: 0 to add, 0 to change, 0 to destroy.
+        """);
+
+    /// <summary>Imports and moves that also change the object, beside a plain create and an import by identity.</summary>
+    public static ProjectView ImportsAndMovesWithUpdates() => Project("adopt", ProjectRunStatus.Planned,
+        Plan(
+        [
+            Change("aws_s3_bucket.logs", ChangeAction.Create),
+            Change("terraform_data.frontend", ChangeAction.Update, null, Diff("input", "\"v1\"", "\"v2\"")) with { PreviousAddress = "terraform_data.web" },
+            Change("terraform_data.legacy", ChangeAction.Update, null, Diff("input", null, "\"adopted\"")) with { Importing = true, ImportId = "legacy-object-7" },
+            Change("corner_user.alice", ChangeAction.NoOp) with { Importing = true },
+            Change("module.net.aws_vpc.main", ChangeAction.NoOp) with { PreviousAddress = "aws_vpc.main" },
+        ]));
 }

@@ -87,6 +87,31 @@ public class RunCommentGoldenTests
     }
 
     [Fact]
+    public void A_plan_whose_only_change_is_an_import_or_a_move_has_changes_to_apply()
+    {
+        var body = RenderSingle(Run(RunStatus.Planned, ImportOnly(), MoveOnly()));
+
+        GoldenFile.AssertMatches("imports-and-moves.md", body);
+        // What a reviewer relies on, whatever the wording around it: both can be applied, neither says "No changes".
+        Assert.Contains("`terraflow apply -p legacy`", body, StringComparison.Ordinal);
+        Assert.Contains("`terraflow apply -p rename`", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("No changes", body, StringComparison.Ordinal);
+        Assert.Contains("`terraform_data.web` → `terraform_data.frontend`", body, StringComparison.Ordinal);
+        Assert.Contains("1 to import", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("terraform_data.db`", body, StringComparison.Ordinal); // a plain no-op is not listed
+    }
+
+    [Fact]
+    public void Imports_and_moves_that_also_change_the_object_are_listed_under_their_action()
+    {
+        var body = RenderSingle(Run(RunStatus.Planned, ImportsAndMovesWithUpdates()));
+
+        GoldenFile.AssertMatches("import-and-move-with-updates.md", body);
+        Assert.Contains("- `terraform_data.web` → `terraform_data.frontend`\n  - `input`: `\"v1\"` → `\"v2\"`", body, StringComparison.Ordinal);
+        Assert.Contains("- `terraform_data.legacy` — imported from ID `legacy-object-7`", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Help_reply()
     {
         GoldenFile.AssertMatches("help.md", RunCommentRenderer.RenderHelp());

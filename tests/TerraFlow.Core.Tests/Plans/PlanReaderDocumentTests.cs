@@ -57,7 +57,7 @@ public class PlanReaderDocumentTests
     [Fact]
     public void Errored_defaults_to_false_and_missing_sections_are_empty()
     {
-        var plan = ReadText("""{"format_version":"1.0"}""");
+        var plan = ReadText("""{"format_version":"1.0","planned_values":{"root_module":{}}}""");
 
         Assert.Equal(("1.0", null, false), (plan.FormatVersion, plan.TerraformVersion, plan.Errored));
         Assert.Empty(plan.ResourceChanges);
@@ -73,7 +73,7 @@ public class PlanReaderDocumentTests
     [InlineData("1.9")]
     public void Accepts_format_versions_0_and_1(string version)
     {
-        Assert.Equal(version, ReadText($$"""{"format_version":"{{version}}"}""").FormatVersion);
+        Assert.Equal(version, ReadText($$"""{"format_version":"{{version}}","resource_changes":[]}""").FormatVersion);
     }
 
     [Theory]

@@ -62,7 +62,8 @@ internal static class PlanTestSupport
         {
             foreach (var c in list)
             {
-                sb.AppendLine($"{title} {c.Address} module={c.ModuleAddress} {c.Mode} {c.Type} {c.Name} {c.Action} reason={c.ActionReason}");
+                sb.AppendLine($"{title} {c.Address} module={c.ModuleAddress} {c.Mode} {c.Type} {c.Name} {c.Action} reason={c.ActionReason}"
+                    + $" previous={c.PreviousAddress} importing={c.Importing} import_id={c.ImportId}");
                 foreach (var d in c.Diffs)
                 {
                     sb.AppendLine($"  {d.Path}: {d.Before ?? "<none>"} -> {d.After ?? "<none>"} sensitive={d.Sensitive} unknown={d.KnownAfterApply}");
@@ -74,6 +75,14 @@ internal static class PlanTestSupport
             sb.AppendLine($"output {o.Name} {o.Action} sensitive={o.Sensitive}");
         }
         return sb.ToString();
+    }
+
+    /// <summary>A plan or state written by the real Terraform v1.11.4 for these tests (Plans/Fixtures, see its README).</summary>
+    public static byte[] ReadOwnFixture(string name)
+    {
+        string path = Path.Combine(AppContext.BaseDirectory, "Plans", "Fixtures", name);
+        Assert.True(File.Exists(path), $"Own plan fixture missing from the test output: {path}");
+        return File.ReadAllBytes(path);
     }
 
     public static PlanSummary ReadText(string json) => PlanReader.Read(Encoding.UTF8.GetBytes(json));
