@@ -38,12 +38,12 @@ internal static class EngineSelection
 
         var name = ProjectEngines.DisplayName(engine);
         var installed = new List<string>();
-        if (defaultVersion is not null) installed.Add($"{defaultVersion} (`{Path.GetFileName(executable)}`, the default)");
+        if (defaultVersion is not null) installed.Add($"{defaultVersion} ({Path.GetFileName(executable)}, the default)");
         installed.AddRange(listed.Keys.Order(StringComparer.Ordinal));
         var key = engine == ProjectEngines.Tofu ? "tofu_version" : "terraform_version";
         return (null,
             $"{name} {wanted} ({key} of project {project.Name}) is not installed on this runner; installed: " +
-            (installed.Count == 0 ? "none that answered `version`" : string.Join(", ", installed)) +
+            (installed.Count == 0 ? "none that answered the version command" : string.Join(", ", installed)) +
             $". Ask the operator to add it (TerraFlow__Runner__Versions__{name.Replace("OpenTofu", "Tofu")}__{wanted.Replace('.', '_')}=<path>) or change {key}.");
     }
 
