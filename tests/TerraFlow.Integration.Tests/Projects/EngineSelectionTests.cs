@@ -14,6 +14,8 @@ public sealed class EngineSelectionTests
           - dir: tofu-net        # only .tofu files: planned with OpenTofu without saying so
           - dir: pinned
             tofu_version: 1.8.5  # the installed tofu's version
+          - dir: mapped
+            tofu_version: 1.6.2  # installed through TerraFlow__Runner__Versions__Tofu__1_6_2
           - dir: plain           # the runner's default engine (terraform)
           - dir: old
             terraform_version: 1.5.7
@@ -29,28 +31,33 @@ public sealed class EngineSelectionTests
         git.Write(".terraflow.yml", Config)
            .Write("tofu-net/main.tofu", "resource \"terraform_data\" \"x\" {}\n").Write("tofu-net/.standin/plan.json", onePlan)
            .Write("pinned/main.tf", "resource \"terraform_data\" \"x\" {}\n").Write("pinned/.standin/plan.json", onePlan)
+           .Write("mapped/main.tf", "resource \"terraform_data\" \"x\" {}\n").Write("mapped/.standin/plan.json", onePlan)
            .Write("plain/main.tf", "resource \"terraform_data\" \"x\" {}\n").Write("plain/.standin/plan.json", onePlan)
            .Write("old/main.tf", "resource \"terraform_data\" \"x\" {}\n")
            .Write("slow/main.tf", "resource \"terraform_data\" \"x\" {}\n").Write("slow/.standin/behavior.json", "{\"plan_delay_ms\": 120000}");
         var baseSha = git.Commit("base");
         git.Checkout("feature", create: true);
-        foreach (var dir in new[] { "pinned", "plain", "old", "slow" })
+        foreach (var dir in new[] { "pinned", "mapped", "plain", "old", "slow" })
             git.Write($"{dir}/main.tf", "resource \"terraform_data\" \"x\" {}\n# changed\n");
         git.Write("tofu-net/main.tofu", "resource \"terraform_data\" \"x\" {}\n# changed\n");
         var headSha = git.Commit("change every project");
         await using var bed = await ProjectConfigBed.StartAsync("engines", new Dictionary<string, string>
         {
             ["TerraFlow:Runner:TofuPath"] = RepoPaths.TofuStandIn,
+            // Another installed version, by the underscore spelling environment variable names need (the stand-in
+            // stands in for it; the list is the operator's word for which binary is which version).
+            ["TerraFlow:Runner:Versions:Tofu:1_6_2"] = RepoPaths.TofuStandIn,
         });
 
-        var statuses = await bed.OpenAndWaitForPlansAsync(git, baseSha, headSha, plans: 5);
+        var statuses = await bed.OpenAndWaitForPlansAsync(git, baseSha, headSha, plans: 6);
         string State(string project) => statuses.Single(s => s.Context == "terraflow/plan: " + project).State;
 
-        Assert.Equal(("success", "success", "success"), (State("tofu-net"), State("pinned"), State("plain")));
+        Assert.Equal(("success", "success", "success", "success"), (State("tofu-net"), State("pinned"), State("mapped"), State("plain")));
         // The stand-in started as `tofu` names OpenTofu in its plan text; started as `terraform`, Terraform.
         Assert.Contains("OpenTofu will perform the following actions:", bed.Artifact("tofu-net", "plan.txt"));
         Assert.Contains("$ tofu plan ", bed.Artifact("tofu-net", "log.txt"));
         Assert.Contains("OpenTofu will perform the following actions:", bed.Artifact("pinned", "plan.txt"));
+        Assert.Contains("$ tofu plan ", bed.Artifact("mapped", "log.txt"));
         Assert.Contains("Terraform will perform the following actions:", bed.Artifact("plain", "plan.txt"));
         Assert.Contains("$ terraform plan ", bed.Artifact("plain", "log.txt"));
         Assert.DoesNotContain("$ tofu", bed.Artifact("plain", "log.txt"));
