@@ -1,5 +1,4 @@
 using TerraFlow.Core.Comments;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using static TerraFlow.Core.Projects.YamlValues;
 
@@ -42,37 +41,13 @@ public static class AtlantisConfigReader
     private static readonly string[] AutoplanKeys = ["enabled", "when_modified"];
 
     /// <summary>A <see cref="RepoConfig"/> (with <see cref="RepoConfig.Notices"/>) or the first problem, like <see cref="RepoConfigParser.Parse"/>.</summary>
-    public static RepoConfigResult Parse(string fileName, string yamlText)
-    {
-        try
-        {
-            return RepoConfigResult.Success(Read(fileName, yamlText));
-        }
-        catch (ConfigProblemException problem)
-        {
-            return RepoConfigResult.Failure(new ConfigError(fileName, problem.Line, problem.Column, problem.Message));
-        }
-        catch (YamlException yaml)
-        {
-            return RepoConfigResult.Failure(new ConfigError(
-                fileName, (int)yaml.Start.Line, (int)yaml.Start.Column, $"invalid YAML: {yaml.Message}"));
-        }
-    }
+    public static RepoConfigResult Parse(string fileName, string yamlText) =>
+        ConfigFileReading.Parse(fileName, () => Read(fileName, yamlText));
 
     private static RepoConfig Read(string fileName, string yamlText)
     {
-        var bytes = System.Text.Encoding.UTF8.GetByteCount(yamlText);
-        if (bytes > YamlLimits.MaxBytes)
-            throw new ConfigProblemException(new Mark(0, 1, 1), $"the file is {bytes:N0} bytes; at most {YamlLimits.MaxBytes:N0} are read");
-        var stream = new YamlStream();
-        // The same bounded reading as .terraflow.yml: the file is the pull request's.
-        stream.Load(new BoundedYamlParser(new Parser(new StringReader(yamlText))));
-        if (stream.Documents.Count == 0 || IsNull(stream.Documents[0].RootNode))
-            throw new ConfigProblemException(new Mark(0, 1, 1), "the file is empty; Atlantis needs at least 'version: 3'");
-        if (stream.Documents.Count > 1)
-            throw Problem(stream.Documents[1].RootNode, "the file must contain a single YAML document, found a second one");
-
-        var root = Mapping(stream.Documents[0].RootNode, "the top level");
+        var document = ConfigFileReading.LoadSingleDocument(yamlText, "the file is empty; Atlantis needs at least 'version: 3'");
+        var root = Mapping(document, "the top level");
         CheckKeys(root, [.. SupportedTopLevel, .. IgnoredTopLevel], "the top level");
         var version = Int(root, "version")
             ?? throw Problem(root, "missing required key 'version'; Atlantis files say 'version: 3'");

@@ -1,38 +1,13 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using TerraFlow.Adapters.Vcs;
-using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Projects;
-using TerraFlow.Core.Security;
-using TerraFlow.Integration.Tests.Infrastructure;
-using TerraFlow.Runner;
-using TerraFlow.Runner.Jobs;
 
 namespace TerraFlow.Integration.Tests.Runner;
 
 /// <summary>
 /// <c>atlantis.yaml</c> changes which file describes the projects, never where the rules come from: the discover job
-/// (real git, a real local repository) still takes them from the base commit.
+/// still takes them from the base commit.
 /// </summary>
-public sealed class AtlantisBaseRulesTests : IDisposable
+public sealed partial class BaseRuleFilesTests
 {
-    private readonly string _work = Path.Combine(Path.GetTempPath(), "terraflow-atlantis-rules-" + Guid.NewGuid().ToString("N")[..10]);
-    private readonly TestGitRepository _repo = TestGitRepository.Create();
-
-    public void Dispose()
-    {
-        _repo.Dispose();
-        try { Directory.Delete(_work, recursive: true); } catch (IOException) { }
-    }
-
-    private async Task<DiscoveryOutcome> DiscoverAsync(string baseSha, string headSha)
-    {
-        var handler = new DiscoverJobHandler(new RunnerOptions { WorkDirectory = _work }, new VcsClients([]),
-            new CloneUrlPolicy([], allowLocalPaths: true), NullLogger<DiscoverJobHandler>.Instance);
-        var spec = new JobSpec(JobKinds.Discover, 1, "acme", "infra", null, _repo.CloneUrl, headSha, baseSha, null, "op");
-        var result = await handler.ExecuteAsync(new JobLease(1, 1, 1, spec), new SecretMasker(), CancellationToken.None);
-        return result.Discovery!;
-    }
-
     [Fact]
     public async Task Replacing_terraflow_yml_by_atlantis_yaml_in_a_pull_request_keeps_the_base_rules()
     {
