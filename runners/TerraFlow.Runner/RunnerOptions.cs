@@ -1,7 +1,7 @@
 namespace TerraFlow.Runner;
 
 /// <summary>Bound from configuration section <c>TerraFlow:Runner</c>.</summary>
-public sealed class RunnerOptions
+public sealed partial class RunnerOptions
 {
     /// <summary>The Terraform (or OpenTofu) executable; a bare name is looked up on PATH.</summary>
     public string TerraformPath { get; set; } = "terraform";

@@ -53,9 +53,13 @@ public sealed class ModuleGraph
     /// <summary>A graph from already-known calls (tests, benchmarks, callers that cache references).</summary>
     public static ModuleGraph FromReferences(IEnumerable<ModuleReference> references) => new(references.ToArray());
 
-    /// <summary>True for ".tf" and ".tf.json" files, the ones Terraform loads from a module directory.</summary>
+    /// <summary>
+    /// True for ".tf" and ".tf.json" files, the ones Terraform loads from a module directory, and for OpenTofu's
+    /// ".tofu" and ".tofu.json" (OpenTofu loads both kinds; a directory of only ".tofu" files is an OpenTofu project).
+    /// </summary>
     public static bool IsTerraformFile(string path) =>
-        path.EndsWith(".tf", StringComparison.Ordinal) || path.EndsWith(".tf.json", StringComparison.Ordinal);
+        path.EndsWith(".tf", StringComparison.Ordinal) || path.EndsWith(".tf.json", StringComparison.Ordinal)
+        || OpenTofuFiles.IsTofuFile(path);
 
     /// <summary>Module directories called directly by the files in <paramref name="dir"/>.</summary>
     public IReadOnlyList<string> ModulesCalledBy(string dir) => _calls.TryGetValue(dir, out var modules) ? modules : [];

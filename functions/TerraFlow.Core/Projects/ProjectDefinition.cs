@@ -6,7 +6,7 @@ namespace TerraFlow.Core.Projects;
 /// <param name="WhenModified">Globs relative to <paramref name="Dir"/> (Atlantis semantics); changed files matching any of them affect the project.</param>
 /// <param name="DependsOn">Names of projects that must apply before this one.</param>
 /// <param name="Autoplan">When false, a push does not plan the project; a <c>terraflow plan -p</c> comment does.</param>
-public sealed record ProjectDefinition(
+public sealed partial record ProjectDefinition(
     string Name,
     string Dir,
     string Workspace,

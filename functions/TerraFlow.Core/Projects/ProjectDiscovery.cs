@@ -14,11 +14,16 @@ public sealed record DiscoveryResult(
     ConfigError? Error)
 {
     public bool IsSuccess => Error is null;
+
+    /// <summary>Markdown notices for the comment (e.g. Atlantis keys TerraFlow ignores); see <see cref="RepoConfig.Notices"/>.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
 }
 
 /// <summary>
 /// Finds the projects of a repository: from <c>.terraflow.yml</c> / <c>.terraflow.yaml</c> at the root when present,
-/// otherwise (or when that file has no <c>projects</c> key) by autodiscovery.
+/// else from an Atlantis <c>atlantis.yaml</c> / <c>atlantis.yml</c> (see <see cref="RepositoryConfigFiles"/>), otherwise
+/// (or when that file has no <c>projects</c> key) by autodiscovery. Projects whose directory holds only OpenTofu files
+/// get <c>engine: tofu</c> unless they name an engine (<see cref="OpenTofuFiles.InferEngines"/>).
 /// </summary>
 public static class ProjectDiscovery
 {
@@ -39,28 +44,31 @@ public static class ProjectDiscovery
 
     private static DiscoveryResult DiscoverFiles(IRepositorySnapshot repo)
     {
+        var found = DiscoverConfigured(repo);
+        return found.IsSuccess ? found with { Projects = OpenTofuFiles.InferEngines(found.Projects, repo.Files) } : found;
+    }
+
+    private static DiscoveryResult DiscoverConfigured(IRepositorySnapshot repo)
+    {
         var modules = ModuleGraph.Build(repo);
-        var configFiles = ProjectDefaults.ConfigFileNames.Where(repo.Files.Contains).ToList();
-        if (configFiles.Count > 1)
-        {
-            var error = new ConfigError(configFiles[1], null, null,
-                $"both {configFiles[0]} and {configFiles[1]} exist; keep only one repository configuration file");
-            return new DiscoveryResult([], modules, configFiles[0], false, error);
-        }
-        if (configFiles.Count == 0)
+        var (configFile, choiceError, choiceNotice) = RepositoryConfigFiles.Choose(repo.Files);
+        if (choiceError is not null)
+            return new DiscoveryResult([], modules, configFile, false, choiceError);
+        if (configFile is null)
             return Autodiscover(repo, modules, config: null, configFile: null);
 
-        var configFile = configFiles[0];
-        var parsed = RepoConfigParser.Parse(configFile, repo.ReadAllText(configFile));
+        var parsed = RepositoryConfigFiles.Parse(configFile, repo.ReadAllText(configFile));
         if (!parsed.IsSuccess)
             return new DiscoveryResult([], modules, configFile, false, parsed.Error);
-        if (parsed.Config.Autodiscover)
-            return Autodiscover(repo, modules, parsed.Config, configFile);
-        return new DiscoveryResult(parsed.Config.Projects, modules, configFile, false, null);
+        IReadOnlyList<string> notices = [.. parsed.Config.Notices, .. choiceNotice is null ? [] : new[] { choiceNotice }];
+        var result = parsed.Config.Autodiscover
+            ? Autodiscover(repo, modules, parsed.Config, configFile)
+            : new DiscoveryResult(parsed.Config.Projects, modules, configFile, false, null);
+        return result with { Notices = notices };
     }
 
     /// <summary>
-    /// Every directory holding ".tf"/".tf.json" files becomes a project, except directories that other directories
+    /// Every directory holding ".tf"/".tf.json" (or OpenTofu's ".tofu"/".tofu.json") files becomes a project, except directories that other directories
     /// call as local modules (they are planned through their callers). Hidden directories and ".terraform/" are skipped.
     /// </summary>
     public static IReadOnlyList<string> AutodiscoverDirectories(IRepositorySnapshot repo, ModuleGraph modules) =>

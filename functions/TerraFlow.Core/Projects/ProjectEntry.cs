@@ -12,7 +12,7 @@ internal sealed record ProjectEntry(
     IReadOnlyList<(string Value, YamlNode Node)> DependsOn)
 {
     private static readonly string[] Keys =
-        ["name", "dir", "workspace", "when_modified", "depends_on", "autoplan", .. LifecycleKeys.Keys];
+        ["name", "dir", "workspace", "when_modified", "depends_on", "autoplan", .. LifecycleKeys.Keys, .. EngineKeys.Keys];
 
     /// <param name="repositoryWide">The top-level apply and policy keys the project's own keys override (policies add up).</param>
     public static ProjectEntry Read(YamlNode node, int number, bool defaultAutoplan, LifecycleKeys repositoryWide)
@@ -46,13 +46,14 @@ internal sealed record ProjectEntry(
 
         var dependsOn = StringList(mapping, "depends_on") ?? [];
         var lifecycle = LifecycleKeys.Read(mapping, where).Over(repositoryWide);
-        var definition = lifecycle.ApplyTo(new ProjectDefinition(
+        var engine = EngineKeys.Read(mapping, where);
+        var definition = engine.ApplyTo(lifecycle.ApplyTo(new ProjectDefinition(
             name,
             dir,
             workspace,
             whenModified?.Select(p => p.Value).ToList() ?? ProjectDefaults.WhenModified,
             dependsOn.Select(d => d.Value).ToList(),
-            Bool(mapping, "autoplan") ?? defaultAutoplan));
+            Bool(mapping, "autoplan") ?? defaultAutoplan)));
         return new ProjectEntry(definition, number, Get(mapping, "name") ?? mapping, explicitName is null, dependsOn);
     }
 

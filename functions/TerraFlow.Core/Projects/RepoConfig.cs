@@ -7,7 +7,7 @@ namespace TerraFlow.Core.Projects;
 /// <param name="Autoplan">Top-level default for projects that do not set <c>autoplan</c>.</param>
 /// <param name="Autodiscover">True when the file has no <c>projects</c> key: projects are then autodiscovered.</param>
 /// <param name="Projects">Projects in file order (empty when <paramref name="Autodiscover"/> is true).</param>
-public sealed record RepoConfig(int Version, bool Autoplan, bool Autodiscover, IReadOnlyList<ProjectDefinition> Projects)
+public sealed partial record RepoConfig(int Version, bool Autoplan, bool Autodiscover, IReadOnlyList<ProjectDefinition> Projects)
 {
     /// <summary>The top-level apply settings (defaults for every project; autodiscovered projects get exactly these).</summary>
     public ApplySettings Apply { get; init; } = ApplySettings.Default;
@@ -53,8 +53,13 @@ public static class ProjectDefaults
     /// <summary>The repository configuration file names, in the order they are looked for.</summary>
     public static IReadOnlyList<string> ConfigFileNames { get; } = [".terraflow.yml", ".terraflow.yaml"];
 
-    /// <summary>Relative to the project dir: Terraform sources and variable files anywhere below it.</summary>
-    public static IReadOnlyList<string> WhenModified { get; } = ["**/*.tf", "**/*.tfvars", "**/*.tf.json"];
+    /// <summary>
+    /// Relative to the project dir, the set Atlantis uses: <c>**/*.tf*</c> (every name with ".tf" after its first
+    /// character: <c>*.tf</c>, <c>*.tfvars</c>, <c>*.tf.json</c>, <c>*.tfvars.json</c>), Terragrunt's file, the provider
+    /// lock file and OpenTofu's own sources, anywhere below the project dir.
+    /// </summary>
+    public static IReadOnlyList<string> WhenModified { get; } =
+        ["**/*.tf*", "**/terragrunt.hcl", "**/.terraform.lock.hcl", "**/*.tofu", "**/*.tofu.json"];
 
     /// <summary>
     /// "infra/network" → "infra-network"; workspace "staging" → "infra-network-staging"; the root dir "." → "root".

@@ -1,4 +1,3 @@
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 using static TerraFlow.Core.Projects.YamlValues;
 
@@ -14,38 +13,13 @@ public static class RepoConfigParser
 
     private static readonly string[] TopLevelKeys = ["version", "autoplan", "projects", .. LifecycleKeys.Keys];
 
-    public static RepoConfigResult Parse(string fileName, string yamlText)
-    {
-        try
-        {
-            return RepoConfigResult.Success(Read(yamlText));
-        }
-        catch (ConfigProblemException problem)
-        {
-            return RepoConfigResult.Failure(new ConfigError(fileName, problem.Line, problem.Column, problem.Message));
-        }
-        catch (YamlException yaml)
-        {
-            // Syntax errors, duplicate keys and unknown aliases all carry the position where YamlDotNet stopped.
-            return RepoConfigResult.Failure(new ConfigError(
-                fileName, (int)yaml.Start.Line, (int)yaml.Start.Column, $"invalid YAML: {yaml.Message}"));
-        }
-    }
+    public static RepoConfigResult Parse(string fileName, string yamlText) =>
+        ConfigFileReading.Parse(fileName, () => Read(yamlText));
 
     private static RepoConfig Read(string yamlText)
     {
-        var bytes = System.Text.Encoding.UTF8.GetByteCount(yamlText);
-        if (bytes > YamlLimits.MaxBytes)
-            throw new ConfigProblemException(new Mark(0, 1, 1), $"the file is {bytes:N0} bytes; at most {YamlLimits.MaxBytes:N0} are read");
-        var stream = new YamlStream();
-        // Bounded: aliases, depth and node count are checked as the events arrive, before the model is built.
-        stream.Load(new BoundedYamlParser(new Parser(new StringReader(yamlText))));
-        if (stream.Documents.Count == 0 || IsNull(stream.Documents[0].RootNode))
-            throw new ConfigProblemException(new Mark(0, 1, 1), $"the file is empty; it needs at least 'version: {SupportedVersion}'");
-        if (stream.Documents.Count > 1)
-            throw Problem(stream.Documents[1].RootNode, "the file must contain a single YAML document, found a second one");
-
-        var root = Mapping(stream.Documents[0].RootNode, "the top level");
+        var document = ConfigFileReading.LoadSingleDocument(yamlText, $"the file is empty; it needs at least 'version: {SupportedVersion}'");
+        var root = Mapping(document, "the top level");
         CheckKeys(root, TopLevelKeys, "the top level");
 
         var version = Int(root, "version")

@@ -12,9 +12,9 @@ public sealed record ModuleCall(string Name, string Source)
 /// <summary>Extracts module calls from Terraform source files (native HCL and the JSON syntax).</summary>
 public static class TerraformModuleCalls
 {
-    /// <summary>Module calls of a file, chosen by extension: ".tf.json" uses the JSON syntax, anything else HCL.</summary>
+    /// <summary>Module calls of a file, chosen by extension: ".tf.json" / ".tofu.json" use the JSON syntax, anything else HCL.</summary>
     public static IReadOnlyList<ModuleCall> FromFile(string path, string text) =>
-        path.EndsWith(".tf.json", StringComparison.Ordinal) ? FromJson(text) : FromHcl(text);
+        path.EndsWith(".tf.json", StringComparison.Ordinal) || path.EndsWith(".tofu.json", StringComparison.Ordinal) ? FromJson(text) : FromHcl(text);
 
     /// <summary>
     /// Finds top-level <c>module</c> blocks and their literal <c>source</c> attribute. Tolerates comments, other

@@ -88,7 +88,11 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
         await File.WriteAllBytesAsync(planPath, planBytes, ct);
         sandbox.Own(planPath);
 
-        var steps = new TerraformSteps(options, dir, workspaceName, masker, sandbox);
+        // The plan job chose the same way, so the plan file is applied by the engine and version that wrote it.
+        var (engine, engineProblem) = await EngineSelection.ResolveAsync(options, spec.Project!, sandbox, workspace.Root, ct);
+        if (engine is null) return NotApplied(name, engineProblem!);
+        var applyTimeout = ProjectTimeouts.Apply(options, spec.Project);
+        var steps = new TerraformSteps(options, engine, dir, workspaceName, masker, sandbox);
         var init = await steps.RunAsync(["init", "-input=false", "-no-color"], options.InitTimeout, ct);
         if (init.ExitCode != 0)
             return await FinishAsync(steps, logKey, NotApplied(name, steps.Failure("init", init, options.InitTimeout)));
@@ -102,7 +106,7 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
         // Not bound to ct: neither a stopping runner nor a lost lease kills an apply in progress; only the end of
         // the grace period (stop.Interrupt) or the apply timeout interrupts it.
         var apply = await steps.RunInterruptibleAsync(["apply", "-input=false", "-no-color", PlanFileName],
-            options.ApplyTimeout, options.ApplyInterruptTimeout, stop.Interrupt);
+            applyTimeout, options.ApplyInterruptTimeout, stop.Interrupt);
         var output = steps.Tail(apply, OutputTailLines);
         if (CheckoutState.Warning(workspace.Root, dir) is { } lostState)
         {
@@ -116,13 +120,13 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
         {
             var reason = apply.Interrupted
                 ? $"The runner was stopped while terraform apply was running, and the apply did not finish within the grace period ({options.ApplyGracePeriod}); Terraform was interrupted."
-                : $"terraform apply did not finish within {options.ApplyTimeout} and was interrupted.";
+                : $"{engine.Command} apply did not finish within {applyTimeout} and was interrupted.";
             outcome = JobFailures.InterruptedApply(lease.JobId, spec, reason, output, logKey).Apply! with { ProjectName = name };
         }
         else if (apply.ExitCode == 0)
             outcome = new ApplyOutcome(name, true, false, output, logKey, null);
         else
-            outcome = new ApplyOutcome(name, false, false, output, logKey, steps.Failure("apply", apply, options.ApplyTimeout));
+            outcome = new ApplyOutcome(name, false, false, output, logKey, steps.Failure("apply", apply, applyTimeout));
         return await FinishAsync(steps, logKey, outcome);
     }
 

@@ -7,7 +7,7 @@ using TerraFlow.Runner.Workspace;
 namespace TerraFlow.Runner.Jobs;
 
 /// <summary>
-/// The base commit's rule files: <c>.terraflow.yml</c> (its rule keys) and CODEOWNERS. Read from git objects of the
+/// The base commit's rule files: <c>.terraflow.yml</c> (its rule keys; or <c>atlantis.yaml</c>) and CODEOWNERS. Read from git objects of the
 /// base commit, never from the head checkout, so a pull request cannot change the rules it is judged by.
 /// </summary>
 internal static class BaseRuleFiles
@@ -15,11 +15,15 @@ internal static class BaseRuleFiles
     /// <summary>Larger configuration files are refused (a real one is a few kilobytes).</summary>
     public const long MaxConfigBytes = 1024 * 1024;
 
-    /// <summary>The base's configuration: (null, null) when it has none, else the config or the first problem in it.</summary>
+    /// <summary>
+    /// The base's configuration: (null, null) when it has none, else the config or the first problem in it. The file is
+    /// chosen as at the head (<see cref="RepositoryConfigFiles"/>): <c>.terraflow.yml</c>, else <c>atlantis.yaml</c>,
+    /// whose projects carry TerraFlow's default rules.
+    /// </summary>
     public static async Task<(RepoConfig? Config, ConfigError? Error)> ReadConfigAsync(CommitFiles files, CancellationToken ct)
     {
-        var found = new List<(string Name, string Text)>();
-        foreach (var name in ProjectDefaults.ConfigFileNames)
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in RepositoryConfigFiles.AllNames)
         {
             string? text;
             try
@@ -30,13 +34,14 @@ internal static class BaseRuleFiles
             {
                 return (null, BaseError(files, name, null, null, ex.Message));
             }
-            if (text is not null) found.Add((name, text));
+            if (text is not null) found[name] = text;
         }
-        if (found.Count == 0) return (null, null);
-        if (found.Count > 1)
-            return (null, BaseError(files, found[1].Name, null, null, $"both {found[0].Name} and {found[1].Name} exist; keep only one repository configuration file"));
+        var (chosen, choiceError, _) = RepositoryConfigFiles.Choose(found.Keys);
+        if (choiceError is not null)
+            return (null, BaseError(files, choiceError.File, null, null, choiceError.Message));
+        if (chosen is null) return (null, null);
 
-        var parsed = RepoConfigParser.Parse(found[0].Name, found[0].Text);
+        var parsed = RepositoryConfigFiles.Parse(chosen, found[chosen]);
         return parsed.IsSuccess
             ? (parsed.Config, null)
             : (null, BaseError(files, parsed.Error.File, parsed.Error.Line, parsed.Error.Column, parsed.Error.Message));

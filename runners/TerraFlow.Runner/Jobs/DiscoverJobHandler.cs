@@ -83,7 +83,9 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, Cl
                 return Result(lease, new DiscoveryOutcome(false, ownersRefused, null, merged.Projects, []));
             var codeOwners = ProjectCodeOwners.Compute(codeOwnersFile, affected, modules, changed, ct);
             var policyPaths = discovery.Projects.Concat(merged.Projects).SelectMany(p => p.PolicyPaths).Distinct(StringComparer.Ordinal).ToList();
-            var notice = RuleChangeNotice.Build(changed, CodeOwnersLocations.For(spec.Provider), policyPaths, merged.Ignored, baseSha, allowed);
+            var notice = ConfigNotices.Join(
+                RuleChangeNotice.Build(changed, CodeOwnersLocations.For(spec.Provider), policyPaths, merged.Ignored, baseSha, allowed),
+                discovery.Notices);
             return Result(lease, new DiscoveryOutcome(true, null, null, merged.Projects, affected.Select(p => p.Name).ToList())
             {
                 CodeOwners = codeOwners,

@@ -38,7 +38,10 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, CloneU
             await using var workspace = await GitWorkspace.CloneAsync(spec.CloneUrl, spec.HeadSha, credential, options, masker, sandbox, ct);
             await workspace.RefuseSymlinksLeavingCheckoutAsync(ct);
             var dir = ProjectPaths.Resolve(workspace.Root, project.Dir);
-            var steps = new TerraformSteps(options, dir, project.Workspace, masker, sandbox);
+            var (engine, engineProblem) = await EngineSelection.ResolveAsync(options, project, sandbox, workspace.Root, ct);
+            if (engine is null)
+                return new JobResult(lease.JobId, spec.RunId, JobKinds.Plan, null, Failed(project.Name, keys, engineProblem!));
+            var steps = new TerraformSteps(options, engine, dir, project.Workspace, masker, sandbox);
             var policies = new PolicyCheck(options, masker, sandbox);
             outcome = await PlanAsync(steps, project, dir, keys,
                 (planJson, token) => RulesCommitPolicies.EvaluateAsync(policies, project, workspace, spec, vcs, options, planJson, token), ct);
@@ -65,13 +68,15 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, CloneU
         if (init.ExitCode != 0) return Failed(name, keys, steps.Failure("init", init, options.InitTimeout));
 
         // -detailed-exitcode: 0 = no changes, 2 = changes, 1 = error.
-        var plan = await steps.RunAsync(["plan", "-input=false", "-no-color", "-out=" + PlanFileName, "-detailed-exitcode"], options.PlanTimeout, ct);
-        if (plan.ExitCode is not (0 or 2)) return Failed(name, keys, steps.Failure("plan", plan, options.PlanTimeout));
+        // The project's plan_timeout when shorter than the runner's limit; each plan step gets it.
+        var planTimeout = ProjectTimeouts.Plan(options, project);
+        var plan = await steps.RunAsync(["plan", "-input=false", "-no-color", "-out=" + PlanFileName, "-detailed-exitcode"], planTimeout, ct);
+        if (plan.ExitCode is not (0 or 2)) return Failed(name, keys, steps.Failure("plan", plan, planTimeout));
 
-        var json = await steps.RunAsync(["show", "-json", PlanFileName], options.PlanTimeout, ct);
-        if (json.ExitCode != 0) return Failed(name, keys, steps.Failure("show -json", json, options.PlanTimeout));
-        var text = await steps.RunAsync(["show", "-no-color", PlanFileName], options.PlanTimeout, ct);
-        if (text.ExitCode != 0) return Failed(name, keys, steps.Failure("show", text, options.PlanTimeout));
+        var json = await steps.RunAsync(["show", "-json", PlanFileName], planTimeout, ct);
+        if (json.ExitCode != 0) return Failed(name, keys, steps.Failure("show -json", json, planTimeout));
+        var text = await steps.RunAsync(["show", "-no-color", PlanFileName], planTimeout, ct);
+        if (text.ExitCode != 0) return Failed(name, keys, steps.Failure("show", text, planTimeout));
 
         PlanSummary summary;
         // Masked before anything reads it: the summary, policy messages and the stored plan.json all come from it.

@@ -6,11 +6,11 @@ using TerraFlow.Runner.Sandbox;
 namespace TerraFlow.Runner.Jobs;
 
 /// <summary>
-/// Runs Terraform commands in one project directory and keeps a masked log of all of them, in order,
+/// Runs Terraform (or OpenTofu, see <see cref="EngineSelection"/>) commands in one project directory and keeps a masked log of all of them, in order,
 /// the way a user reading the log expects to see it. Terraform runs in the job's sandbox: as the job's OS user, with
 /// the allow-listed environment (Sandbox/ChildEnvironment).
 /// </summary>
-internal sealed class TerraformSteps(RunnerOptions options, string projectDirectory, string workspace, SecretMasker masker, JobSandbox sandbox)
+internal sealed class TerraformSteps(RunnerOptions options, EngineChoice engine, string projectDirectory, string workspace, SecretMasker masker, JobSandbox sandbox)
 {
     private readonly StringBuilder _log = new();
 
@@ -18,8 +18,8 @@ internal sealed class TerraformSteps(RunnerOptions options, string projectDirect
 
     public async Task<ProcessResult> RunAsync(string[] args, TimeSpan timeout, CancellationToken ct)
     {
-        _log.Append("$ terraform ").AppendJoin(' ', args).AppendLine();
-        var result = await sandbox.RunAsync(ChildPurpose.Terraform, options.TerraformPath, args, projectDirectory, Environment(), timeout, ct);
+        _log.Append("$ ").Append(engine.Command).Append(' ').AppendJoin(' ', args).AppendLine();
+        var result = await sandbox.RunAsync(ChildPurpose.Terraform, engine.Executable, args, projectDirectory, Environment(), timeout, ct);
         _log.Append(result.StandardOutput);
         if (result.StandardError.Length > 0) _log.Append(result.StandardError);
         _log.AppendLine(result.TimedOut ? $"(timed out after {timeout})" : $"(exit {result.ExitCode})");
@@ -32,8 +32,8 @@ internal sealed class TerraformSteps(RunnerOptions options, string projectDirect
     /// </summary>
     public async Task<ProcessResult> RunInterruptibleAsync(string[] args, TimeSpan timeout, TimeSpan stopGrace, CancellationToken interrupt)
     {
-        _log.Append("$ terraform ").AppendJoin(' ', args).AppendLine();
-        var result = await sandbox.RunInterruptibleAsync(ChildPurpose.Terraform, options.TerraformPath, args, projectDirectory, Environment(), timeout, stopGrace, interrupt);
+        _log.Append("$ ").Append(engine.Command).Append(' ').AppendJoin(' ', args).AppendLine();
+        var result = await sandbox.RunInterruptibleAsync(ChildPurpose.Terraform, engine.Executable, args, projectDirectory, Environment(), timeout, stopGrace, interrupt);
         _log.Append(result.StandardOutput);
         if (result.StandardError.Length > 0) _log.Append(result.StandardError);
         _log.AppendLine(result.Interrupted ? "(interrupted: the runner was stopping)" : result.TimedOut ? $"(timed out after {timeout})" : $"(exit {result.ExitCode})");
@@ -57,9 +57,9 @@ internal sealed class TerraformSteps(RunnerOptions options, string projectDirect
     /// <summary>The reason a step failed, masked and short enough for a PR comment.</summary>
     public string Failure(string step, ProcessResult result, TimeSpan timeout)
     {
-        if (result.TimedOut) return $"terraform {step} timed out after {timeout}.";
+        if (result.TimedOut) return $"{engine.Command} {step} timed out after {timeout}.";
         var detail = result.StandardError.Trim().Length > 0 ? result.StandardError : result.StandardOutput;
-        return Truncate(masker.Apply($"terraform {step} failed (exit {result.ExitCode}):\n{detail.Trim()}"), 8_000);
+        return Truncate(masker.Apply($"{engine.Command} {step} failed (exit {result.ExitCode}):\n{detail.Trim()}"), 8_000);
     }
 
     private Dictionary<string, string?> Environment()

@@ -14,5 +14,5 @@ public sealed class DirectorySnapshot(CheckoutFiles files, IReadOnlyList<string>
 
     /// <summary>The repository configuration is small by nature; Terraform files may be generated and larger.</summary>
     private static long LimitFor(string path) =>
-        ProjectDefaults.ConfigFileNames.Contains(path) ? CheckoutLimits.MaxConfigBytes : CheckoutLimits.MaxTerraformFileBytes;
+        RepositoryConfigFiles.IsConfigFile(path) ? CheckoutLimits.MaxConfigBytes : CheckoutLimits.MaxTerraformFileBytes;
 }

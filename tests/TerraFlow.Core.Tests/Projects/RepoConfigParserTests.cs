@@ -54,7 +54,7 @@ public class RepoConfigParserTests
         var first = config.Projects[0];
         Assert.Equal("infra-network", first.Name);
         Assert.Equal("default", first.Workspace);
-        Assert.Equal(["**/*.tf", "**/*.tfvars", "**/*.tf.json"], first.WhenModified);
+        Assert.Equal(["**/*.tf*", "**/terragrunt.hcl", "**/.terraform.lock.hcl", "**/*.tofu", "**/*.tofu.json"], first.WhenModified);
         Assert.Empty(first.DependsOn);
         Assert.True(first.Autoplan);
         Assert.True(config.Autoplan);

@@ -37,7 +37,12 @@ public sealed partial class RunnerDockerfileTests
         Assert.Matches(@"ARG TERRAFORM_VERSION=\d+\.\d+\.\d+\s", Dockerfile);
         Assert.Matches(@"ARG CONFTEST_VERSION=\d+\.\d+\.\d+\s", Dockerfile);
         Assert.Matches(@"ARG OPENTOFU_VERSION=\d+\.\d+\.\d+\s", Dockerfile);
-        Assert.Contains("ARG INSTALL_OPENTOFU=false", Dockerfile);
+        // OpenTofu is installed beside Terraform in every image (projects pick with `engine:`), never behind a switch.
+        Assert.DoesNotContain("INSTALL_OPENTOFU", Dockerfile);
+        Assert.Contains("unzip -q \"${zip}\" tofu -d /tools/bin", Dockerfile);
+        Assert.Contains("ARG OPENTOFU_SHA256_AMD64=", Dockerfile);
+        Assert.Contains("echo \"${pinned}  ${zip}\" | sha256sum -c -", Dockerfile);
+        Assert.Contains("TerraFlow__Runner__TofuPath=tofu", FinalStage);
         Assert.DoesNotContain("latest", Dockerfile.Replace("--platform", ""), StringComparison.OrdinalIgnoreCase);
 
         // Each RUN that downloads with curl must also check what it downloaded.

@@ -12,6 +12,9 @@ public static class RepoPaths
     /// <summary>The Terraform stand-in's app host, built by the ProjectReference in this test project's csproj.</summary>
     public static string TerraformStandIn => StandIn("TerraFlow.TerraformStandIn", "terraform");
 
+    /// <summary>The same stand-in's <c>tofu</c> app host: it answers as OpenTofu (see StandInIdentity).</summary>
+    public static string TofuStandIn => StandIn("TerraFlow.TerraformStandIn", "tofu");
+
     /// <summary>The conftest stand-in's app host, built the same way.</summary>
     public static string ConftestStandIn => StandIn("TerraFlow.ConftestStandIn", "conftest");
 

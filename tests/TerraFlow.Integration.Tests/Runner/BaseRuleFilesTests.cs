@@ -11,7 +11,7 @@ using TerraFlow.Runner.Workspace;
 namespace TerraFlow.Integration.Tests.Runner;
 
 /// <summary>The discover job reads rules from the base commit's git objects (real git, a real local repository).</summary>
-public sealed class BaseRuleFilesTests : IDisposable
+public sealed partial class BaseRuleFilesTests : IDisposable
 {
     private readonly string _work = Path.Combine(Path.GetTempPath(), "terraflow-base-rules-" + Guid.NewGuid().ToString("N")[..10]);
     private readonly TestGitRepository _repo = TestGitRepository.Create();

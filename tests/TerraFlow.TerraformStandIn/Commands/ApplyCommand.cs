@@ -96,7 +96,7 @@ internal static class ApplyCommand
             return false;
         }
 
-        context.Out.Write("\nDo you want to perform these actions?\n  Terraform will perform the actions described above.\n"
+        context.Out.Write("\nDo you want to perform these actions?\n  " + StandInIdentity.Product + " will perform the actions described above.\n"
                           + "  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
         return Console.In.ReadLine()?.Trim() == "yes";
     }

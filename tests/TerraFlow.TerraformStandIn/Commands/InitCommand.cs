@@ -60,7 +60,7 @@ internal static class InitCommand
 
         context.Out.Write(
             "\nInitializing the backend...\n\nInitializing provider plugins...\n\n"
-            + "Terraform has been successfully initialized!\n\n"
+            + StandInIdentity.Product + " has been successfully initialized!\n\n"
             + "You may now begin working with Terraform. Try running \"terraform plan\" to see\n"
             + "any changes that are required for your infrastructure. All Terraform commands\n"
             + "should now work.\n\n"

@@ -18,7 +18,7 @@ internal static class VersionCommand
             // Same keys and 2-space indentation as Terraform's own "version -json".
             context.Out.Write(
                 "{\n"
-                + $"  \"terraform_version\": \"{StandInContext.TerraformVersion}\",\n"
+                + $"  \"terraform_version\": \"{StandInIdentity.Version}\",\n"
                 + $"  \"platform\": \"{StandInContext.Platform}\",\n"
                 + "  \"provider_selections\": {},\n"
                 + "  \"terraform_outdated\": false\n"
@@ -26,7 +26,7 @@ internal static class VersionCommand
             return 0;
         }
 
-        context.Out.Write($"Terraform v{StandInContext.TerraformVersion}\non {StandInContext.Platform}\n");
+        context.Out.Write($"{StandInIdentity.Product} v{StandInIdentity.Version}\non {StandInContext.Platform}\n");
         return 0;
     }
 }

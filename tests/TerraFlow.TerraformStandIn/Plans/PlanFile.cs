@@ -66,7 +66,7 @@ internal static class PlanFile
             writer.WriteStartObject();
             writer.WriteString("format", "terraform-standin-plan");
             writer.WriteNumber("format_version", 1);
-            writer.WriteString("terraform_version", StandInContext.TerraformVersion);
+            writer.WriteString("terraform_version", StandInIdentity.Version);
             writer.WriteString("workspace", workspace);
             writer.WriteString("plan_sha256", Convert.ToHexStringLower(SHA256.HashData(planJson)));
             writer.WriteEndObject();

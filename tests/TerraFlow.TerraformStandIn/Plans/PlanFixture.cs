@@ -12,7 +12,7 @@ internal static class PlanFixture
     /// <summary>Plan JSON used when no fixture exists: valid, current format, no changes, no timestamp
     /// (so the saved plan file is byte-for-byte stable).</summary>
     public static readonly string EmptyPlanJson =
-        "{\"format_version\":\"1.2\",\"terraform_version\":\"" + StandInContext.TerraformVersion + "\","
+        "{\"format_version\":\"1.2\",\"terraform_version\":\"" + StandInIdentity.Version + "\","
         + "\"planned_values\":{\"root_module\":{}},\"resource_changes\":[],"
         + "\"configuration\":{\"root_module\":{}},\"applyable\":false,\"complete\":true,\"errored\":false}";
 

@@ -21,7 +21,7 @@ internal static class PlanRenderer
         if (!plan.HasChanges)
         {
             text.Append('\n').Append(NoChangesHeadline).Append("\n\n")
-                .Append("Terraform has compared your real infrastructure against your configuration\n")
+                .Append(StandInIdentity.Product).Append(" has compared your real infrastructure against your configuration\n")
                 .Append("and found no differences, so no changes are needed.\n");
             return text.ToString();
         }
@@ -29,7 +29,7 @@ internal static class PlanRenderer
         if (changed.Count > 0)
         {
             AppendLegend(text, changed);
-            text.Append("\nTerraform will perform the following actions:\n\n");
+            text.Append('\n').Append(StandInIdentity.Product).Append(" will perform the following actions:\n\n");
             foreach (var resource in changed)
             {
                 AppendResource(text, resource);
@@ -98,7 +98,7 @@ internal static class PlanRenderer
             return;
         }
 
-        text.Append("\nTerraform used the selected providers to generate the following execution\n")
+        text.Append('\n').Append(StandInIdentity.Product).Append(" used the selected providers to generate the following execution\n")
             .Append("plan. Resource actions are indicated with the following symbols:\n");
         foreach (var line in lines)
         {
