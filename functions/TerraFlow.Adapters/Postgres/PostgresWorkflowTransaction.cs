@@ -172,6 +172,13 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
         return await r.ReadAsync(ct);
     }
 
+    async Task IInbox.ReleaseAsync(InboxLease lease, CancellationToken ct)
+    {
+        await FlushAsync(ct);
+        await WorkItemTransaction.ExecAsync(_conn, _tx, "update workflow_inbox set available_at = now() where id = $1 and available_at = $2 and processed_at is null",
+            ct, lease.Item.Id, lease.Until);
+    }
+
     void IInbox.MarkProcessed(long id) => _pending.Add("update workflow_inbox set processed_at = now() where id = $1", id);
 
     async Task IInbox.RecordFailureAsync(long id, string error, bool giveUp, CancellationToken ct)

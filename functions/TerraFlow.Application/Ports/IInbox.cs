@@ -23,6 +23,9 @@ public interface IInbox
     /// <summary>Locks a leased item again; false when another engine took it over (its lease ran out) or it was processed.</summary>
     Task<bool> ReclaimAsync(InboxLease lease, CancellationToken ct);
 
+    /// <summary>Gives a leased item back at once (this engine stops before deciding it); runs in its own statement.</summary>
+    Task ReleaseAsync(InboxLease lease, CancellationToken ct);
+
     /// <summary>The item is done (collected write).</summary>
     void MarkProcessed(long id);
 

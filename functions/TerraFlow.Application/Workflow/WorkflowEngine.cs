@@ -22,7 +22,7 @@ public sealed class WorkflowEngine(IWorkflowStore store, LifecycleCommandHandler
     private const int MaxFactReads = 3;
 
     /// <summary>How long a leased item stays away from other engines while its facts are read.</summary>
-    public static readonly TimeSpan FactsLease = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan FactsLease = TimeSpan.FromSeconds(30);
 
     /// <summary>Processes one due inbox item; false when there is none.</summary>
     public async Task<bool> ProcessNextAsync(CancellationToken ct)
@@ -41,8 +41,33 @@ public sealed class WorkflowEngine(IWorkflowStore store, LifecycleCommandHandler
             lease = await tx.Inbox.LeaseAsync(item, FactsLease, ct);
             await tx.CommitAsync(ct);
         }
-        await ProcessWithFactsAsync(lease, ct);
+        try
+        {
+            await ProcessWithFactsAsync(lease, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The host stops: hand the item back now rather than when the lease runs out.
+            await ReleaseAsync(lease);
+            throw;
+        }
         return true;
+    }
+
+    private async Task ReleaseAsync(InboxLease lease)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await using var tx = await store.BeginAsync(timeout.Token);
+            await tx.Inbox.ReleaseAsync(lease, timeout.Token);
+            await tx.CommitAsync(timeout.Token);
+        }
+        catch (Exception ex)
+        {
+            // The lease then simply runs out.
+            logger.LogWarning(ex, "Could not give back inbox item {Id}", lease.Item.Id);
+        }
     }
 
     private async Task ProcessWithFactsAsync(InboxLease lease, CancellationToken ct)
