@@ -36,7 +36,13 @@ public interface IRunStore
 }
 
 /// <summary>A run to create for a pull request.</summary>
-public sealed record NewRun(string Provider, TerraFlow.Core.Vcs.PullRequestInfo PullRequest, string? RequestedProject, bool Explicit, string OperationId);
+/// <param name="PullRequest">For a pull-request run its pull request; otherwise the repository and commits to plan
+/// (<see cref="TerraFlow.Core.Vcs.PullRequestInfo.Number"/> is ignored and stored as null).</param>
+public sealed record NewRun(string Provider, TerraFlow.Core.Vcs.PullRequestInfo PullRequest, string? RequestedProject, bool Explicit, string OperationId)
+{
+    /// <summary>What started the run (<c>runs.trigger_kind</c>); pull request unless said otherwise.</summary>
+    public RunTrigger Trigger { get; init; } = RunTrigger.PullRequest;
+}
 
 /// <summary>What became of a decision handed to <see cref="IRunStore.WriteDecisionAsync"/>.</summary>
 public abstract record DecisionWrite

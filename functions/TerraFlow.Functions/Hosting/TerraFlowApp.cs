@@ -1,11 +1,10 @@
-using Npgsql;
 using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.GitLabOAuth;
 using TerraFlow.Adapters.Jobs;
-using TerraFlow.Adapters.Postgres;
+using TerraFlow.Adapters.Postgres.Hosting;
 using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Application.Ports;
@@ -48,13 +47,12 @@ public static class TerraFlowApp
 
         var options = builder.Configuration.GetSection("TerraFlow").Get<TerraFlowOptions>() ?? new TerraFlowOptions();
         using var startupLogs = LoggerFactory.Create(b => ConsoleLogFormat.AddConsole(b.AddConfiguration(builder.Configuration.GetSection("Logging")), builder.Configuration, RunsUnderFunctionsHost));
-        var database = await DatabaseSetup.ResolveAsync(builder.Configuration, options, startupLogs.CreateLogger<DatabaseSetup>(), ct);
-        builder.Services.AddHostedService(_ => database); // registered first, so it stops last: the database outlives its users
-        builder.Services.AddSingleton(database); // health reads the embedded server's state
+        // First, so the database stops last: it outlives its users.
+        await builder.Services.AddTerraFlowPostgresAsync(builder.Configuration, new PostgresHostingOptions(options.DataPath, options.EmbeddedPostgresPort), startupLogs.CreateLogger<PostgresDatabase>(), ct);
         // Next, so it stops after the engine and runner and its last flush includes their final items.
         builder.Services.AddTerraFlowTelemetry(builder.Configuration, "terraflow-functions");
 
-        AddServices(builder, options, database.ConnectionString);
+        AddServices(builder, options);
 
         var app = builder.Build();
         app.UseRequestTelemetryTags();
@@ -65,26 +63,16 @@ public static class TerraFlowApp
         app.MapApprovals();
         app.MapCustomHandlerInvocations();
 
-        try
-        {
-            await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
-        }
-        catch
-        {
-            await database.StopAsync(CancellationToken.None); // never leave an embedded server behind
-            throw;
-        }
+        await app.Services.MigrateTerraFlowPostgresAsync(ct);
         return app;
     }
 
-    private static void AddServices(WebApplicationBuilder builder, TerraFlowOptions options, string connectionString)
+    private static void AddServices(WebApplicationBuilder builder, TerraFlowOptions options)
     {
         var services = builder.Services;
         var config = builder.Configuration;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => PostgresDataSource.Create(connectionString));
-        services.AddSingleton<SchemaMigrator>();
 
         var github = config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
         // Every VCS host TerraFlow talks to is a named provider in VcsClients; runs, jobs and outbox rows pick theirs
@@ -109,12 +97,11 @@ public static class TerraFlowApp
         services.AddSingleton<WorkSignals>();
         services.AddSingleton<JobSignal>();
         // The use cases (TerraFlow.Application) over their ports; PostgreSQL implements the storage ports.
-        services.AddSingleton<IWorkflowStore, PostgresWorkflowStore>();
+        services.AddSingleton<IWorkflowStore, TerraFlow.Adapters.Postgres.PostgresWorkflowStore>();
         services.AddSingleton<IVcsClients>(sp => sp.GetRequiredService<VcsClients>());
         services.AddSingleton<ICloneUrlGuard>(sp => sp.GetRequiredService<CloneUrlPolicy>());
         services.AddSingleton<IWorkflowMetrics, WorkflowMetrics>();
         services.AddSingleton(sp => new WorkflowSettings(sp.GetRequiredService<TerraFlowOptions>().PullRequests.ForkPlans));
-        services.AddSingleton<JobResultInbox>();
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<PullRequestFactsReader>();
         services.AddSingleton<LifecycleCommandHandler>();

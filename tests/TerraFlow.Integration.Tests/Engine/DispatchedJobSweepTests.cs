@@ -1,12 +1,10 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
-using TerraFlow.Application.Ports;
-using TerraFlow.Application.Workflow;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Vcs;
-using TerraFlow.Functions.CustomHandler;
+using TerraFlow.Application.Jobs;
 using TerraFlow.Functions.Engine;
 using TerraFlow.Testing.Postgres;
 
@@ -30,7 +28,7 @@ public sealed class DispatchedJobSweepTests
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         var pr = new PullRequestInfo(new RepoRef("acme", "infra"), 1, "abc", "def", "f", "main", "/tmp/x", "octocat", true, false);
-        var runId = await RunRepository.InsertAsync(conn, tx, new NewRun("github", pr, null, false, "op"), CancellationToken.None);
+        var runId = await RunRepository.InsertAsync(conn, tx, new TerraFlow.Application.Ports.NewRun("github", pr, null, false, "op"), CancellationToken.None);
         var project = new ProjectDefinition("network", "network", "default", ["**/*.tf"], [], true);
         var spec = new JobSpec(kind, runId, "acme", "infra", null, "/tmp/x", "abc", "def", project, "op");
         var id = await JobRepository.EnqueueAsync(conn, tx, spec, CancellationToken.None);
@@ -55,7 +53,7 @@ public sealed class DispatchedJobSweepTests
     public async Task Overdue_plans_fail_overdue_applies_are_interrupted_and_recent_ones_wait()
     {
         await using var db = await MigratedAsync();
-        var sweeper = new ExpiredLeaseSweeper(db, NullLogger<ExpiredLeaseSweeper>.Instance, new EngineOptions { DispatchedResultTimeout = TimeSpan.FromHours(2) });
+        var sweeper = new ExpiredLeaseSweeper(new PostgresExpiredJobSweep(db), NullLogger<ExpiredLeaseSweeper>.Instance, new EngineOptions { DispatchedResultTimeout = TimeSpan.FromHours(2) });
         var overduePlan = await DispatchedJobAsync(db, JobKinds.Plan, TimeSpan.FromHours(3));
         var overdueApply = await DispatchedJobAsync(db, JobKinds.Apply, TimeSpan.FromHours(3));
         var recent = await DispatchedJobAsync(db, JobKinds.Plan, TimeSpan.FromMinutes(30));
@@ -83,11 +81,10 @@ public sealed class DispatchedJobSweepTests
         var runId = long.Parse((await TextAsync(db, "select run_id from jobs where id = $1", id))!, System.Globalization.CultureInfo.InvariantCulture);
         var result = new JobResult(id, runId, JobKinds.Plan, null, new PlanOutcome("network", true, null, new string('a', 64), null, null));
 
-        var inbox = new JobResultInbox(new PostgresWorkflowStore(db));
-        Assert.Equal(JobResultInbox.Outcome.Accepted, await inbox.RecordAsync("m-1", 1, result, null, CancellationToken.None));
+        Assert.Equal(JobResultIntakeOutcome.Accepted, await new PostgresJobResultIntake(db).RecordAsync(new JobResultDelivery("m-1", 1, result, null), CancellationToken.None));
 
         Assert.Equal("succeeded", await TextAsync(db, "select status from jobs where id = $1", id));
-        var sweeper = new ExpiredLeaseSweeper(db, NullLogger<ExpiredLeaseSweeper>.Instance, new EngineOptions());
+        var sweeper = new ExpiredLeaseSweeper(new PostgresExpiredJobSweep(db), NullLogger<ExpiredLeaseSweeper>.Instance, new EngineOptions());
         Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
     }
 }
