@@ -1,3 +1,4 @@
+using TerraFlow.Application.Ports;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
@@ -96,7 +97,7 @@ public sealed class CatalogTests : IAsyncLifetime
     private static PullRequestInfo Pr(int number, string cloneUrl = "https://github.com/acme/infra.git", bool fork = false, long? installation = 42) =>
         new(new RepoRef("acme", "infra", installation), number, "h" + number, "b", "feature", "main", cloneUrl, "octocat", true, false) { FromFork = fork };
 
-    private async Task<long> StartAsync(NpgsqlConnection conn, RunRepository.NewRun run)
+    private async Task<long> StartAsync(NpgsqlConnection conn, NewRun run)
     {
         await using var tx = await conn.BeginTransactionAsync();
         var id = await RunRepository.InsertAsync(conn, tx, run, CancellationToken.None);
@@ -109,7 +110,7 @@ public sealed class CatalogTests : IAsyncLifetime
     {
         await MigrateAsync();
         await using var db = await _db.OpenConnectionAsync();
-        var runId = await StartAsync(db, new RunRepository.NewRun("github", Pr(3), null, false, "op"));
+        var runId = await StartAsync(db, new NewRun("github", Pr(3), null, false, "op"));
 
         var repo = await CatalogRepository.RepositoryOfRunAsync(db, null, runId, CancellationToken.None);
         Assert.Equal(new RepoRef("acme", "infra", 42), repo!.Repo);
@@ -142,7 +143,7 @@ public sealed class CatalogTests : IAsyncLifetime
 
         // A later pull request of the same repository (here from a fork, on a new installation) reuses the row; a
         // fork's clone URL is not the repository's.
-        var forkRun = await StartAsync(db, new RunRepository.NewRun("github", Pr(4, "https://github.com/mallory/infra.git", fork: true, installation: 43), null, false, "op"));
+        var forkRun = await StartAsync(db, new NewRun("github", Pr(4, "https://github.com/mallory/infra.git", fork: true, installation: 43), null, false, "op"));
         var again = await CatalogRepository.RepositoryOfRunAsync(db, null, forkRun, CancellationToken.None);
         Assert.Equal(repo.Id, again!.Id);
         Assert.Equal(43, again.Repo.InstallationId);
@@ -159,7 +160,7 @@ public sealed class CatalogTests : IAsyncLifetime
     {
         await MigrateAsync();
         await using var db = await _db.OpenConnectionAsync();
-        var runId = await StartAsync(db, new RunRepository.NewRun("github", Pr(9), null, false, "op") { Trigger = trigger });
+        var runId = await StartAsync(db, new NewRun("github", Pr(9), null, false, "op") { Trigger = trigger });
 
         var stored = await RunRepository.LoadAsync(db, null, runId, forUpdate: false, CancellationToken.None);
         Assert.Equal(trigger, stored!.Context.Trigger);
@@ -167,7 +168,7 @@ public sealed class CatalogTests : IAsyncLifetime
         Assert.Equal(DBNull.Value, await Exec(db, "select pr_number from runs where id = $1", runId) ?? DBNull.Value);
         Assert.NotNull(await CatalogRepository.RepositoryOfRunAsync(db, null, runId, CancellationToken.None));
 
-        var prRun = await StartAsync(db, new RunRepository.NewRun("github", Pr(10), null, false, "op"));
+        var prRun = await StartAsync(db, new NewRun("github", Pr(10), null, false, "op"));
         Assert.Equal(RunTrigger.PullRequest, (await RunRepository.LoadAsync(db, null, prRun, forUpdate: false, CancellationToken.None))!.Context.Trigger);
     }
 

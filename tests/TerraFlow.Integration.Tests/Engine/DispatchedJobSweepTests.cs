@@ -28,7 +28,7 @@ public sealed class DispatchedJobSweepTests
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         var pr = new PullRequestInfo(new RepoRef("acme", "infra"), 1, "abc", "def", "f", "main", "/tmp/x", "octocat", true, false);
-        var runId = await RunRepository.InsertAsync(conn, tx, new RunRepository.NewRun("github", pr, null, false, "op"), CancellationToken.None);
+        var runId = await RunRepository.InsertAsync(conn, tx, new TerraFlow.Application.Ports.NewRun("github", pr, null, false, "op"), CancellationToken.None);
         var project = new ProjectDefinition("network", "network", "default", ["**/*.tf"], [], true);
         var spec = new JobSpec(kind, runId, "acme", "infra", null, "/tmp/x", "abc", "def", project, "op");
         var id = await JobRepository.EnqueueAsync(conn, tx, spec, CancellationToken.None);
