@@ -1,6 +1,6 @@
 using System.Text;
 using TerraFlow.Application.Outbox;
-using TerraFlow.Application.Vcs;
+using TerraFlow.Application.Ports;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Comments;
 using TerraFlow.Core.Projects;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TerraFlow.Application.Comments;
-using TerraFlow.Application.Vcs;
+using TerraFlow.Application.Ports;
 using TerraFlow.Core.Vcs;
 
 namespace TerraFlow.Application.Outbox;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using TerraFlow.Functions.Engine;
+using TerraFlow.Application.Outbox;
 
 namespace TerraFlow.Functions.CustomHandler;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TerraFlow.Runner;
+using TerraFlow.Application.Outbox;
 
 namespace TerraFlow.Functions.Engine;
 

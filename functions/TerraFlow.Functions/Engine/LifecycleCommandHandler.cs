@@ -1,5 +1,7 @@
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Application.Ports;
+using TerraFlow.Application.Replies;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Core.Workflow;
 
@@ -17,8 +19,8 @@ public sealed class LifecycleCommandHandler(PullRequestFactsReader facts, TimePr
         var runId = await RunRepository.LatestRunIdAsync(conn, tx, c.Provider, repo, c.Number, ct);
         if (runId is null)
         {
-            await CommandReplies.AddAsync(conn, tx, c.Provider, repo, c.Number, c.DeliveryId,
-                Replies.Refused(c.Command, ["this pull request has no TerraFlow plan yet; comment `terraflow plan` first"]), ct);
+            await OutboxRepository.AddAsync(conn, tx, CommandReplies.For(new PullRequestAddress(c.Provider, repo, c.Number), c.DeliveryId,
+                Replies.Refused(c.Command, ["this pull request has no TerraFlow plan yet; comment `terraflow plan` first"])), ct);
             return;
         }
         var run = (await RunRepository.LoadAsync(conn, tx, runId.Value, forUpdate: false, ct))!;

@@ -1,5 +1,7 @@
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Application.Ports;
+using TerraFlow.Application.Replies;
 using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Vcs;
@@ -59,7 +61,7 @@ public sealed class PlanCommandHandler(VcsClients vcs, TerraFlowOptions options,
 
     private static async Task RefuseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, PlanCommandPayload command, RepoRef repo, string reason, CancellationToken ct)
     {
-        await CommandReplies.AddAsync(conn, tx, command.Provider, repo, command.Number, command.DeliveryId, Replies.Refused("plan", [reason]), ct);
+        await OutboxRepository.AddAsync(conn, tx, CommandReplies.For(new PullRequestAddress(command.Provider, repo, command.Number), command.DeliveryId, Replies.Refused("plan", [reason])), ct);
         await AuditLog.WriteAsync(conn, tx, null, command.Author, "refused", $"plan on {repo}#{command.Number}: {reason}", command.DeliveryId, ct);
     }
 

@@ -1,5 +1,7 @@
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Application.Ports;
+using TerraFlow.Application.Replies;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Commands;
 using TerraFlow.Core.Comments;
@@ -136,9 +138,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
     private static void AddReply(SqlBatch tail, string provider, string deliveryId, PullRequestCommentEvent comment, string body)
     {
         // The delivery id makes the marker unique per command, so a retried send finds its earlier post.
-        var reply = new ReplyPayload(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number,
-            $"<!-- terraflow:reply:{deliveryId} -->", body);
-        OutboxRepository.Add(tail, null, OutboxKinds.Reply, reply);
+        OutboxRepository.Add(tail, CommandReplies.For(new PullRequestAddress(provider, comment.Repo, comment.Number), deliveryId, body));
     }
 
     private static void AddInstallation(SqlBatch tail, string provider, InstallationEvent e) =>
