@@ -12,7 +12,10 @@ internal sealed class PostgresOutboxClaim(NpgsqlConnection conn, OutboxItem item
     /// <summary>SQL for the next attempt's due time: 1 s, 2 s, 4 s … doubling per attempt, at most 5 minutes.</summary>
     private const string NextAttemptSql = "now() + least(interval '1 second' * power(2, attempts), interval '5 minutes')";
 
-    private const string LockRunCommentSql = "select pg_advisory_lock($1, ($2 % 2147483647)::int)";
+    private const string TryLockRunCommentSql = "select pg_try_advisory_lock($1, ($2 % 2147483647)::int)";
+
+    /// <summary>How often a sync whose run's comment is being edited by another dispatcher asks again.</summary>
+    private static readonly TimeSpan RunCommentRetry = TimeSpan.FromMilliseconds(50);
 
     // Read after the run's lock is held: a sync that covered this row committed before it released that lock.
     private const string CoveredSyncsSql = """
@@ -37,12 +40,9 @@ internal sealed class PostgresOutboxClaim(NpgsqlConnection conn, OutboxItem item
     public async Task<bool> HoldRunCommentAsync(CancellationToken ct)
     {
         var runId = item.Message.RunId ?? throw new InvalidOperationException($"outbox {item.Id} has no run");
-        await using (var lockRun = new NpgsqlCommand(LockRunCommentSql, conn))
-        {
-            lockRun.Parameters.AddWithValue(PostgresOutboxQueue.RunCommentLockClass);
-            lockRun.Parameters.AddWithValue(runId);
-            await lockRun.ExecuteNonQueryAsync(ct);
-        }
+        // Asked again and again rather than waited for in one statement: a statement blocked on a lock is a
+        // transaction open for as long as the other dispatcher's VCS calls take.
+        while (!await TryLockRunCommentAsync(runId, ct)) await Task.Delay(RunCommentRetry, ct);
         var pending = new List<long>();
         await using (var read = new NpgsqlCommand(CoveredSyncsSql, conn))
         {
@@ -53,6 +53,14 @@ internal sealed class PostgresOutboxClaim(NpgsqlConnection conn, OutboxItem item
         if (!pending.Contains(item.Id)) return false;
         _covers = [.. pending];
         return true;
+    }
+
+    private async Task<bool> TryLockRunCommentAsync(long runId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(TryLockRunCommentSql, conn);
+        cmd.Parameters.AddWithValue(PostgresOutboxQueue.RunCommentLockClass);
+        cmd.Parameters.AddWithValue(runId);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     public async Task CompleteAsync(RunCommentIds? commentIds, CancellationToken ct)
