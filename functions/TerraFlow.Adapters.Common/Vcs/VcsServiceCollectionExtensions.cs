@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TerraFlow.Core.Vcs;
@@ -29,16 +28,6 @@ public static class VcsServiceCollectionExtensions
     {
         services.TryAddSingleton(sp => new VcsClients(sp.GetServices<IVcsProvider>(), sp as IKeyedServiceProvider));
         services.TryAddSingleton(sp => new OAuthSignIns(sp.GetServices<IOAuthSignIn>()));
-        return services;
-    }
-
-    /// <summary>
-    /// Registers the <see cref="CloneUrlPolicy"/> of <paramref name="configuration"/> (idempotent): webhook intake and
-    /// runners refuse clone URLs that are not on the configured VCS hosts.
-    /// </summary>
-    public static IServiceCollection AddCloneUrlPolicy(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.TryAddSingleton(CloneUrlPolicy.FromConfiguration(configuration));
         return services;
     }
 }
