@@ -1,5 +1,6 @@
 using Npgsql;
 using TerraFlow.Application.Outbox;
+using TerraFlow.Application.Workflow;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Core.Workflow;
@@ -41,7 +42,7 @@ public static class DecisionWriter
         switch (effect)
         {
             case EnqueuePlan plan:
-                JobRepository.Add(batch, PlanJob(context, plan));
+                JobRepository.Add(batch, JobSpecs.Plan(context, plan));
                 break;
             case CancelJobs:
                 JobRepository.AddCancelRunJobs(batch, context.RunId);
@@ -58,7 +59,7 @@ public static class DecisionWriter
                 // The applies row makes "one apply per stored plan" a database fact: a second one fails the transaction.
                 batch.Add("insert into applies (run_id, project, plan_sha256, requested_by) values ($1, $2, $3, $4)",
                     context.RunId, apply.Project.Name, apply.PlanSha256, actor);
-                JobRepository.Add(batch, ApplyJob(context, apply));
+                JobRepository.Add(batch, JobSpecs.Apply(context, apply));
                 break;
             case AcquireLock acquire:
                 LockRepository.AddAcquire(batch, context, acquire.Project);
@@ -78,16 +79,6 @@ public static class DecisionWriter
                 throw new InvalidOperationException($"No writer for effect {effect.GetType().Name}");
         }
     }
-
-    public static JobSpec DiscoverJob(RunContext c) => Spec(JobKinds.Discover, c, null);
-
-    private static JobSpec PlanJob(RunContext c, EnqueuePlan plan) => Spec(JobKinds.Plan, c, plan.Project);
-
-    private static JobSpec ApplyJob(RunContext c, EnqueueApply apply) =>
-        Spec(JobKinds.Apply, c, apply.Project) with { PlanFile = apply.Artifacts.PlanFile, PlanSha256 = apply.PlanSha256 };
-
-    private static JobSpec Spec(string kind, RunContext c, TerraFlow.Core.Projects.ProjectDefinition? project) =>
-        new(kind, c.RunId, c.Repo.Owner, c.Repo.Name, c.Repo.InstallationId, c.CloneUrl, c.HeadSha, c.BaseSha, project, c.OperationId) { Provider = c.Provider, PullRequestNumber = c.PullRequestNumber, Untrusted = c.Untrusted };
 
     public static RepoRef Repo(JobSpec spec) => new(spec.RepoOwner, spec.RepoName, spec.InstallationId);
 }

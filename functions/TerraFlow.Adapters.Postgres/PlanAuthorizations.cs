@@ -9,17 +9,13 @@ namespace TerraFlow.Adapters.Postgres;
 /// </summary>
 public static class PlanAuthorizations
 {
-    public static async Task AddAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, RepoRef repo, int number, string headSha, string by, string deliveryId, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
+    /// <summary>Records who authorized <paramref name="headSha"/> (a second authorization of it changes nothing).</summary>
+    public static void Add(SqlBatch batch, string provider, RepoRef repo, int number, string headSha, string by, string deliveryId) =>
+        batch.Add("""
             insert into plan_authorizations (provider, repo_owner, repo_name, pr_number, head_sha, authorized_by, delivery_id)
             values ($1, $2, $3, $4, $5, $6, $7)
             on conflict do nothing
-            """, conn, tx);
-        foreach (var value in new object[] { provider, repo.Owner, repo.Name, number, headSha.ToLowerInvariant(), by, deliveryId })
-            cmd.Parameters.AddWithValue(value);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+            """, provider, repo.Owner, repo.Name, number, headSha.ToLowerInvariant(), by, deliveryId);
 
     /// <summary>Who authorized exactly this head commit, or null.</summary>
     public static async Task<string?> FindAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, RepoRef repo, int number, string headSha, CancellationToken ct)

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using TerraFlow.Application.Ports;
 using TerraFlow.Core.Plans;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Vcs;
@@ -10,8 +11,6 @@ namespace TerraFlow.Adapters.Postgres;
 /// <summary>Reads and writes runs and their project runs. Every method works inside the caller's transaction.</summary>
 public static class RunRepository
 {
-    public sealed record NewRun(string Provider, PullRequestInfo PullRequest, string? RequestedProject, bool Explicit, string OperationId);
-
     /// <summary>Inserts a run and returns its id.</summary>
     public static async Task<long> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NewRun run, CancellationToken ct) =>
         (await InsertSupersedingAsync(conn, tx, run, ct)).RunId;
@@ -57,7 +56,7 @@ public static class RunRepository
     }
 
     /// <summary>The pull request's newest run (whatever its status), or null when it has none.</summary>
-    public static async Task<long?> LatestRunIdAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string provider, RepoRef repo, int number, CancellationToken ct)
+    public static async Task<long?> LatestRunIdAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string provider, RepoRef repo, int number, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
             "select id from runs where provider = $1 and repo_owner = $2 and repo_name = $3 and pr_number = $4 order by id desc limit 1", conn, tx);
@@ -66,6 +65,14 @@ public static class RunRepository
         cmd.Parameters.AddWithValue(repo.Name);
         cmd.Parameters.AddWithValue(number);
         return await cmd.ExecuteScalarAsync(ct) is long id ? id : null;
+    }
+
+    /// <summary>The project a run was asked for (<c>terraflow plan -p</c>), or null.</summary>
+    public static async Task<string?> RequestedProjectAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select requested_project from runs where id = $1", conn, tx);
+        cmd.Parameters.AddWithValue(runId);
+        return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
     /// <summary>The pull request's runs in an open status, oldest first; <paramref name="extraCondition"/> narrows it.</summary>

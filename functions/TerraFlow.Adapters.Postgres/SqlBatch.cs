@@ -31,8 +31,22 @@ public sealed class SqlBatch(NpgsqlConnection conn, NpgsqlTransaction tx)
     {
         AddNotifications();
         if (_batch.BatchCommands.Count == 0) return;
-        await _batch.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await _batch.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            // A failed batch is not sent again: the caller rolls back (to a savepoint) and carries on without it.
+            _batch.BatchCommands.Clear();
+        }
+    }
+
+    /// <summary>Drops the statements not sent yet (their work was undone, e.g. by a rollback to a savepoint).</summary>
+    public void Discard()
+    {
         _batch.BatchCommands.Clear();
+        _channels.Clear();
     }
 
     /// <summary>Runs the batch and returns the first column of the first row the first statement returned.</summary>

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using TerraFlow.Application.Ports;
 using TerraFlow.Core.Vcs;
 
 namespace TerraFlow.Adapters.Vcs;
@@ -10,7 +9,7 @@ namespace TerraFlow.Adapters.Vcs;
 /// Clients come from <see cref="IVcsProvider"/> registrations, or from keyed <see cref="IVcsClient"/> services whose
 /// key is the provider name.
 /// </summary>
-public sealed class VcsClients : IVcsClients
+public sealed class VcsClients : TerraFlow.Application.Ports.IVcsClients
 {
     private readonly Dictionary<string, IVcsClient> _clients = new(StringComparer.OrdinalIgnoreCase);
     private readonly IKeyedServiceProvider? _keyed;

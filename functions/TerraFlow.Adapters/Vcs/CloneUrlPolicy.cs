@@ -16,7 +16,7 @@ namespace TerraFlow.Adapters.Vcs;
 /// <see cref="CloneUrlOptions.AllowLocalPaths"/> (development and tests; such clones never get a token).
 /// Checked where a run is started (so the run fails with this reason) and again by the runner just before cloning.
 /// </summary>
-public sealed class CloneUrlPolicy
+public sealed class CloneUrlPolicy : TerraFlow.Application.Ports.ICloneUrlGuard
 {
     private readonly Dictionary<string, Uri> _webRoots = new(StringComparer.OrdinalIgnoreCase);
 

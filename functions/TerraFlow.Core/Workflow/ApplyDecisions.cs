@@ -51,13 +51,16 @@ internal static class ApplyDecisions
         "this pull request comes from a fork or an author without write access and was planned without credentials " +
         "(`TerraFlow__PullRequests__ForkPlans=restricted`); TerraFlow never applies such a plan. Merge it and apply from a trusted pull request";
 
+    /// <summary>The refusal of a second apply of <paramref name="project"/>'s plan.</summary>
+    public static string AlreadyApplied(string project) =>
+        $"`{project}` was already applied or is being applied; a plan is applied only once (push or comment `terraflow plan` for a new plan)";
+
     /// <summary>Why the project's plan cannot be applied at all (whatever the requirements), or null.</summary>
     public static string? WhyNotApplicable(ProjectRunState p) => p.Status switch
     {
         ProjectRunStatus.Planned when !Decisions.HasChanges(p) => $"`{p.Definition.Name}` has no changes to apply",
         ProjectRunStatus.Planned => null,
-        ProjectRunStatus.Applied or ProjectRunStatus.Applying or ProjectRunStatus.ApplyPending =>
-            $"`{p.Definition.Name}` was already applied or is being applied; a plan is applied only once (push or comment `terraflow plan` for a new plan)",
+        ProjectRunStatus.Applied or ProjectRunStatus.Applying or ProjectRunStatus.ApplyPending => AlreadyApplied(p.Definition.Name),
         ProjectRunStatus.ApplyFailed or ProjectRunStatus.ApplyInterrupted or ProjectRunStatus.ApplyBlocked =>
             $"`{p.Definition.Name}` must be re-planned first (`terraflow plan -p {p.Definition.Name}`)",
         ProjectRunStatus.WaitingForLock => $"`{p.Definition.Name}` waits for the lock held by #{p.WaitingBehind}",

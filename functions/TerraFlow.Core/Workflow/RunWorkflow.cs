@@ -20,6 +20,13 @@ public static class RunWorkflow
         _ => StatusContext(projectName),
     };
 
+    /// <summary>
+    /// The answer when the store already holds an apply of these projects' plans (its one-apply-per-plan key refused the
+    /// decision that started them): nothing changes, the person who asked is told, as for a project already applied.
+    /// </summary>
+    public static Decision RefuseApplyAgain(RunState state, IReadOnlyList<string> projects) =>
+        Decisions.Refuse(state, "apply", projects.Select(ApplyDecisions.AlreadyApplied).ToList());
+
     public static Decision Decide(RunState state, RunEvent ev)
     {
         var decision = DecideCore(state, ev);

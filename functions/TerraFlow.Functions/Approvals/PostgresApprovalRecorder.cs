@@ -1,9 +1,9 @@
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Workflow;
 using TerraFlow.Core.Approvals;
 using TerraFlow.Core.Workflow;
-using TerraFlow.Functions.Engine;
 
 namespace TerraFlow.Functions.Approvals;
 
@@ -59,7 +59,8 @@ public sealed class PostgresApprovalRecorder(NpgsqlDataSource db, PullRequestFac
             }
         }
         var ev = new ApprovalSubmitted(actor, ApprovalSource.Link, claims.Project, claims.PlanSha256, time.GetUtcNow(), pr);
-        var decided = await RunTransitions.DecideAsync(conn, tx, claims.RunId, ev, approverLogin, null, ct);
+        var work = PostgresWorkflowTransaction.Over(conn, tx);
+        var decided = await RunTransitions.DecideAsync(work, claims.RunId, ev, approverLogin, null, ct);
         var after = decided?.Decision.State.FindProject(claims.Project);
         var approved = after is not null && after.Approvals.Count > project.Approvals.Count
             && after.Approvals.Any(a => a.Source == ApprovalSource.Link && string.Equals(a.User, approverLogin, StringComparison.OrdinalIgnoreCase));
@@ -68,7 +69,7 @@ public sealed class PostgresApprovalRecorder(NpgsqlDataSource db, PullRequestFac
             await tx.RollbackAsync(ct);
             return new(false, 409, "Not approved: " + (decided?.Decision.AuditDetail ?? "the run does not exist"));
         }
-        await tx.CommitAsync(ct);
+        await work.CommitAsync(ct);
         return new(true, 200, $"Approved `{claims.Project}` as @{approverLogin}.");
     }
 

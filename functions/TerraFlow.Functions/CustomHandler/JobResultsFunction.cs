@@ -1,6 +1,5 @@
-using Npgsql;
-using TerraFlow.Functions.Engine;
-using Outcome = TerraFlow.Functions.Engine.JobResultInbox.Outcome;
+using TerraFlow.Application.Workflow;
+using Outcome = TerraFlow.Application.Workflow.JobResultInbox.Outcome;
 
 namespace TerraFlow.Functions.CustomHandler;
 
@@ -17,7 +16,7 @@ public static class JobResultsFunction
 {
     public const string Source = FunctionRegistry.JobResults;
 
-    public static async Task<IResult> InvokeAsync(HttpContext http, NpgsqlDataSource db, ILogger<JobResultMessage> logger, CancellationToken ct)
+    public static async Task<IResult> InvokeAsync(HttpContext http, JobResultInbox inbox, ILogger<JobResultMessage> logger, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, ct);
@@ -26,7 +25,7 @@ public static class JobResultsFunction
 
         var binding = FunctionRegistry.All.Single(f => f.Name == Source).Trigger.BindingName;
         var message = JobResultMessage.Decode(request, binding);
-        var outcome = await JobResultInbox.RecordAsync(db, message, ct);
+        var outcome = await inbox.RecordAsync(message.MessageId, message.DeliveryCount, message.Result, message.Problem, ct);
 
         var log = outcome switch
         {

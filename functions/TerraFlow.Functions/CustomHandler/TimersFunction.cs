@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TerraFlow.Application.Workflow;
 using TerraFlow.Functions.Engine;
 using TerraFlow.Application.Outbox;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using TerraFlow.Application.Workflow;
 using TerraFlow.Runner;
 using TerraFlow.Application.Outbox;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Application.Messages;
 using TerraFlow.Core.Jobs;
 
 namespace TerraFlow.Functions.Engine;
@@ -39,7 +40,7 @@ public sealed class ExpiredLeaseSweeper(NpgsqlDataSource dataSource, ILogger<Exp
             while (await r.ReadAsync(ct)) overdue.Add((r.GetInt64(0), StoreJson.Deserialize<JobSpec>(r.GetString(1))));
         }
         foreach (var (id, spec) in overdue)
-            await InboxRepository.AddAsync(conn, tx, spec.RunId, InboxKinds.JobResult, JobFailures.NoResult(id, spec, _dispatchedResultTimeout), ct);
+            await InboxRepository.AddAsync(conn, tx, new JobResultReceived(JobFailures.NoResult(id, spec, _dispatchedResultTimeout)), ct);
         await tx.CommitAsync(ct);
         if (overdue.Count > 0)
             logger.LogWarning("{Count} jobs sent to Service Bus got no result within {Timeout}; reported as failed (applies as interrupted)", overdue.Count, _dispatchedResultTimeout);
@@ -78,7 +79,7 @@ public sealed class ExpiredLeaseSweeper(NpgsqlDataSource dataSource, ILogger<Exp
             }
         }
         foreach (var (id, attempts, spec) in exhausted)
-            await InboxRepository.AddAsync(conn, tx, spec.RunId, InboxKinds.JobResult, JobFailures.Exhausted(id, attempts, spec), ct);
+            await InboxRepository.AddAsync(conn, tx, new JobResultReceived(JobFailures.Exhausted(id, attempts, spec)), ct);
         await tx.CommitAsync(ct);
         if (requeued + exhausted.Count > 0)
             logger.LogWarning("Expired job leases: {Requeued} requeued, {Failed} failed after their last attempt", requeued, exhausted.Count);

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using TerraFlow.Application.Workflow;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Functions.CustomHandler;
 
@@ -12,7 +12,7 @@ namespace TerraFlow.Functions.Engine;
 /// this job in Azure, where this loop is not registered).
 /// </summary>
 public sealed class ServiceBusResultsLoop(
-    NpgsqlDataSource dataSource,
+    JobResultInbox inbox,
     ServiceBusJobDispatcher dispatcher,
     EngineOptions options,
     ILogger<ServiceBusResultsLoop> logger) : BackgroundService
@@ -21,7 +21,7 @@ public sealed class ServiceBusResultsLoop(
     public async Task HandleAsync(ResultDelivery delivery, CancellationToken ct)
     {
         var message = JobResultMessage.FromResult(delivery.MessageId, delivery.DeliveryCount, delivery.Result);
-        var outcome = await JobResultInbox.RecordAsync(dataSource, message, ct);
+        var outcome = await inbox.RecordAsync(message.MessageId, message.DeliveryCount, message.Result, message.Problem, ct);
         if (outcome == JobResultInbox.Outcome.Rejected)
             logger.LogWarning("Result message {MessageId} rejected, not retried: {Problem}", message.MessageId, message.Problem);
         else if (outcome == JobResultInbox.Outcome.Duplicate)

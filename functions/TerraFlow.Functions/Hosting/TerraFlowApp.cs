@@ -8,6 +8,8 @@ using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Ports;
+using TerraFlow.Application.Workflow;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
@@ -107,6 +109,13 @@ public static class TerraFlowApp
         services.AddSingleton(config.GetSection("TerraFlow:Engine").Get<EngineOptions>() ?? new EngineOptions());
         services.AddSingleton<WorkSignals>();
         services.AddSingleton<JobSignal>();
+        // The use cases (TerraFlow.Application) over their ports; PostgreSQL implements the storage ports.
+        services.AddSingleton<IWorkflowStore, PostgresWorkflowStore>();
+        services.AddSingleton<IVcsClients>(sp => sp.GetRequiredService<VcsClients>());
+        services.AddSingleton<ICloneUrlGuard>(sp => sp.GetRequiredService<CloneUrlPolicy>());
+        services.AddSingleton<IWorkflowMetrics, WorkflowMetrics>();
+        services.AddSingleton(sp => new WorkflowSettings(sp.GetRequiredService<TerraFlowOptions>().PullRequests.ForkPlans));
+        services.AddSingleton<JobResultInbox>();
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<PullRequestFactsReader>();
         services.AddSingleton<LifecycleCommandHandler>();

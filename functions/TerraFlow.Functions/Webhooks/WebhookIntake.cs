@@ -1,12 +1,13 @@
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Application.Ports;
-using TerraFlow.Application.Replies;
+using TerraFlow.Application.Outbox;
+using TerraFlow.Application.Workflow;
 using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Messages;
 using TerraFlow.Core.Commands;
 using TerraFlow.Core.Comments;
 using TerraFlow.Core.Vcs;
-using TerraFlow.Functions.Engine;
 
 namespace TerraFlow.Functions.Webhooks;
 
@@ -30,7 +31,7 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
         await using var tx = await conn.BeginTransactionAsync(ct);
 
         var tail = new SqlBatch(conn, tx);
-        var result = await HandleAsync(conn, tx, tail, provider, deliveryId, operationId, ev, cloneUrls, ct);
+        var result = await HandleAsync(PostgresWorkflowTransaction.Over(conn, tx, tail), tail, provider, deliveryId, operationId, ev, cloneUrls, ct);
         // A comment or review is also known by the host's own id: an old one replayed under a new delivery id (a
         // signed body can be re-sent by anyone who saw it) is a duplicate too.
         var seen = result.Status == IntakeStatus.Accepted && VcsIdentity(ev) is { } identity
@@ -64,7 +65,8 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
         return result;
     }
 
-    private static async Task<IntakeResult> HandleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SqlBatch tail, string provider, string deliveryId, string operationId, VcsEvent ev, CloneUrlPolicy cloneUrls, CancellationToken ct)
+    /// <param name="work">The unit of work over this transaction; its collected writes go into <paramref name="tail"/>.</param>
+    private static async Task<IntakeResult> HandleAsync(IWorkflowTransaction work, SqlBatch tail, string provider, string deliveryId, string operationId, VcsEvent ev, CloneUrlPolicy cloneUrls, CancellationToken ct)
     {
         switch (ev)
         {
@@ -78,19 +80,18 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
                 return new IntakeResult(IntakeStatus.Accepted, $"installation {installation.Action}");
             case PullRequestEvent { Action: PullRequestAction.Closed } closed:
                 var pr = closed.PullRequest;
-                await RunTransitions.CloseRunsAsync(conn, tx, provider, pr, closed.Sender, deliveryId, ct);
+                await RunTransitions.CloseRunsAsync(work, provider, pr, closed.Sender, deliveryId, ct);
                 return new IntakeResult(IntakeStatus.Accepted, pr.Merged ? "pull request merged" : "pull request closed");
             case PullRequestEvent opened:
-                var run = new RunRepository.NewRun(provider, opened.PullRequest, null, Explicit: false, OperationId: operationId);
-                var runId = await RunTransitions.StartRunAsync(conn, tx, run, opened.Sender, deliveryId, tail, cloneUrls, ct, pusher: opened.Sender);
+                var run = new NewRun(provider, opened.PullRequest, null, Explicit: false, OperationId: operationId);
+                var runId = await RunTransitions.StartRunAsync(work, run, opened.Sender, deliveryId, cloneUrls, ct, pusher: opened.Sender);
                 return new IntakeResult(IntakeStatus.Accepted, "run created", runId);
             case PullRequestCommentEvent comment:
                 return HandleComment(tail, provider, deliveryId, operationId, comment);
             case PullRequestReviewEvent { Approved: false }:
                 return new IntakeResult(IntakeStatus.Ignored, "only approving reviews count");
             case PullRequestReviewEvent review:
-                InboxRepository.Add(tail, null, InboxKinds.Review, new ReviewPayload(provider, review.Repo.Owner, review.Repo.Name, review.Repo.InstallationId,
-                    review.Number, review.Reviewer, review.CommitSha, deliveryId));
+                InboxRepository.Add(tail, new ReviewReceived(new PullRequestAddress(provider, review.Repo, review.Number), review.Reviewer, review.CommitSha, deliveryId));
                 AuditLog.Add(tail, null, review.Reviewer, "review-approved", $"{review.Repo}#{review.Number} at {review.CommitSha}", deliveryId);
                 return new IntakeResult(IntakeStatus.Accepted, "approving review queued");
             default:
@@ -107,24 +108,22 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
             case null:
                 return new IntakeResult(IntakeStatus.Ignored, "comment is not a TerraFlow command");
             case PlanCommand plan:
-                var payload = new PlanCommandPayload(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number, plan.Project, comment.Author, deliveryId, operationId, comment.CreatedAt);
-                InboxRepository.Add(tail, null, InboxKinds.PlanCommand, payload);
+                InboxRepository.Add(tail, new PlanCommandReceived(new PullRequestAddress(provider, comment.Repo, comment.Number), plan.Project, comment.Author, deliveryId, operationId, comment.CreatedAt));
                 AuditLog.Add(tail, null, comment.Author, "command-plan", $"{comment.Repo}#{comment.Number}: {comment.Body.Split('\n')[0].Trim()}", deliveryId);
                 return new IntakeResult(IntakeStatus.Accepted, "plan command queued");
             case HelpCommand:
                 AddReply(tail, provider, deliveryId, comment, RunCommentRenderer.RenderHelp());
                 return new IntakeResult(IntakeStatus.Accepted, "help requested");
             case ApplyCommand or ApproveCommand or UnlockCommand or ApprovePoliciesCommand:
-                var (name, project) = command switch
+                // The typed command travels to the engine as it is; only its word is needed here, for the audit trail.
+                var name = command switch
                 {
-                    ApplyCommand a => ("apply", a.Project),
-                    ApproveCommand a => ("approve", a.Project),
-                    UnlockCommand u => ("unlock", u.Project),
-                    ApprovePoliciesCommand p => ("approve-policies", p.Project),
-                    _ => throw new InvalidOperationException(),
+                    ApplyCommand => "apply",
+                    ApproveCommand => "approve",
+                    UnlockCommand => "unlock",
+                    _ => "approve-policies",
                 };
-                InboxRepository.Add(tail, null, InboxKinds.LifecycleCommand, new LifecycleCommandPayload(provider, comment.Repo.Owner, comment.Repo.Name,
-                    comment.Repo.InstallationId, comment.Number, name, project, comment.Author, deliveryId, comment.CreatedAt));
+                InboxRepository.Add(tail, new LifecycleCommandReceived(new PullRequestAddress(provider, comment.Repo, comment.Number), command, comment.Author, deliveryId, comment.CreatedAt));
                 AuditLog.Add(tail, null, comment.Author, "command-" + name, $"{comment.Repo}#{comment.Number}: {comment.Body.Split('\n')[0].Trim()}", deliveryId);
                 return new IntakeResult(IntakeStatus.Accepted, name + " command queued");
             case InvalidCommand invalid:
@@ -138,7 +137,8 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
     private static void AddReply(SqlBatch tail, string provider, string deliveryId, PullRequestCommentEvent comment, string body)
     {
         // The delivery id makes the marker unique per command, so a retried send finds its earlier post.
-        OutboxRepository.Add(tail, CommandReplies.For(new PullRequestAddress(provider, comment.Repo, comment.Number), deliveryId, body));
+        OutboxRepository.Add(tail, new ReplyMessage(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number,
+            CommandReplies.Marker(deliveryId), body));
     }
 
     private static void AddInstallation(SqlBatch tail, string provider, InstallationEvent e) =>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Application.Ports;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Testing.Postgres;
@@ -31,7 +32,7 @@ internal sealed class PostgresJobTransportFixture(NpgsqlDataSource db) : JobTran
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         var pr = new PullRequestInfo(new RepoRef("acme", "infra"), 1, "abc", "def", "f", "main", "/tmp/x", "octocat", true, false);
-        var runId = await RunRepository.InsertAsync(conn, tx, new RunRepository.NewRun("github", pr, null, false, "op"), CancellationToken.None);
+        var runId = await RunRepository.InsertAsync(conn, tx, new NewRun("github", pr, null, false, "op"), CancellationToken.None);
         var ids = new List<long>();
         for (var i = 0; i < count; i++)
             ids.Add(await JobRepository.EnqueueAsync(conn, tx, Spec(runId, kind), CancellationToken.None));

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Application.Ports;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Testing.Postgres;
@@ -25,7 +26,7 @@ public sealed class PostgresJobQueueTests : IAsyncLifetime
         await using var conn = await _db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         var pr = new PullRequestInfo(new RepoRef("acme", "infra"), 1, "abc", "def", "f", "main", "/tmp/x", "octocat", true, false);
-        var runId = await RunRepository.InsertAsync(conn, tx, new RunRepository.NewRun("github", pr, null, false, "op"), CancellationToken.None);
+        var runId = await RunRepository.InsertAsync(conn, tx, new NewRun("github", pr, null, false, "op"), CancellationToken.None);
         for (var i = 0; i < jobs; i++)
             await JobRepository.EnqueueAsync(conn, tx, new JobSpec(JobKinds.Discover, runId, "acme", "infra", null, "/tmp/x", "abc", "def", null, "op"), CancellationToken.None);
         await tx.CommitAsync();

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Application.Ports;
+using TerraFlow.Application.Workflow;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Vcs;
@@ -28,7 +30,7 @@ public sealed class DispatchedJobSweepTests
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         var pr = new PullRequestInfo(new RepoRef("acme", "infra"), 1, "abc", "def", "f", "main", "/tmp/x", "octocat", true, false);
-        var runId = await RunRepository.InsertAsync(conn, tx, new RunRepository.NewRun("github", pr, null, false, "op"), CancellationToken.None);
+        var runId = await RunRepository.InsertAsync(conn, tx, new NewRun("github", pr, null, false, "op"), CancellationToken.None);
         var project = new ProjectDefinition("network", "network", "default", ["**/*.tf"], [], true);
         var spec = new JobSpec(kind, runId, "acme", "infra", null, "/tmp/x", "abc", "def", project, "op");
         var id = await JobRepository.EnqueueAsync(conn, tx, spec, CancellationToken.None);
@@ -81,7 +83,8 @@ public sealed class DispatchedJobSweepTests
         var runId = long.Parse((await TextAsync(db, "select run_id from jobs where id = $1", id))!, System.Globalization.CultureInfo.InvariantCulture);
         var result = new JobResult(id, runId, JobKinds.Plan, null, new PlanOutcome("network", true, null, new string('a', 64), null, null));
 
-        Assert.Equal(JobResultInbox.Outcome.Accepted, await JobResultInbox.RecordAsync(db, new JobResultMessage("m-1", 1, result, null), CancellationToken.None));
+        var inbox = new JobResultInbox(new PostgresWorkflowStore(db));
+        Assert.Equal(JobResultInbox.Outcome.Accepted, await inbox.RecordAsync("m-1", 1, result, null, CancellationToken.None));
 
         Assert.Equal("succeeded", await TextAsync(db, "select status from jobs where id = $1", id));
         var sweeper = new ExpiredLeaseSweeper(db, NullLogger<ExpiredLeaseSweeper>.Instance, new EngineOptions());

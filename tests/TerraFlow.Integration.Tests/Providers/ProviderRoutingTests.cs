@@ -1,6 +1,8 @@
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Messages;
+using TerraFlow.Application.Ports;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Integration.Tests.Infrastructure;
 
@@ -69,8 +71,8 @@ public sealed class ProviderRoutingTests
     {
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        await InboxRepository.AddAsync(conn, tx, null, InboxKinds.PlanCommand,
-            new PlanCommandPayload(provider, Repo.Owner, Repo.Name, null, Number, null, "gl-dev", deliveryId), CancellationToken.None);
+        await InboxRepository.AddAsync(conn, tx,
+            new PlanCommandReceived(new PullRequestAddress(provider, Repo, Number), null, "gl-dev", deliveryId), CancellationToken.None);
         await tx.CommitAsync();
     }
 

@@ -2,9 +2,10 @@ using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using TerraFlow.Adapters.Vcs;
 using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Ports;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Vcs;
@@ -77,7 +78,7 @@ internal sealed class ApplyTestBed : IAsyncDisposable
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         var pr = new PullRequestInfo(new RepoRef("acme", "infra"), 1, head, repo.BaseSha, "feature", "main", repo.Git.CloneUrl, "octocat", true, false);
-        var runId = await RunRepository.InsertAsync(conn, tx, new RunRepository.NewRun("github", pr, null, false, "op-apply"), CancellationToken.None);
+        var runId = await RunRepository.InsertAsync(conn, tx, new NewRun("github", pr, null, false, "op-apply"), CancellationToken.None);
         await tx.CommitAsync();
         return new ApplyTestBed(connectionString, db, scratch, repo, head, runId);
     }

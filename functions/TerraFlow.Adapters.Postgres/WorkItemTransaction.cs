@@ -1,12 +1,12 @@
 using Npgsql;
 
-namespace TerraFlow.Functions.Engine;
+namespace TerraFlow.Adapters.Postgres;
 
 /// <summary>
 /// Shared pieces of "one claimed row per transaction" processing (inbox and outbox): a savepoint to undo a failed
 /// attempt while keeping the row locked, and the retry schedule for the next attempt.
 /// </summary>
-internal static class WorkItemTransaction
+public static class WorkItemTransaction
 {
     /// <summary>SQL for the next attempt's due time: 1 s, 2 s, 4 s … doubling per attempt, at most 5 minutes.</summary>
     public const string NextAttemptSql = "now() + least(interval '1 second' * power(2, attempts), interval '5 minutes')";

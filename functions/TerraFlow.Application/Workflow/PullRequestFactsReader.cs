@@ -1,15 +1,15 @@
-using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Ports;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Core.Workflow;
 
-namespace TerraFlow.Functions.Engine;
+namespace TerraFlow.Application.Workflow;
 
 /// <summary>
 /// Reads from the run's VCS host what the decider needs to check apply requirements and eligibility: the pull
 /// request (author, head, mergeability) and the acting person (permission, membership of the teams the run's rules
-/// name). Called right before the decision, so requirements are checked against current facts.
+/// name). Called with no transaction open, right before the one that decides.
 /// </summary>
-public sealed class PullRequestFactsReader(VcsClients clients)
+public sealed class PullRequestFactsReader(IVcsClients clients)
 {
     public async Task<PullRequestFacts> ReadPullRequestAsync(string provider, RepoRef repo, int number, CancellationToken ct)
     {
