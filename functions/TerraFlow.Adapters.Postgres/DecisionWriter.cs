@@ -1,4 +1,5 @@
 using Npgsql;
+using TerraFlow.Application.Outbox;
 using TerraFlow.Application.Workflow;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
@@ -47,12 +48,12 @@ public static class DecisionWriter
                 JobRepository.AddCancelRunJobs(batch, context.RunId);
                 break;
             case SyncComment:
-                OutboxRepository.Add(batch, context.RunId, OutboxKinds.SyncComment, new { });
+                OutboxRepository.Add(batch, new SyncCommentMessage(context.RunId));
                 break;
             case SetCommitStatus s:
-                var payload = new SetStatusPayload(context.Repo.Owner, context.Repo.Name, context.Repo.InstallationId,
-                    context.HeadSha, RunWorkflow.StatusContext(s.ProjectName, s.Kind), s.State.ToString(), s.Description, context.Provider);
-                OutboxRepository.Add(batch, context.RunId, OutboxKinds.SetStatus, payload);
+                var status = new SetStatusMessage(context.Repo.Owner, context.Repo.Name, context.Repo.InstallationId,
+                    context.HeadSha, RunWorkflow.StatusContext(s.ProjectName, s.Kind), s.State.ToString(), s.Description, context.Provider) { RunId = context.RunId };
+                OutboxRepository.Add(batch, status);
                 break;
             case EnqueueApply apply:
                 // The applies row makes "one apply per stored plan" a database fact: a second one fails the transaction.
@@ -71,8 +72,8 @@ public static class DecisionWriter
                 break;
             case PostReply reply:
                 // A random marker: the outbox row is written once, and a retried send finds its earlier post by it.
-                OutboxRepository.Add(batch, context.RunId, OutboxKinds.Reply, new ReplyPayload(context.Provider, context.Repo.Owner, context.Repo.Name,
-                    context.Repo.InstallationId, context.PullRequestNumber, $"<!-- terraflow:reply:{Guid.NewGuid():N} -->", reply.Body));
+                OutboxRepository.Add(batch, new ReplyMessage(context.Provider, context.Repo.Owner, context.Repo.Name,
+                    context.Repo.InstallationId, context.PullRequestNumber, $"<!-- terraflow:reply:{Guid.NewGuid():N} -->", reply.Body) { RunId = context.RunId });
                 break;
             default:
                 throw new InvalidOperationException($"No writer for effect {effect.GetType().Name}");

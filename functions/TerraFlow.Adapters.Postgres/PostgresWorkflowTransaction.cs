@@ -1,3 +1,4 @@
+using TerraFlow.Application.Outbox;
 using Npgsql;
 using TerraFlow.Application.Messages;
 using TerraFlow.Application.Ports;
@@ -191,7 +192,7 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
     // ---- outbox, audit, jobs
 
     void IOutbox.AddReply(long? runId, PullRequestAddress pr, string marker, string body) =>
-        OutboxRepository.Add(_pending, runId, OutboxKinds.Reply, new ReplyPayload(pr.Provider, pr.Repo.Owner, pr.Repo.Name, pr.Repo.InstallationId, pr.Number, marker, body));
+        OutboxRepository.Add(_pending, new ReplyMessage(pr.Provider, pr.Repo.Owner, pr.Repo.Name, pr.Repo.InstallationId, pr.Number, marker, body) { RunId = runId });
 
     void IAuditLog.Add(long? runId, string actor, string action, string detail, string? deliveryId) => AuditLog.Add(_pending, runId, actor, action, detail, deliveryId);
 

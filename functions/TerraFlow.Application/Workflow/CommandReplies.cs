@@ -6,5 +6,7 @@ namespace TerraFlow.Application.Workflow;
 public static class CommandReplies
 {
     public static void Add(IWorkflowTransaction tx, PullRequestAddress pr, string deliveryId, string body) =>
-        tx.Outbox.AddReply(null, pr, $"<!-- terraflow:reply:{deliveryId} -->", body);
+        tx.Outbox.AddReply(null, pr, Marker(deliveryId), body);
+
+    public static string Marker(string deliveryId) => $"<!-- terraflow:reply:{deliveryId} -->";
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TerraFlow.Application.Workflow;
 using TerraFlow.Functions.Engine;
+using TerraFlow.Application.Outbox;
 
 namespace TerraFlow.Functions.CustomHandler;
 

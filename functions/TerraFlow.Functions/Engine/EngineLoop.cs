@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TerraFlow.Application.Workflow;
 using TerraFlow.Runner;
+using TerraFlow.Application.Outbox;
 
 namespace TerraFlow.Functions.Engine;
 

@@ -18,6 +18,7 @@ using TerraFlow.Functions.CustomHandler;
 using TerraFlow.Functions.Engine;
 using TerraFlow.Functions.Webhooks;
 using TerraFlow.Runner;
+using TerraFlow.Application.Outbox;
 
 namespace TerraFlow.Functions;
 
@@ -108,7 +109,13 @@ public static class TerraFlowApp
         services.AddSingleton<PlanCommandHandler>();
         services.AddSingleton<TrustCheckHandler>();
         services.AddSingleton<TerraFlow.Functions.Approvals.IApprovalRecorder, TerraFlow.Functions.Approvals.PostgresApprovalRecorder>();
-        services.AddSingleton<CommentSync>();
+        // The outbox: claims without a transaction open during VCS calls (Application), PostgreSQL behind the ports.
+        services.AddSingleton<TerraFlow.Application.Ports.IVcsClients>(sp => sp.GetRequiredService<VcsClients>());
+        services.AddSingleton<TerraFlow.Application.Comments.IApprovalLinkIssuer>(sp => sp.GetRequiredService<ApprovalLinks>());
+        services.AddSingleton(new TerraFlow.Application.Comments.CommentOptions(options.PublicUrl));
+        services.AddSingleton<TerraFlow.Application.Comments.IRunReader, PostgresRunReader>();
+        services.AddSingleton<IOutboxQueue, PostgresOutboxQueue>();
+        services.AddSingleton<TerraFlow.Application.Comments.CommentSync>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<ExpiredLeaseSweeper>();
         services.AddHostedService<NotificationListener>();

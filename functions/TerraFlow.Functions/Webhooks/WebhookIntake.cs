@@ -1,9 +1,10 @@
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Application.Ports;
+using TerraFlow.Application.Outbox;
+using TerraFlow.Application.Workflow;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Application.Messages;
-using TerraFlow.Application.Ports;
-using TerraFlow.Application.Workflow;
 using TerraFlow.Core.Commands;
 using TerraFlow.Core.Comments;
 using TerraFlow.Core.Vcs;
@@ -136,9 +137,8 @@ public sealed class WebhookIntake(NpgsqlDataSource dataSource, CloneUrlPolicy cl
     private static void AddReply(SqlBatch tail, string provider, string deliveryId, PullRequestCommentEvent comment, string body)
     {
         // The delivery id makes the marker unique per command, so a retried send finds its earlier post.
-        var reply = new ReplyPayload(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number,
-            $"<!-- terraflow:reply:{deliveryId} -->", body);
-        OutboxRepository.Add(tail, null, OutboxKinds.Reply, reply);
+        OutboxRepository.Add(tail, new ReplyMessage(provider, comment.Repo.Owner, comment.Repo.Name, comment.Repo.InstallationId, comment.Number,
+            CommandReplies.Marker(deliveryId), body));
     }
 
     private static void AddInstallation(SqlBatch tail, string provider, InstallationEvent e) =>

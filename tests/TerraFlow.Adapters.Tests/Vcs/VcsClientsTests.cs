@@ -1,3 +1,4 @@
+using TerraFlow.Application.Outbox;
 using Microsoft.Extensions.DependencyInjection;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.Postgres;
@@ -85,11 +86,11 @@ public class VcsClientsTests
     public void Status_rows_written_before_providers_were_stored_still_read_and_mean_the_original_provider()
     {
         const string old = """{"owner":"acme","repo":"infra","installationId":5,"sha":"abc","context":"terraflow/plan: net","state":"Success","description":"ok"}""";
-        var payload = StoreJson.Deserialize<SetStatusPayload>(old);
+        var payload = StoreJson.Deserialize<SetStatusMessage>(old);
         Assert.Null(payload.Provider);
         Assert.Equal("github", VcsProviderNames.OrDefault(payload.Provider));
 
-        var current = StoreJson.Deserialize<SetStatusPayload>(StoreJson.Serialize(payload with { Provider = "gitlab" }));
+        var current = StoreJson.Deserialize<SetStatusMessage>(StoreJson.Serialize<object>(payload with { Provider = "gitlab" }));
         Assert.Equal("gitlab", current.Provider);
     }
 

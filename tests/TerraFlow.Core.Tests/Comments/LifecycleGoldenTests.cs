@@ -112,21 +112,20 @@ public class LifecycleGoldenTests
     [Fact]
     public void Reply_comments()
     {
+        // The texts of Core.Workflow.Replies as users see them on the pull request.
         var replies = new (string Name, string Body)[]
         {
-            ("ApplyRefused", LifecycleReplies.ApplyRefused(
-            [
-                ("network", ["needs 1 more approval from @acme/network", "the branch is behind `main`"]),
-                ("vault", ["denied by policy `no-kv-delete`"]),
-            ])),
-            ("ApplyQueued", LifecycleReplies.ApplyQueued("alice", ["network", "database"])),
-            ("ApprovalRecorded", LifecycleReplies.ApprovalRecorded("bob", ["network"])),
-            ("ApprovalRefused", LifecycleReplies.ApprovalRefused("alice", "authors may not approve their own pull request.")),
-            ("Unlocked", LifecycleReplies.Unlocked("alice", [("stacks/network", "default", 42), ("stacks/app", "prod", null)])),
-            ("Unlocked (nothing)", LifecycleReplies.Unlocked("alice", [])),
-            ("PolicyOverridden", LifecycleReplies.PolicyOverridden("carol", ["vault"])),
-            ("MergedWithUnapplied", LifecycleReplies.MergedWithUnapplied(["network", "app"])),
-            ("PermissionDenied", LifecycleReplies.PermissionDenied("mallory", "terraflow apply -p network", "write")),
+            ("Refused (one reason)", Replies.Refused("apply", ["`network` needs 1 more approval from @acme/network"])),
+            ("Refused (several reasons)", Replies.Refused("apply", ["`network` needs 1 more approval from @acme/network", "the branch is behind `main`"])),
+            ("ApplyStarted", Replies.ApplyStarted(["network", "database"], [], "alice")),
+            ("ApplyStarted (waiting)", Replies.ApplyStarted(["network"], ["app"], "alice")),
+            ("Approved", Replies.Approved(["network"], "bob", ApprovalSource.Comment, [])),
+            ("Approved (partly)", Replies.Approved(["network"], "bob", ApprovalSource.Comment, ["`vault`: @bob is not in @acme/security"])),
+            ("PoliciesOverridden", Replies.PoliciesOverridden(["vault"], "carol")),
+            ("Unlocked", Replies.Unlocked(["network"], "alice")),
+            ("Unlocked (every lock)", Replies.Unlocked(null, "alice")),
+            ("MergedUnapplied", Replies.MergedUnapplied(["`network`: not applied"])),
+            ("ApplyInterrupted", Replies.ApplyInterrupted("network", "runner lost\nits lease")),
         };
 
         var all = string.Concat(replies.Select(r => $"<!-- {r.Name} -->\n{r.Body}\n"));

@@ -142,14 +142,13 @@ public class LifecycleSizeAndSafetyTests
     }
 
     [Fact]
-    public void Replies_show_odd_user_names_and_commands_as_code_and_flatten_reasons()
+    public void Replies_show_odd_user_names_and_project_names_as_code_and_flatten_reasons()
     {
-        var denied = LifecycleReplies.PermissionDenied("evil **user**", "terraflow apply\n```\n<details>", "write");
-        var refused = LifecycleReplies.ApprovalRefused("@bob", "not eligible\n\n</details># x");
-        var applyRefused = LifecycleReplies.ApplyRefused([("net`work", ["line1\nline2"])]);
+        var approved = Replies.Approved(["net`work"], "evil **user**", ApprovalSource.Comment, ["not eligible\n\n</details># x"]);
+        var refused = Replies.Refused("apply", ["line1\nline2", "</details>"]);
 
-        Assert.Equal("🚫 `evil **user**`, ````terraflow apply↵```↵<details>```` needs `write` permission on this repository; nothing was done.\n", denied);
-        Assert.Contains("by @bob was not recorded: not eligible &lt;/details># x", refused);
-        Assert.Contains("- ``net`work``:\n  - line1 line2\n", applyRefused);
+        Assert.StartsWith("👍 Approval by `evil **user**` recorded for ``net`work``.", approved);
+        Assert.Contains("- not approved: not eligible &lt;/details># x\n", approved);
+        Assert.Equal("🚫 **TerraFlow:** apply refused:\n- line1 line2\n- &lt;/details>", refused);
     }
 }

@@ -1,3 +1,4 @@
+using TerraFlow.Application.Outbox;
 using System.Net.Http.Headers;
 using System.Text;
 using TerraFlow.Adapters.Postgres;
@@ -88,7 +89,7 @@ public sealed class OutboxStatusResendTests : IAsyncLifetime
         await using var dataSource = Npgsql.NpgsqlDataSource.Create(_db);
         await using var insert = dataSource.CreateCommand("insert into outbox (kind, payload) values ($1, $2::jsonb)");
         insert.Parameters.AddWithValue(OutboxKinds.SetStatus);
-        insert.Parameters.AddWithValue(StoreJson.Serialize(new SetStatusPayload(Owner, Repo, null, sha, context, state, description)));
+        insert.Parameters.AddWithValue(StoreJson.Serialize<object>(new SetStatusMessage(Owner, Repo, null, sha, context, state, description)));
         await insert.ExecuteNonQueryAsync();
     }
 }

@@ -1,3 +1,4 @@
+using TerraFlow.Application.Outbox;
 using System.Text.Json.Nodes;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Core.Jobs;
@@ -101,10 +102,10 @@ public sealed class InvocationTests : IAsyncLifetime
     public async Task Timers_drains_a_pending_outbox_row()
     {
         _github.AddPullRequest("acme", "infra", 5, new string('a', 40));
-        var payload = new ReplyPayload("github", "acme", "infra", null, 5, "<!-- terraflow:test:timers -->", "Sent by the Timers function");
+        var payload = new ReplyMessage("github", "acme", "infra", null, 5, "<!-- terraflow:test:timers -->", "Sent by the Timers function");
         // Inserted without pg_notify, like a row whose wake-up was lost (or an app scaled to zero), and due only in a
         // few seconds: the engine loops' first drain at start-up finds nothing, then they idle (poll interval 1 h).
-        await ExecAsync($"insert into outbox (run_id, kind, payload, next_attempt_at) values (null, '{OutboxKinds.Reply}', '{StoreJson.Serialize(payload).Replace("'", "''")}'::jsonb, now() + interval '3 seconds')");
+        await ExecAsync($"insert into outbox (run_id, kind, payload, next_attempt_at) values (null, '{OutboxKinds.Reply}', '{StoreJson.Serialize<object>(payload).Replace("'", "''")}'::jsonb, now() + interval '3 seconds')");
         await Eventually.ValueAsync(() => ScalarAsync("select next_attempt_at <= now() from outbox"), due => due is true, TimeSpan.FromSeconds(10), "the outbox row to be due");
         await Task.Delay(300);
         Assert.Equal("pending", await ScalarAsync("select status from outbox"));

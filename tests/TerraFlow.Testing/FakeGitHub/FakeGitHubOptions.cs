@@ -38,6 +38,12 @@ public sealed class FakeGitHubOptions
     /// <summary>Who is signed in to the fake's web UI; null makes authorize show the sign-in page instead of redirecting.</summary>
     public string? OAuthSignedInUser { get; set; } = "octocat";
 
+    /// <summary>
+    /// Awaited before each request is answered, with its method and path: lets a test look at the caller's side while
+    /// the caller waits for the VCS host (null: answer at once).
+    /// </summary>
+    public Func<string, string, Task>? BeforeRequest { get; set; }
+
     /// <summary>Clock for created_at/expires_at and token expiry; share a fake one with the client under test.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 }

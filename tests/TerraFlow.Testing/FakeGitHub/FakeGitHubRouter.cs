@@ -36,6 +36,7 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
         using (var reader = new StreamReader(context.Request.Body))
             body = await reader.ReadToEndAsync(context.RequestAborted);
 
+        if (options.BeforeRequest is { } before) await before(context.Request.Method, context.Request.Path.Value ?? "");
         var response = Dispatch(context.Request, body);
 
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);

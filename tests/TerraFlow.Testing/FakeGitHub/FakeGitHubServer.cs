@@ -41,6 +41,13 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     /// <summary>The static token the server accepts.</summary>
     public string Token => _options.Token;
 
+    /// <summary>See <see cref="FakeGitHubOptions.BeforeRequest"/>; may be set while the server runs.</summary>
+    public Func<string, string, Task>? BeforeRequest
+    {
+        get => _options.BeforeRequest;
+        set => _options.BeforeRequest = value;
+    }
+
     public static async Task<FakeGitHubServer> StartAsync(FakeGitHubOptions? options = null, CancellationToken ct = default)
     {
         options ??= new FakeGitHubOptions();

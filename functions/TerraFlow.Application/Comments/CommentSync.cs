@@ -1,29 +1,30 @@
 using System.Text;
-using Npgsql;
-using TerraFlow.Adapters.Postgres;
-using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Outbox;
+using TerraFlow.Application.Ports;
 using TerraFlow.Core.Artifacts;
 using TerraFlow.Core.Comments;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Core.Workflow;
-using TerraFlow.Functions.Approvals;
 
-namespace TerraFlow.Functions.Engine;
+namespace TerraFlow.Application.Comments;
 
 /// <summary>
 /// Makes the pull request show the run's current state in its comment(s): edits the comments it made before, creates
-/// them the first time. The comment ids are saved in the same transaction; if a crash loses them after a comment was
-/// created, the hidden marker in the comment lets the next attempt find and adopt it instead of posting a duplicate
-/// (only a comment written by TerraFlow's own identity is adopted: see <see cref="OwnComments"/>).
+/// them the first time. No database transaction is open while it talks to the VCS host: it reads the committed run,
+/// sends, and returns the comment ids for the caller to save with the outcome. If a crash loses them after a comment
+/// was created, the hidden marker in the comment lets the next attempt find and adopt it instead of posting a
+/// duplicate (only a comment written by TerraFlow's own identity is adopted: see <see cref="OwnComments"/>). The
+/// caller keeps other syncs of the same run out meanwhile (<see cref="IOutboxClaim.HoldRunCommentAsync"/>).
 /// </summary>
-public sealed class CommentSync(VcsClients clients, IArtifactStore artifacts, TerraFlowOptions options, ApprovalLinks links, TimeProvider time)
+public sealed class CommentSync(IRunReader runs, IVcsClients clients, IArtifactStore artifacts, CommentOptions options, IApprovalLinkIssuer links, TimeProvider time)
 {
     private const int MaxPlanTextCharacters = 200_000;
 
-    public async Task SyncAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, CancellationToken ct)
+    /// <returns>The comment ids to save, or null when they did not change.</returns>
+    public async Task<RunCommentIds?> SyncAsync(long runId, CancellationToken ct)
     {
-        var run = await RunRepository.LoadAsync(conn, tx, runId, forUpdate: false, ct)
+        var run = await runs.LoadAsync(runId, ct)
             ?? throw new InvalidOperationException($"run {runId} does not exist");
         var bodies = RunCommentRenderer.Render(await BuildViewAsync(run, ct));
         var repo = run.Context.Repo;
@@ -43,7 +44,7 @@ public sealed class CommentSync(VcsClients clients, IArtifactStore artifacts, Te
         for (var part = bodies.Count; part < ids.Count; part++)
             await vcs.UpdateCommentAsync(repo, ids[part], $"<!-- terraflow:run:{runId}:part:{part} -->\n_(This continuation of the TerraFlow plan comment is no longer needed.)_", ct);
 
-        if (!ids.SequenceEqual(run.CommentIds)) await RunRepository.SaveCommentIdsAsync(conn, tx, runId, ids, ct);
+        return ids.SequenceEqual(run.CommentIds) ? null : new RunCommentIds(runId, ids);
     }
 
     private const string UntrustedWarning =

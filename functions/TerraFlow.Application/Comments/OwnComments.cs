@@ -1,6 +1,6 @@
 using TerraFlow.Core.Vcs;
 
-namespace TerraFlow.Functions.Engine;
+namespace TerraFlow.Application.Comments;
 
 /// <summary>
 /// Which comments TerraFlow may treat as its own. Its hidden markers are plain text anyone can copy, so a comment is
