@@ -16,7 +16,7 @@ public static class OutboxKinds
 
 /// <summary>
 /// Carries the repository so that sending the status needs no database read. <paramref name="Provider"/> is null in
-/// rows written before statuses named their provider (they were all for the original provider; see VcsProviderNames).
+/// rows written before statuses named their provider (they were all for the original provider; see Vcs/StoredProvider).
 /// </summary>
 public sealed record SetStatusPayload(string Owner, string Repo, long? InstallationId, string Sha, string Context, string State, string Description,
     string? Provider = null);

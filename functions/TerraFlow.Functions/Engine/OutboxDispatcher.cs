@@ -76,7 +76,7 @@ public sealed class OutboxDispatcher(NpgsqlDataSource dataSource, VcsClients vcs
                 // With a public URL, the status links to the run's JSON (the run page comes with approvals).
                 var link = options.PublicUrl is { Length: > 0 } url && row.RunId is { } id ? $"{url.TrimEnd('/')}/api/runs/{id}" : null;
                 var statusRepo = new RepoRef(status.Owner, status.Repo, status.InstallationId);
-                var statusClient = vcs.For(status.Provider);
+                var statusClient = vcs.For(StoredProvider.Of(status.Provider));
                 var wanted = new CommitStatus(status.Context, state, status.Description, link);
                 if ((row.Attempts > 0 || row.CreatedAt < _startedAt) && statusClient is ICommitStatusReader reader &&
                     await AlreadyVisibleAsync(reader, statusRepo, status.Sha, wanted, ct))

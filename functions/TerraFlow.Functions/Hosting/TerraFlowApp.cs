@@ -3,7 +3,6 @@ using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.GitLab;
-using TerraFlow.Adapters.GitLabOAuth;
 using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Adapters.Telemetry;
@@ -57,8 +56,7 @@ public static class TerraFlowApp
         var app = builder.Build();
         app.UseRequestTelemetryTags();
         app.MapHealth();
-        app.MapGitHubWebhook();
-        app.MapGitLabWebhook();
+        app.MapWebhooks();
         app.MapRuns();
         app.MapApprovals();
         app.MapCustomHandlerInvocations();
@@ -84,14 +82,10 @@ public static class TerraFlowApp
         services.AddSingleton(_ => PostgresDataSource.Create(connectionString));
         services.AddSingleton<SchemaMigrator>();
 
-        var github = config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
-        // Every VCS host TerraFlow talks to is a named provider in VcsClients; runs, jobs and outbox rows pick theirs
-        // by name. GitHub is always there; other providers register themselves (AddVcsProvider) only when configured.
-        services.AddGitHubProvider(github);
-        // GitLab beside GitHub: options and webhook verifier always; the client (provider "gitlab") when a token is set.
+        // VCS hosts, one line each: client, webhook source (/api/webhooks/{provider}), clone rules, CODEOWNERS
+        // locations and approver sign-in. Runs, jobs and outbox rows find theirs by provider name (VcsHosts).
+        services.AddGitHub(config);
         services.AddGitLab(config);
-        // GitLab approver sign-in (TerraFlow:GitLab:ClientId/ClientSecret).
-        services.AddGitLabSignIn(config);
         // Clone URLs from webhooks must be on these hosts (intake and runner check; TerraFlow:CloneUrls).
         services.AddCloneUrlPolicy(config);
 
