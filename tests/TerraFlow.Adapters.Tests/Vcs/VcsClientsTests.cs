@@ -72,7 +72,7 @@ public class VcsClientsTests
     public void The_github_provider_is_the_github_client_even_when_another_client_is_registered_after_it()
     {
         var services = new ServiceCollection();
-        services.AddGitHubProvider(new GitHubOptions());
+        services.AddGitHub(new GitHubOptions());
         services.AddSingleton<IVcsClient>(new NamedVcsClient("later"));
         using var sp = services.BuildServiceProvider();
 
@@ -87,7 +87,7 @@ public class VcsClientsTests
         const string old = """{"owner":"acme","repo":"infra","installationId":5,"sha":"abc","context":"terraflow/plan: net","state":"Success","description":"ok"}""";
         var payload = StoreJson.Deserialize<SetStatusPayload>(old);
         Assert.Null(payload.Provider);
-        Assert.Equal("github", VcsProviderNames.OrDefault(payload.Provider));
+        Assert.Equal("github", StoredProvider.Of(payload.Provider));
 
         var current = StoreJson.Deserialize<SetStatusPayload>(StoreJson.Serialize(payload with { Provider = "gitlab" }));
         Assert.Equal("gitlab", current.Provider);
@@ -101,6 +101,6 @@ public class VcsClientsTests
 
         var old = StoreJson.Serialize(spec with { Provider = null });
         Assert.DoesNotContain("provider", old);
-        Assert.Equal("github", VcsProviderNames.OrDefault(StoreJson.Deserialize<JobSpec>(old).Provider));
+        Assert.Equal("github", StoredProvider.Of(StoreJson.Deserialize<JobSpec>(old).Provider));
     }
 }
