@@ -38,12 +38,20 @@ public class VcsClientsTests
     }
 
     [Fact]
-    public void Rows_without_a_provider_belong_to_the_original_provider()
+    public void A_missing_provider_is_an_error_not_a_default_host_and_old_rows_say_github_explicitly()
     {
         var clients = new VcsClients([new VcsProvider("github", new NamedVcsClient("gh")), new VcsProvider("gitlab", new NamedVcsClient("gl"))]);
 
-        Assert.Equal("gh", ((NamedVcsClient)clients.For(null)).Name);
-        Assert.Equal("gh", ((NamedVcsClient)clients.For("")).Name);
+        foreach (var missing in new[] { null, "", " " })
+        {
+            var ex = Assert.Throws<VcsProviderNotConfiguredException>(() => clients.For(missing));
+            Assert.Contains("No VCS provider was named", ex.Message);
+            Assert.Contains("configured: github, gitlab", ex.Message);
+            Assert.False(clients.IsConfigured(missing));
+            Assert.Null(new OAuthSignIns([]).Find(missing));
+        }
+        // Rows and job specs written before providers were stored are read through the one explicit rule.
+        Assert.Equal("gh", ((NamedVcsClient)clients.For(StoredProvider.Of(null))).Name);
     }
 
     [Fact]
