@@ -20,6 +20,7 @@ internal static class OAuthSignInCallback
         if (oauth is null)
             return ApprovalPages.SignInFailed(StatusCodes.Status404NotFound, "Sign-in with this host is not configured on this TerraFlow.");
         provider = oauth.Provider;
+        http.Items[RequestTelemetryTags.RouteItem] = ApproverCookies.CallbackPathFor(provider);
         var keys = await signingKeys.GetAsync(ct);
         var now = time.GetUtcNow();
         var query = http.Request.Query;

@@ -36,6 +36,7 @@ public static class WebhookEndpoint
                 outcome = "unknown-provider";
                 return Problem(StatusCodes.Status404NotFound, UnknownHost(provider, hosts));
             }
+            http.Items[RequestTelemetryTags.RouteItem] = "/api/webhooks/" + host.Provider;
             var (result, answer) = await AnswerAsync(http, host, intake, logger, ct);
             outcome = answer;
             return result;

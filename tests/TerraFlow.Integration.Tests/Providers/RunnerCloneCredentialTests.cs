@@ -1,12 +1,10 @@
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using TerraFlow.Adapters.GitHub;
-using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Security;
 using TerraFlow.Core.Vcs;
+using TerraFlow.Integration.Tests.Infrastructure;
 using TerraFlow.Runner;
 using TerraFlow.Runner.Jobs;
 
@@ -46,12 +44,10 @@ public sealed class RunnerCloneCredentialTests : IDisposable
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(git, all & ~(UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
 
         // The hosts as registered (their clone rules), with stand-in clients that only hand out tokens.
-        var registered = new ServiceCollection().AddGitHub(new GitHubOptions()).AddGitLab(new GitLabOptions())
-            .BuildServiceProvider().GetRequiredService<VcsHosts>();
         var clients = new VcsClients([
             new VcsProvider("github", new TokenOnlyClient("token-of-github")),
             new VcsProvider("gitlab", new TokenOnlyClient("token-of-gitlab")),
-        ], null, new VcsHosts(registered.All.Select(h => h with { Client = null })));
+        ], null, RegisteredHosts.WithoutClients());
         var options = new RunnerOptions { GitPath = git, WorkDirectory = Path.Combine(_scratch, "work") };
         var hosts = new CloneUrlPolicy([KeyValuePair.Create("github", "https://git.example.com"), KeyValuePair.Create("gitlab", "https://git.example.com")], allowLocalPaths: false);
         var handler = new DiscoverJobHandler(options, clients, hosts, NullLogger<DiscoverJobHandler>.Instance);
