@@ -62,10 +62,10 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
         for (var page = 0; next is not null && page < MaxPages; page++)
         {
             using var response = await _http.SendAsync(HttpMethod.Get, next, null, token, ct).ConfigureAwait(false);
-            var items = await GitHubHttp.ReadJsonAsync(response, GitHubJsonContext.Default.ListGitHubIssueComment, ct)
+            var items = await _http.ReadJsonAsync(response, GitHubJsonContext.Default.ListGitHubIssueComment, ct)
                 .ConfigureAwait(false);
             comments.AddRange(items.Select(c => new PullRequestComment(c.Id, c.User?.Login ?? "ghost", c.Body ?? "")));
-            next = GitHubLinkHeader.FindNext(response);
+            next = GitHubHttp.NextLink(response);
         }
         return comments;
     }
@@ -110,7 +110,7 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
         var token = await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);
         using var response = await _http.SendAsync(HttpMethod.Get, $"{RepoPath(repo)}/commits/{Uri.EscapeDataString(sha)}/statuses?per_page=100", null, token, ct)
             .ConfigureAwait(false);
-        var items = await GitHubHttp.ReadJsonAsync(response, GitHubJsonContext.Default.ListGitHubStatus, ct).ConfigureAwait(false);
+        var items = await _http.ReadJsonAsync(response, GitHubJsonContext.Default.ListGitHubStatus, ct).ConfigureAwait(false);
         return items
             .Where(s => s.Context is not null && ParseState(s.State) is not null)
             .DistinctBy(s => s.Context, StringComparer.Ordinal)

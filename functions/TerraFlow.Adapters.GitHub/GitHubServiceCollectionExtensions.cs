@@ -1,26 +1,36 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using TerraFlow.Core.Vcs;
+using TerraFlow.Adapters.Http;
+using TerraFlow.Adapters.Vcs;
 
 namespace TerraFlow.Adapters.GitHub;
 
 public static class GitHubServiceCollectionExtensions
 {
+    /// <summary>GitHub from <c>TerraFlow:GitHub</c>: the one line each host program needs for GitHub.</summary>
+    public static IServiceCollection AddGitHub(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return services.AddGitHub(configuration.GetSection(GitHubOptions.SectionName).Get<GitHubOptions>() ?? new GitHubOptions());
+    }
+
     /// <summary>
-    /// Registers the GitHub client as a singleton over one long-lived HttpClient. Connections are recycled every few
-    /// minutes so DNS changes (GHES failover) are noticed; the token provider is a singleton so its cache is shared.
+    /// Registers GitHub as a VCS host (<see cref="GitHubHost.Module"/>): the client as a singleton over one long-lived
+    /// HttpClient (connections recycled every few minutes so DNS changes, e.g. a GHES failover, are noticed), the App
+    /// token provider (a singleton, so its cache is shared), the webhook verifier and approver sign-in (harmless while
+    /// no client id is configured).
     /// </summary>
     public static IServiceCollection AddGitHub(this IServiceCollection services, GitHubOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         services.AddSingleton<GitHubWebhookVerifier>();
-        services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-        {
-            Timeout = TimeSpan.FromSeconds(30),
-        });
-        services.AddSingleton(sp => new GitHubAppTokenProvider(sp.GetRequiredService<HttpClient>(), options, sp.GetService<TimeProvider>()));
-        services.AddSingleton<IVcsClient>(sp => new GitHubClient(sp.GetRequiredService<HttpClient>(), options, sp.GetRequiredService<GitHubAppTokenProvider>()));
-        // Approver sign-in (GitHub App user authorization); harmless when no client id is configured.
-        services.AddSingleton(sp => new OAuth.GitHubOAuthClient(sp.GetRequiredService<HttpClient>(), options));
-        return services;
+        services.AddKeyedSingleton(GitHubHost.Provider, (_, _) => VcsHttpClients.Create());
+        services.AddSingleton(sp => new GitHubAppTokenProvider(Http(sp), options, sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => new GitHubClient(Http(sp), options, sp.GetRequiredService<GitHubAppTokenProvider>()));
+        services.AddSingleton(sp => new OAuth.GitHubOAuthClient(Http(sp), options));
+        return services.AddVcsHost(GitHubHost.Module);
     }
+
+    private static HttpClient Http(IServiceProvider sp) => sp.GetRequiredKeyedService<HttpClient>(GitHubHost.Provider);
 }

@@ -86,7 +86,7 @@ public sealed class GitLabClient : IVcsClient
         for (var page = 0; next is not null && page < MaxPages; page++)
         {
             using var response = await _http.SendAsync(HttpMethod.Get, next, null, ct).ConfigureAwait(false);
-            var notes = await GitLabHttp.ReadJsonAsync(response, GitLabJsonContext.Default.ListGitLabNote, ct).ConfigureAwait(false);
+            var notes = await _http.ReadJsonAsync(response, GitLabJsonContext.Default.ListGitLabNote, ct).ConfigureAwait(false);
             comments.AddRange(notes.Where(n => !n.System)
                 .Select(n => new PullRequestComment(GitLabNoteIds.Compose(number, n.Id), n.Author?.Username ?? "ghost", n.Body ?? "")));
             next = GitLabHttp.NextPage(response);

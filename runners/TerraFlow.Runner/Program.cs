@@ -32,9 +32,8 @@ if (JobTransport.ServiceBus(config) is null)
 }
 builder.Services.AddJobQueue(config);
 builder.Services.AddSingleton(TimeProvider.System);
-// Clone tokens come from the job's provider: GitHub always; further providers register with AddVcsProvider.
-builder.Services.AddGitHubProvider(config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions());
-// GitLab merge requests' jobs clone with the GitLab token (provider "gitlab"), when one is configured.
+// VCS hosts, one line each: a job clones with its provider's token, presented the way that host wants it.
+builder.Services.AddGitHub(config);
 builder.Services.AddGitLab(config);
 // Defence in depth: the runner refuses clone URLs not on the configured hosts before fetching any token.
 builder.Services.AddCloneUrlPolicy(config);

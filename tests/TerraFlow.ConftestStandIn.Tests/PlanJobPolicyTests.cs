@@ -1,3 +1,4 @@
+using TerraFlow.Adapters.GitHub;
 using System.Reflection;
 using Microsoft.Extensions.Logging.Abstractions;
 using TerraFlow.Adapters.Vcs;
@@ -95,7 +96,7 @@ public class PlanJobPolicyTests
     /// <summary>A local clone needs no VCS API; any call is a test failure.</summary>
     public class NoVcs : DispatchProxy
     {
-        public static VcsClients Create() => new([new VcsProvider(VcsProviderNames.GitHub, Create<IVcsClient, NoVcs>())]);
+        public static VcsClients Create() => new([new VcsProvider(GitHubHost.Provider, Create<IVcsClient, NoVcs>())]);
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
             throw new InvalidOperationException($"unexpected VCS call {targetMethod?.Name}");

@@ -10,31 +10,17 @@ namespace TerraFlow.Adapters.Vcs;
 public sealed record CloneCredential(string Header, IReadOnlyList<string> Secrets);
 
 /// <summary>
-/// Provider → the user name git sends beside the token. Each host wants a particular one: GitHub takes installation
-/// and personal tokens as the password of <c>x-access-token</c>, GitLab takes OAuth and access tokens as the password
-/// of <c>oauth2</c> (it refuses an OAuth token under any other name).
+/// Builds <see cref="CloneCredential"/>s. The user name beside the token is the host's
+/// (<see cref="VcsCloneRules.BasicUser"/>; ask <see cref="VcsHosts.CloneCredential"/> with the run's provider).
 /// </summary>
 public static class CloneCredentials
 {
-    private static readonly Dictionary<string, string> BasicUsers = new(StringComparer.OrdinalIgnoreCase)
+    /// <summary><c>Authorization: Basic base64(user:token)</c>.</summary>
+    public static CloneCredential Basic(string user, string token)
     {
-        [VcsProviderNames.GitHub] = "x-access-token",
-        [VcsProviderNames.GitLab] = "oauth2",
-    };
-
-    /// <summary>The Basic user name for <paramref name="provider"/> (null/empty: the original provider).</summary>
-    /// <exception cref="VcsProviderNotConfiguredException">TerraFlow does not know how that provider clones.</exception>
-    public static string UserFor(string? provider)
-    {
-        var name = VcsProviderNames.OrDefault(provider);
-        return BasicUsers.TryGetValue(name, out var user) ? user : throw new VcsProviderNotConfiguredException(name, BasicUsers.Keys);
-    }
-
-    /// <summary><c>Authorization: Basic base64(user:token)</c> for <paramref name="provider"/>.</summary>
-    public static CloneCredential For(string? provider, string token)
-    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
         ArgumentException.ThrowIfNullOrEmpty(token);
-        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(UserFor(provider) + ":" + token));
+        var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + token));
         return new CloneCredential("Authorization: Basic " + basic, [token, basic]);
     }
 }

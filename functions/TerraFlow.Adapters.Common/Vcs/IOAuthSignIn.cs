@@ -15,7 +15,7 @@ public sealed record OAuthSignInResult(string? Login, string? Error, bool Upstre
 /// </summary>
 public interface IOAuthSignIn
 {
-    /// <summary>The provider name (<see cref="VcsProviderNames"/>) whose logins this sign-in yields.</summary>
+    /// <summary>The provider name (the host module's <see cref="VcsHostModule.Provider"/>) whose logins this sign-in yields.</summary>
     string Provider { get; }
 
     /// <summary>For people: "GitHub", "GitLab".</summary>

@@ -3,8 +3,8 @@ using TerraFlow.Core.Vcs;
 namespace TerraFlow.Adapters.Vcs;
 
 /// <summary>
-/// One configured VCS host: the name runs carry (<see cref="VcsProviderNames"/>) and its client. Registered with
-/// <see cref="VcsServiceCollectionExtensions.AddVcsProvider"/>, only when the provider is configured.
+/// A provider name and a client, without the rest of a <see cref="VcsHostModule"/>: for registries built by hand and
+/// for tests that put a stand-in client under a host's name (<see cref="VcsServiceCollectionExtensions.AddVcsProvider"/>).
 /// </summary>
 public interface IVcsProvider
 {

@@ -12,6 +12,7 @@ public sealed class OAuthSignIns
                 throw new InvalidOperationException($"Two approver sign-ins are registered for provider '{signIn.Provider}'.");
     }
 
-    /// <summary>The sign-in for <paramref name="provider"/> (null/empty: the original provider), or null when none is registered.</summary>
-    public IOAuthSignIn? Find(string? provider) => _byProvider.GetValueOrDefault(VcsProviderNames.OrDefault(provider));
+    /// <summary>The sign-in for <paramref name="provider"/>, or null when none is registered (or no name was given).</summary>
+    public IOAuthSignIn? Find(string? provider) =>
+        string.IsNullOrWhiteSpace(provider) ? null : _byProvider.GetValueOrDefault(provider.Trim());
 }

@@ -30,6 +30,9 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IJobResultIntake, PostgresJobResultIntake>();
         services.AddSingleton<IExpiredJobSweep, PostgresExpiredJobSweep>();
         services.AddSingleton<IJobDispatchOutbox, PostgresJobDispatchOutbox>();
+        services.AddSingleton<TerraFlow.Application.Ports.IWorkflowStore, PostgresWorkflowStore>();
+        services.AddSingleton<TerraFlow.Application.Comments.IRunReader, PostgresRunReader>();
+        services.AddSingleton<TerraFlow.Application.Outbox.IOutboxQueue, PostgresOutboxQueue>();
         return database;
     }
 

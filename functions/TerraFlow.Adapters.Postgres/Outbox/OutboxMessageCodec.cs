@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Application.Outbox;
 
 namespace TerraFlow.Adapters.Postgres;
@@ -23,7 +24,8 @@ public static class OutboxMessageCodec
             OutboxMessage message = kind switch
             {
                 OutboxKinds.SyncComment => runId is { } id ? new SyncCommentMessage(id) : new UnreadableOutboxMessage(kind, "sync_comment without run"),
-                OutboxKinds.SetStatus => StoreJson.Deserialize<SetStatusMessage>(payload),
+                // Status rows written before statuses named their provider carry none (see StoredProvider).
+                OutboxKinds.SetStatus => WithProvider(StoreJson.Deserialize<SetStatusMessage>(payload)),
                 OutboxKinds.Reply => StoreJson.Deserialize<ReplyMessage>(payload),
                 _ => new UnreadableOutboxMessage(kind, null),
             };
@@ -34,4 +36,6 @@ public static class OutboxMessageCodec
             return new UnreadableOutboxMessage(kind, ex.Message) { RunId = runId };
         }
     }
+
+    private static SetStatusMessage WithProvider(SetStatusMessage status) => status with { Provider = StoredProvider.Of(status.Provider) };
 }

@@ -59,7 +59,7 @@ public sealed class OutboxDispatcher(IOutboxQueue queue, IVcsClients vcs, Commen
                 // With a public URL, the status links to the run's JSON (the run page comes with approvals).
                 var link = options.PublicUrl is { Length: > 0 } url && status.RunId is { } id ? $"{url.TrimEnd('/')}/api/runs/{id}" : null;
                 var statusRepo = new RepoRef(status.Owner, status.Repo, status.InstallationId);
-                var statusClient = vcs.For(status.Provider);
+                var statusClient = vcs.For(status.Provider!);
                 var wanted = new CommitStatus(status.Context, state, status.Description, link);
                 if ((item.Attempts > 0 || item.CreatedAt < _startedAt) && statusClient is ICommitStatusReader reader &&
                     await AlreadyVisibleAsync(reader, statusRepo, status.Sha, wanted, ct))

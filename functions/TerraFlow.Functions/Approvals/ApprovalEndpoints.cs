@@ -18,10 +18,9 @@ internal static class ApprovalEndpoints
         app.MapGet("/api/approvals/{token}", ShowAsync);
         app.MapPost("/api/approvals/{token}", ApproveAsync);
         app.MapGet("/api/approvals/{token}/sign-in", StartSignInAsync);
-        // One callback per provider (each is registered with that host's OAuth application); both always mapped, an
-        // unconfigured one answers 404.
-        app.MapGet(ApproverCookies.CallbackPath, OAuthSignInCallback.For(VcsProviderNames.GitHub));
-        app.MapGet(ApproverCookies.GitLabCallbackPath, OAuthSignInCallback.For(VcsProviderNames.GitLab));
+        // One callback route per registered host (each is registered with that host's OAuth application as
+        // /api/oauth/github/callback, /api/oauth/gitlab/callback, …); an unknown or unconfigured host answers 404.
+        app.MapGet(ApproverCookies.CallbackRoute, OAuthSignInCallback.HandleAsync);
         return app;
     }
 

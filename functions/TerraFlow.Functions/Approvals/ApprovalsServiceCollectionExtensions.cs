@@ -6,8 +6,8 @@ internal static class ApprovalsServiceCollectionExtensions
 {
     /// <summary>
     /// Approval links and their pages. Needs <see cref="TerraFlowOptions"/>, the stores behind
-    /// <c>IServiceSecrets</c> and <c>ISignInStateLedger</c> (AddTerraFlowPostgresAsync) and the providers' approver
-    /// sign-ins (<c>IOAuthSignIn</c>, from AddGitHubProvider / AddGitLabSignIn) registered; an
+    /// <c>IServiceSecrets</c> and <c>ISignInStateLedger</c> (AddTerraFlowPostgresAsync) and the VCS hosts (AddGitHub,
+    /// AddGitLab: their modules carry the approver sign-ins) registered; an
     /// <see cref="IApprovalRecorder"/> is registered separately (without one, the pages answer 503).
     /// </summary>
     public static IServiceCollection AddApprovalLinks(this IServiceCollection services)

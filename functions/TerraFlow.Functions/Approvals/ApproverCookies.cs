@@ -13,7 +13,8 @@ namespace TerraFlow.Functions.Approvals;
 /// <para>
 /// Both are per provider: a login is only meaningful on the host that vouched for it (GitLab's "alice" is not
 /// GitHub's "alice"), so each provider has its own session cookie and its own signing keys, and a session signed for
-/// one provider is never accepted for a run of another. GitHub keeps the original names and keys.
+/// one provider is never accepted for a run of another. The host of the time before providers
+/// (<see cref="StoredProvider.BeforeProvidersWereStored"/>) keeps the original names and keys, so its sessions stay valid.
 /// </para>
 /// </summary>
 internal static class ApproverCookies
@@ -21,10 +22,8 @@ internal static class ApproverCookies
     public const string SessionName = "terraflow_approver";
     public const string SignInStateName = "terraflow_signin";
 
-    /// <summary>The GitHub callback (the original route).</summary>
-    public const string CallbackPath = "/api/oauth/github/callback";
-
-    public const string GitLabCallbackPath = "/api/oauth/gitlab/callback";
+    /// <summary>Where each host sends the approver back: <c>/api/oauth/github/callback</c>, <c>/api/oauth/gitlab/callback</c>, ….</summary>
+    public const string CallbackRoute = "/api/oauth/{provider}/callback";
 
     public static string CallbackPathFor(string provider) => "/api/oauth/" + Uri.EscapeDataString(provider.ToLowerInvariant()) + "/callback";
 
@@ -49,7 +48,7 @@ internal static class ApproverCookies
     /// <summary>Where the host sends the browser back: under the public URL when configured, else this request's origin.</summary>
     public static string CallbackUrl(HttpContext http, TerraFlowOptions options, string provider) => PublicRoot(http, options) + CallbackPathFor(provider);
 
-    private static bool IsOriginal(string provider) => string.Equals(VcsProviderNames.OrDefault(provider), VcsProviderNames.GitHub, StringComparison.OrdinalIgnoreCase);
+    private static bool IsOriginal(string provider) => string.Equals(provider, StoredProvider.BeforeProvidersWereStored, StringComparison.OrdinalIgnoreCase);
 
     private static byte[] SessionKey(ApprovalKeyRing keys, string provider) => ForProvider(keys.SessionKey, provider);
 

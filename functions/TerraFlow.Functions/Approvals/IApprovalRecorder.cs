@@ -24,7 +24,7 @@ public interface IApprovalRecorder
 public sealed record ApprovalPreview(string Repository, int PullRequest, string Project, string HeadSha, string PlanSummary, string? Problem)
 {
     /// <summary>The run's VCS provider: approvers sign in with that host (a login means nothing on another host).</summary>
-    public string Provider { get; init; } = VcsProviderNames.GitHub;
+    public required string Provider { get; init; }
 }
 
 /// <param name="StatusCode">200 when approved; 409 used/superseded/plan changed; 403 ineligible approver; 404 unknown run.</param>

@@ -13,23 +13,23 @@ namespace TerraFlow.Functions.Approvals;
 /// </summary>
 internal static class OAuthSignInCallback
 {
-    /// <summary>The endpoint for one provider's callback route.</summary>
-    public static Delegate For(string provider) =>
-        (HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, ISignInStateLedger ledger, TerraFlowOptions options, TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct) =>
-            HandleAsync(provider, http, signingKeys, signIns, ledger, options, time, logger, ct);
-
     public static async Task<IResult> HandleAsync(string provider, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, ISignInStateLedger ledger, TerraFlowOptions options,
         TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct)
     {
+        // The route segment is the browser's text: only a registered host's own name is used from here on.
+        var oauth = signIns.Find(provider);
+        if (oauth is null)
+            return ApprovalPages.SignInFailed(StatusCodes.Status404NotFound, "Sign-in with this host is not configured on this TerraFlow.");
+        provider = oauth.Provider;
+        http.Items[RequestTelemetryTags.RouteItem] = ApproverCookies.CallbackPathFor(provider);
         var keys = await signingKeys.GetAsync(ct);
         var now = time.GetUtcNow();
         var query = http.Request.Query;
         var pending = ApproverCookies.ReadSignInState(http, keys, provider, now);
         ApproverCookies.ClearSignInState(http, options, provider);
 
-        var oauth = signIns.Find(provider);
-        var host = oauth?.DisplayName ?? provider;
-        if (oauth is not { IsConfigured: true })
+        var host = oauth.DisplayName;
+        if (!oauth.IsConfigured)
             return ApprovalPages.SignInFailed(StatusCodes.Status404NotFound, $"Sign-in with {host} is not configured on this TerraFlow.");
         if (pending is null)
             return ApprovalPages.SignInFailed(StatusCodes.Status400BadRequest, "This sign-in was not started in this browser, or took too long.");

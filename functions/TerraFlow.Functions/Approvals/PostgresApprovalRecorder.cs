@@ -25,7 +25,7 @@ public sealed class PostgresApprovalRecorder(NpgsqlDataSource db, PullRequestFac
         var problem = await ProblemAsync(conn, run, claims, ct);
         return new ApprovalPreview(run.Context.Repo.FullName, run.Context.PullRequestNumber, claims.Project, run.Context.HeadSha, summary, problem)
         {
-            Provider = VcsProviderNames.OrDefault(run.Context.Provider),
+            Provider = run.Context.Provider,
         };
     }
 

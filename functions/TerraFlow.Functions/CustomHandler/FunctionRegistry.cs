@@ -25,11 +25,10 @@ internal static class FunctionRegistry
 
     public static IReadOnlyList<FunctionDefinition> All { get; } =
     [
-        // GitHub cannot send function keys in a header and its docs warn against secrets in the URL: the endpoint
-        // verifies X-Hub-Signature-256 itself, so the function is anonymous.
-        new("GitHubWebhook", new HttpTrigger("webhooks/github", ["post"], AuthLevels.Anonymous)),
-        // GitLab sends its secret token in X-Gitlab-Token, which the endpoint compares itself; it cannot send function keys.
-        new("GitLabWebhook", new HttpTrigger("webhooks/gitlab", ["post"], AuthLevels.Anonymous)),
+        // Every registered VCS host's webhooks (webhooks/github, webhooks/gitlab, …), one pipeline. Hosts cannot send
+        // function keys (GitHub's docs warn against secrets in the URL): the endpoint verifies each host's signature or
+        // token itself, so the function is anonymous.
+        new("Webhook", new HttpTrigger("webhooks/{provider}", ["post"], AuthLevels.Anonymous)),
         // Platform health probes carry no key.
         new("Health", new HttpTrigger("health", ["get"], AuthLevels.Anonymous)),
         new("HealthLive", new HttpTrigger("health/live", ["get"], AuthLevels.Anonymous)),
@@ -40,8 +39,8 @@ internal static class FunctionRegistry
         // the URL, the approver's sign-in with the VCS host and the anti-forgery token are checked by the endpoints themselves.
         new("Approval", new HttpTrigger("approvals/{token}", ["get", "post"], AuthLevels.Anonymous)),
         new("ApprovalSignIn", new HttpTrigger("approvals/{token}/sign-in", ["get"], AuthLevels.Anonymous)),
-        new("GitHubOAuthCallback", new HttpTrigger("oauth/github/callback", ["get"], AuthLevels.Anonymous)),
-        new("GitLabOAuthCallback", new HttpTrigger("oauth/gitlab/callback", ["get"], AuthLevels.Anonymous)),
+        // Each host's approver sign-in returns to oauth/{its provider name}/callback.
+        new("OAuthCallback", new HttpTrigger("oauth/{provider}/callback", ["get"], AuthLevels.Anonymous)),
         new(JobResults, new ServiceBusQueueTrigger("message", ResultsQueue, ServiceBusConnection)),
         new(Timers, new TimerTrigger("timer", TimersSchedule)),
     ];

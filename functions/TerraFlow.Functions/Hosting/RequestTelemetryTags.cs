@@ -8,6 +8,13 @@ namespace TerraFlow.Functions;
 /// </summary>
 internal static class RequestTelemetryTags
 {
+    /// <summary>
+    /// An endpoint that serves several hosts from one route template (<c>/api/webhooks/{provider}</c>) puts the route of
+    /// the registered host it served here, so requests stay named per host ("POST /api/webhooks/gitlab") without ever
+    /// naming an item after unverified text from the URL.
+    /// </summary>
+    public const string RouteItem = "terraflow.http.route";
+
     public static IApplicationBuilder UseRequestTelemetryTags(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>
         {
@@ -22,7 +29,8 @@ internal static class RequestTelemetryTags
                 {
                     activity.SetTag("http.request.method", http.Request.Method);
                     activity.SetTag("url.path", http.Request.Path.Value);
-                    if (http.GetEndpoint() is RouteEndpoint route) activity.SetTag("http.route", "/" + route.RoutePattern.RawText?.TrimStart('/'));
+                    if (http.Items[RouteItem] is string served) activity.SetTag("http.route", served);
+                    else if (http.GetEndpoint() is RouteEndpoint route) activity.SetTag("http.route", "/" + route.RoutePattern.RawText?.TrimStart('/'));
                     activity.SetTag("http.response.status_code", http.Response.StatusCode);
                 }
             }

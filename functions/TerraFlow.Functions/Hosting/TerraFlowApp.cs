@@ -2,7 +2,6 @@ using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.GitLab;
-using TerraFlow.Adapters.GitLabOAuth;
 using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres.Hosting;
 using TerraFlow.Adapters.Telemetry;
@@ -58,8 +57,7 @@ public static class TerraFlowApp
         var app = builder.Build();
         app.UseRequestTelemetryTags();
         app.MapHealth();
-        app.MapGitHubWebhook();
-        app.MapGitLabWebhook();
+        app.MapWebhooks();
         app.MapRuns();
         app.MapApprovals();
         app.MapCustomHandlerInvocations();
@@ -75,14 +73,10 @@ public static class TerraFlowApp
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
 
-        var github = config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
-        // Every VCS host TerraFlow talks to is a named provider in VcsClients; runs, jobs and outbox rows pick theirs
-        // by name. GitHub is always there; other providers register themselves (AddVcsProvider) only when configured.
-        services.AddGitHubProvider(github);
-        // GitLab beside GitHub: options and webhook verifier always; the client (provider "gitlab") when a token is set.
+        // VCS hosts, one line each: client, webhook source (/api/webhooks/{provider}), clone rules, CODEOWNERS
+        // locations and approver sign-in. Runs, jobs and outbox rows find theirs by provider name (VcsHosts).
+        services.AddGitHub(config);
         services.AddGitLab(config);
-        // GitLab approver sign-in (TerraFlow:GitLab:ClientId/ClientSecret).
-        services.AddGitLabSignIn(config);
         // Clone URLs from webhooks must be on these hosts (intake and runner check; TerraFlow:CloneUrls).
         services.AddCloneUrlPolicy(config);
 
@@ -98,7 +92,6 @@ public static class TerraFlowApp
         services.AddSingleton<WorkSignals>();
         services.AddSingleton<JobSignal>();
         // The use cases (TerraFlow.Application) over their ports; PostgreSQL implements the storage ports.
-        services.AddSingleton<IWorkflowStore, TerraFlow.Adapters.Postgres.PostgresWorkflowStore>();
         services.AddSingleton<IVcsClients>(sp => sp.GetRequiredService<VcsClients>());
         services.AddSingleton<ICloneUrlGuard>(sp => sp.GetRequiredService<CloneUrlPolicy>());
         services.AddSingleton<IWorkflowMetrics, WorkflowMetrics>();
@@ -113,8 +106,6 @@ public static class TerraFlowApp
         services.AddSingleton<TerraFlow.Application.Ports.IVcsClients>(sp => sp.GetRequiredService<VcsClients>());
         services.AddSingleton<TerraFlow.Application.Comments.IApprovalLinkIssuer>(sp => sp.GetRequiredService<ApprovalLinks>());
         services.AddSingleton(new TerraFlow.Application.Comments.CommentOptions(options.PublicUrl));
-        services.AddSingleton<TerraFlow.Application.Comments.IRunReader, PostgresRunReader>();
-        services.AddSingleton<IOutboxQueue, PostgresOutboxQueue>();
         services.AddSingleton<TerraFlow.Application.Comments.CommentSync>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<ExpiredLeaseSweeper>();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http.Features;
+using TerraFlow.Adapters.Webhooks;
 
 namespace TerraFlow.Functions.Webhooks;
 
@@ -11,8 +12,8 @@ namespace TerraFlow.Functions.Webhooks;
 /// </summary>
 internal static class WebhookBody
 {
-    /// <summary>GitHub and GitLab both cap webhook payloads at 25 MB; anything larger is not from them.</summary>
-    public const int MaxBytes = 25 * 1024 * 1024;
+    /// <summary>The default cap (<see cref="WebhookLimits.MaxBodyBytes"/>); each host's source names its own.</summary>
+    public const int MaxBytes = WebhookLimits.MaxBodyBytes;
 
     private const int ReadChunkBytes = 16 * 1024;
 

@@ -48,14 +48,14 @@ internal static class BaseRuleFiles
     }
 
     /// <summary>
-    /// The base commit's CODEOWNERS (the first of the provider's locations), or null when there is none. Never fails
+    /// The base commit's CODEOWNERS (the first of the host's <paramref name="locations"/>), or null when there is none. Never fails
     /// discovery for bad lines (the parser skips them), and a symlink or an oversized file counts as no file, with a
     /// warning; a file beyond the parser's bounds (rule count, pattern length) comes back as <c>Refused</c>, a
     /// configuration error for the pull request's comment.
     /// </summary>
-    public static async Task<(CodeOwnersFile? File, ConfigError? Refused)> ReadCodeOwnersAsync(CommitFiles files, string? provider, long runId, ILogger logger, CancellationToken ct)
+    public static async Task<(CodeOwnersFile? File, ConfigError? Refused)> ReadCodeOwnersAsync(CommitFiles files, IReadOnlyList<string> locations, long runId, ILogger logger, CancellationToken ct)
     {
-        foreach (var relative in CodeOwnersLocations.For(provider))
+        foreach (var relative in locations)
         {
             string? text;
             try

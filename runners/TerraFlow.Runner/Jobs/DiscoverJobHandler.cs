@@ -78,13 +78,14 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, Cl
             var affected = AffectedProjects.Find(merged.Projects, modules, changed, ct);
             logger.LogInformation("Run {RunId}: {Changed} changed files affect {Affected} of {Total} projects",
                 spec.RunId, changed.Count, affected.Count, merged.Projects.Count);
-            var (codeOwnersFile, ownersRefused) = await BaseRuleFiles.ReadCodeOwnersAsync(baseFiles, spec.Provider, spec.RunId, logger, ct);
+            var codeOwnersLocations = vcs.Hosts.CodeOwnersLocations(StoredProvider.Of(spec.Provider));
+            var (codeOwnersFile, ownersRefused) = await BaseRuleFiles.ReadCodeOwnersAsync(baseFiles, codeOwnersLocations, spec.RunId, logger, ct);
             if (ownersRefused is not null)
                 return Result(lease, new DiscoveryOutcome(false, ownersRefused, null, merged.Projects, []));
             var codeOwners = ProjectCodeOwners.Compute(codeOwnersFile, affected, modules, changed, ct);
             var policyPaths = discovery.Projects.Concat(merged.Projects).SelectMany(p => p.PolicyPaths).Distinct(StringComparer.Ordinal).ToList();
             var notice = ConfigNotices.Join(
-                RuleChangeNotice.Build(changed, CodeOwnersLocations.For(spec.Provider), policyPaths, merged.Ignored, baseSha, allowed),
+                RuleChangeNotice.Build(changed, codeOwnersLocations, policyPaths, merged.Ignored, baseSha, allowed),
                 discovery.Notices);
             return Result(lease, new DiscoveryOutcome(true, null, null, merged.Projects, affected.Select(p => p.Name).ToList())
             {
@@ -112,7 +113,7 @@ internal static class BaseCommit
     public static async Task<string> ResolveAsync(VcsClients vcs, JobSpec spec, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(spec.BaseSha) || spec.PullRequestNumber is not int number) return spec.BaseSha;
-        var pr = await vcs.For(spec.Provider).GetPullRequestAsync(new RepoRef(spec.RepoOwner, spec.RepoName, spec.InstallationId), number, ct);
+        var pr = await vcs.For(StoredProvider.Of(spec.Provider)).GetPullRequestAsync(new RepoRef(spec.RepoOwner, spec.RepoName, spec.InstallationId), number, ct);
         return pr.BaseSha;
     }
 }
@@ -128,10 +129,11 @@ internal static class CloneAuth
     /// </summary>
     public static async Task<CloneCredential?> GetAsync(VcsClients vcs, CloneUrlPolicy cloneUrls, JobSpec spec, CancellationToken ct)
     {
-        if (cloneUrls.Refusal(spec.Provider, spec.CloneUrl, spec.RepoOwner, spec.RepoName) is { } refusal)
+        var provider = StoredProvider.Of(spec.Provider);
+        if (cloneUrls.Refusal(provider, spec.CloneUrl, spec.RepoOwner, spec.RepoName) is { } refusal)
             throw new WorkspaceException("Refused to clone: " + refusal);
         if (!spec.CloneUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) return null;
-        var token = await vcs.For(spec.Provider).GetCloneTokenAsync(new RepoRef(spec.RepoOwner, spec.RepoName, spec.InstallationId), ct);
-        return token is null ? null : CloneCredentials.For(spec.Provider, token);
+        var token = await vcs.For(provider).GetCloneTokenAsync(new RepoRef(spec.RepoOwner, spec.RepoName, spec.InstallationId), ct);
+        return token is null ? null : vcs.Hosts.CloneCredential(provider, token);
     }
 }

@@ -1,3 +1,4 @@
+using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Security;
 
@@ -77,7 +78,7 @@ public sealed record ChildEnvironment(IReadOnlyDictionary<string, string?> Varia
     /// <summary>Whether a credential applies to the job's repository, project and provider.</summary>
     public static bool Matches(RunnerCredential credential, JobSpec spec)
     {
-        var provider = spec.Provider ?? "github";
+        var provider = StoredProvider.Of(spec.Provider);
         if (!string.IsNullOrWhiteSpace(credential.Provider) && !string.Equals(credential.Provider.Trim(), provider, StringComparison.OrdinalIgnoreCase))
             return false;
         if (!AnyMatch(credential.Repositories, $"{spec.RepoOwner}/{spec.RepoName}")) return false;

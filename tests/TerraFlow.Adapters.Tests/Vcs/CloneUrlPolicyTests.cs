@@ -1,14 +1,22 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.Vcs;
 
 namespace TerraFlow.Adapters.Tests.Vcs;
 
 public sealed class CloneUrlPolicyTests
 {
-    private static CloneUrlPolicy FromSettings(params (string Key, string Value)[] settings) =>
-        CloneUrlPolicy.FromConfiguration(new ConfigurationBuilder()
+    /// <summary>The policy as the host programs build it: both hosts registered from the settings, one line each.</summary>
+    private static CloneUrlPolicy FromSettings(params (string Key, string Value)[] settings)
+    {
+        var config = new ConfigurationBuilder()
             .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
-            .Build());
+            .Build();
+        return new ServiceCollection().AddGitHub(config).AddGitLab(config).AddCloneUrlPolicy(config)
+            .BuildServiceProvider().GetRequiredService<CloneUrlPolicy>();
+    }
 
     private static readonly CloneUrlPolicy GitHubCom = FromSettings();
 

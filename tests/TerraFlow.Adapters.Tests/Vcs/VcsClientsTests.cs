@@ -39,12 +39,20 @@ public class VcsClientsTests
     }
 
     [Fact]
-    public void Rows_without_a_provider_belong_to_the_original_provider()
+    public void A_missing_provider_is_an_error_not_a_default_host_and_old_rows_say_github_explicitly()
     {
         var clients = new VcsClients([new VcsProvider("github", new NamedVcsClient("gh")), new VcsProvider("gitlab", new NamedVcsClient("gl"))]);
 
-        Assert.Equal("gh", ((NamedVcsClient)clients.For(null)).Name);
-        Assert.Equal("gh", ((NamedVcsClient)clients.For("")).Name);
+        foreach (var missing in new[] { null, "", " " })
+        {
+            var ex = Assert.Throws<VcsProviderNotConfiguredException>(() => clients.For(missing));
+            Assert.Contains("No VCS provider was named", ex.Message);
+            Assert.Contains("configured: github, gitlab", ex.Message);
+            Assert.False(clients.IsConfigured(missing));
+            Assert.Null(new OAuthSignIns([]).Find(missing));
+        }
+        // Rows and job specs written before providers were stored are read through the one explicit rule.
+        Assert.Equal("gh", ((NamedVcsClient)clients.For(StoredProvider.Of(null))).Name);
     }
 
     [Fact]
@@ -73,7 +81,7 @@ public class VcsClientsTests
     public void The_github_provider_is_the_github_client_even_when_another_client_is_registered_after_it()
     {
         var services = new ServiceCollection();
-        services.AddGitHubProvider(new GitHubOptions());
+        services.AddGitHub(new GitHubOptions());
         services.AddSingleton<IVcsClient>(new NamedVcsClient("later"));
         using var sp = services.BuildServiceProvider();
 
@@ -88,7 +96,7 @@ public class VcsClientsTests
         const string old = """{"owner":"acme","repo":"infra","installationId":5,"sha":"abc","context":"terraflow/plan: net","state":"Success","description":"ok"}""";
         var payload = StoreJson.Deserialize<SetStatusMessage>(old);
         Assert.Null(payload.Provider);
-        Assert.Equal("github", VcsProviderNames.OrDefault(payload.Provider));
+        Assert.Equal("github", StoredProvider.Of(payload.Provider));
 
         var current = StoreJson.Deserialize<SetStatusMessage>(StoreJson.Serialize<object>(payload with { Provider = "gitlab" }));
         Assert.Equal("gitlab", current.Provider);
@@ -102,6 +110,6 @@ public class VcsClientsTests
 
         var old = StoreJson.Serialize(spec with { Provider = null });
         Assert.DoesNotContain("provider", old);
-        Assert.Equal("github", VcsProviderNames.OrDefault(StoreJson.Deserialize<JobSpec>(old).Provider));
+        Assert.Equal("github", StoredProvider.Of(StoreJson.Deserialize<JobSpec>(old).Provider));
     }
 }

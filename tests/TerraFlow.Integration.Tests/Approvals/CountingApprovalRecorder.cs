@@ -25,8 +25,8 @@ internal sealed class CountingApprovalRecorder : IApprovalRecorder
     {
         MissingRun => null,
         SupersededRun => new ApprovalPreview("acme/infra", 7, claims.Project, new string('b', 40), "1 to add, 0 to change, 0 to destroy",
-            "A newer push superseded this plan."),
-        _ => (ApprovalPreview?)new ApprovalPreview("acme/infra", 7, claims.Project, new string('a', 40), "2 to add, 0 to change, 1 to destroy", null),
+            "A newer push superseded this plan.") { Provider = "github" },
+        _ => (ApprovalPreview?)new ApprovalPreview("acme/infra", 7, claims.Project, new string('a', 40), "2 to add, 0 to change, 1 to destroy", null) { Provider = "github" },
     });
 
     public Task<ApprovalRecordResult> RecordAsync(ApprovalClaims claims, string approverLogin, CancellationToken ct)

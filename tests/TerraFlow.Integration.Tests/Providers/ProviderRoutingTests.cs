@@ -1,3 +1,4 @@
+using TerraFlow.Adapters.GitLab;
 using Npgsql;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Adapters.Vcs;
@@ -24,7 +25,7 @@ public sealed class ProviderRoutingTests
         using var repo = new TwoProjectRepo();
         var gitlab = new RecordingVcsClient();
         gitlab.AddPullRequest(new PullRequestInfo(Repo, Number, repo.HeadSha, repo.BaseSha, "feature", "main", repo.Git.CloneUrl, "gl-dev", Open: true, Merged: false));
-        await using var host = await ProvidersTestHost.StartAsync(services: s => s.AddVcsProvider(VcsProviderNames.GitLab, _ => gitlab));
+        await using var host = await ProvidersTestHost.StartAsync(services: s => s.AddVcsProvider(GitLabHost.Provider, _ => gitlab));
 
         await AddPlanCommandAsync(host.Database, "gitlab", "delivery-gl-1");
 
@@ -55,7 +56,7 @@ public sealed class ProviderRoutingTests
     public async Task A_run_for_an_unconfigured_provider_fails_visibly_and_talks_to_no_other_host()
     {
         var gitlab = new RecordingVcsClient();
-        await using var host = await ProvidersTestHost.StartAsync(services: s => s.AddVcsProvider(VcsProviderNames.GitLab, _ => gitlab));
+        await using var host = await ProvidersTestHost.StartAsync(services: s => s.AddVcsProvider(GitLabHost.Provider, _ => gitlab));
 
         await AddPlanCommandAsync(host.Database, "bitbucket", "delivery-bb-1");
 

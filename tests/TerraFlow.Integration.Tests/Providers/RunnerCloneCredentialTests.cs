@@ -4,6 +4,7 @@ using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Security;
 using TerraFlow.Core.Vcs;
+using TerraFlow.Integration.Tests.Infrastructure;
 using TerraFlow.Runner;
 using TerraFlow.Runner.Jobs;
 
@@ -42,10 +43,11 @@ public sealed class RunnerCloneCredentialTests : IDisposable
         await File.WriteAllTextAsync(git, $"#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{log}'\nprintf 'env %s=%s\\n' \"$GIT_CONFIG_KEY_0\" \"$GIT_CONFIG_VALUE_0\" >> '{log}'\necho 'fatal: stand-in git refuses' >&2\nexit 128\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(git, all & ~(UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
 
+        // The hosts as registered (their clone rules), with stand-in clients that only hand out tokens.
         var clients = new VcsClients([
             new VcsProvider("github", new TokenOnlyClient("token-of-github")),
             new VcsProvider("gitlab", new TokenOnlyClient("token-of-gitlab")),
-        ]);
+        ], null, RegisteredHosts.WithoutClients());
         var options = new RunnerOptions { GitPath = git, WorkDirectory = Path.Combine(_scratch, "work") };
         var hosts = new CloneUrlPolicy([KeyValuePair.Create("github", "https://git.example.com"), KeyValuePair.Create("gitlab", "https://git.example.com")], allowLocalPaths: false);
         var handler = new DiscoverJobHandler(options, clients, hosts, NullLogger<DiscoverJobHandler>.Instance);

@@ -1,3 +1,4 @@
+using TerraFlow.Adapters.GitHub;
 using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -199,7 +200,7 @@ internal sealed class ApplyTestBed : IAsyncDisposable
     /// <summary>Clones from a local path never ask the VCS for a token; any call is a test failure.</summary>
     public class NoVcs : DispatchProxy
     {
-        public static VcsClients Create() => new([new VcsProvider(VcsProviderNames.GitHub, Create<IVcsClient, NoVcs>())]);
+        public static VcsClients Create() => new([new VcsProvider(GitHubHost.Provider, Create<IVcsClient, NoVcs>())]);
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
             throw new InvalidOperationException($"unexpected VCS call {targetMethod?.Name}");

@@ -26,7 +26,7 @@ public sealed partial class BaseRuleFilesTests : IDisposable
 
     private async Task<DiscoveryOutcome> DiscoverAsync(string baseSha, string headSha, RepoConfigOptions? repoConfig = null)
     {
-        var handler = new DiscoverJobHandler(Options, new VcsClients([]), new CloneUrlPolicy([], allowLocalPaths: true), NullLogger<DiscoverJobHandler>.Instance, repoConfig);
+        var handler = new DiscoverJobHandler(Options, new VcsClients(RegisteredHosts.WithoutClients()), new CloneUrlPolicy([], allowLocalPaths: true), NullLogger<DiscoverJobHandler>.Instance, repoConfig);
         var spec = new JobSpec(JobKinds.Discover, 1, "acme", "infra", null, _repo.CloneUrl, headSha, baseSha, null, "op");
         var result = await handler.ExecuteAsync(new JobLease(1, 1, 1, spec), new SecretMasker(), CancellationToken.None);
         return result.Discovery!;

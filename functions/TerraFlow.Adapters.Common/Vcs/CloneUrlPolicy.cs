@@ -1,28 +1,26 @@
-using Microsoft.Extensions.Configuration;
-using TerraFlow.Adapters.GitHub;
-using TerraFlow.Adapters.GitLab;
-using TerraFlow.Adapters.GitLabOAuth;
-
 namespace TerraFlow.Adapters.Vcs;
 
 /// <summary>
 /// Which clone URLs a run may use. A clone URL comes from a webhook body, so it is untrusted: a runner must never send
 /// the provider's token to a host other than that provider's own. Allowed: an http(s) URL with exactly the scheme,
-/// host and port of the provider's configured web root (GitHub: <see cref="GitHubOptions.EffectiveWebUrl"/>, i.e.
-/// github.com for api.github.com and the GHES host otherwise; GitLab: <c>ApiUrl</c> without <c>/api/v4</c>), below
-/// that root's path, with no user name, password, query or fragment. On GitLab the URL must also name the event's
-/// own project (<c>/group/project.git</c>): per-project webhook secrets would otherwise let the holder of project A's
-/// secret make TerraFlow clone project B with TerraFlow's token. Local paths and <c>file://</c> are refused unless
+/// host and port of the provider's configured web root (<see cref="VcsCloneRules.WebRoot"/> of its host module), below
+/// that root's path, with no user name, password, query or fragment. Where the host says so
+/// (<see cref="VcsCloneRules.UrlNamesProject"/>, GitLab) the URL must also name the event's own project
+/// (<c>/group/project.git</c>): per-project webhook secrets would otherwise let the holder of project A's secret make
+/// TerraFlow clone project B with TerraFlow's token. Local paths and <c>file://</c> are refused unless
 /// <see cref="CloneUrlOptions.AllowLocalPaths"/> (development and tests; such clones never get a token).
 /// Checked where a run is started (so the run fails with this reason) and again by the runner just before cloning.
 /// </summary>
 public sealed class CloneUrlPolicy : TerraFlow.Application.Ports.ICloneUrlGuard
 {
     private readonly Dictionary<string, Uri> _webRoots = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _urlNamesProject = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="webRoots">Provider name → web root URL of the configured host.</param>
-    public CloneUrlPolicy(IEnumerable<KeyValuePair<string, string>> webRoots, bool allowLocalPaths)
+    /// <param name="urlNamesProject">Providers whose clone URLs must be the event's own repository.</param>
+    public CloneUrlPolicy(IEnumerable<KeyValuePair<string, string>> webRoots, bool allowLocalPaths, IEnumerable<string>? urlNamesProject = null)
     {
+        foreach (var provider in urlNamesProject ?? []) _urlNamesProject.Add(provider);
         ArgumentNullException.ThrowIfNull(webRoots);
         foreach (var (provider, root) in webRoots)
         {
@@ -35,21 +33,13 @@ public sealed class CloneUrlPolicy : TerraFlow.Application.Ports.ICloneUrlGuard
 
     public bool AllowLocalPaths { get; }
 
-    /// <summary>
-    /// The hosts of the providers configured in <paramref name="configuration"/> (GitHub always, GitLab when a token or
-    /// webhook secret is set) and <c>TerraFlow:CloneUrls:AllowLocalPaths</c>.
-    /// </summary>
-    public static CloneUrlPolicy FromConfiguration(IConfiguration configuration)
+    /// <summary>The web roots and rules of the registered hosts (those with a configured <see cref="VcsCloneRules.WebRoot"/>).</summary>
+    public static CloneUrlPolicy ForHosts(VcsHosts hosts, bool allowLocalPaths)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
-        var roots = new List<KeyValuePair<string, string>>();
-        var github = configuration.GetSection(GitHubOptions.SectionName).Get<GitHubOptions>() ?? new GitHubOptions();
-        roots.Add(KeyValuePair.Create(VcsProviderNames.GitHub, github.EffectiveWebUrl));
-        var gitlab = configuration.GetSection(GitLabOptions.SectionName).Get<GitLabOptions>() ?? new GitLabOptions();
-        if (gitlab.ClientConfigured || gitlab.WebhooksConfigured)
-            roots.Add(KeyValuePair.Create(VcsProviderNames.GitLab, GitLabWebUrl.FromApiUrl(gitlab.ApiUrl)));
-        var options = configuration.GetSection(CloneUrlOptions.SectionName).Get<CloneUrlOptions>() ?? new CloneUrlOptions();
-        return new CloneUrlPolicy(roots, options.AllowLocalPaths);
+        ArgumentNullException.ThrowIfNull(hosts);
+        var configured = hosts.All.Where(h => h.Cloning.WebRoot is not null).ToList();
+        return new CloneUrlPolicy(configured.Select(h => KeyValuePair.Create(h.Provider, h.Cloning.WebRoot!)), allowLocalPaths,
+            configured.Where(h => h.Cloning.UrlNamesProject).Select(h => h.Provider));
     }
 
     /// <summary>True for a local path or <c>file://</c> URL (git clones those without any network or token).</summary>
@@ -60,7 +50,8 @@ public sealed class CloneUrlPolicy : TerraFlow.Application.Ports.ICloneUrlGuard
     /// <summary>Null when <paramref name="cloneUrl"/> may be cloned for a run of <paramref name="repoOwner"/>/<paramref name="repoName"/>; otherwise why not (safe to show: no credentials).</summary>
     public string? Refusal(string? provider, string? cloneUrl, string repoOwner, string repoName)
     {
-        var name = VcsProviderNames.OrDefault(provider);
+        if (string.IsNullOrWhiteSpace(provider)) return "the event names no VCS provider.";
+        var name = provider;
         if (string.IsNullOrWhiteSpace(cloneUrl)) return "the event names no clone URL.";
         if (IsLocal(cloneUrl))
             return AllowLocalPaths ? null
@@ -80,7 +71,7 @@ public sealed class CloneUrlPolicy : TerraFlow.Application.Ports.ICloneUrlGuard
         var path = Uri.UnescapeDataString(url.AbsolutePath);
         if (!path.StartsWith(rootPath, StringComparison.OrdinalIgnoreCase) || path.Contains("/../", StringComparison.Ordinal) || path.Contains("/./", StringComparison.Ordinal))
             return $"clone URL '{Shown(cloneUrl)}' refused: it is not below {Origin(root)}{root.AbsolutePath.TrimEnd('/')}/.";
-        if (name.Equals(VcsProviderNames.GitLab, StringComparison.OrdinalIgnoreCase))
+        if (_urlNamesProject.Contains(name))
         {
             var repoPath = path[rootPath.Length..];
             if (repoPath.EndsWith(".git", StringComparison.OrdinalIgnoreCase)) repoPath = repoPath[..^4];
