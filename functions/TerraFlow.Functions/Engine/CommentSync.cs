@@ -82,6 +82,7 @@ public sealed class CommentSync(VcsClients clients, IArtifactStore artifacts, Te
                 ApplyBlockers = Blockers(run, p),
                 Apply = p.Apply,
                 WaitingBehind = p.WaitingBehind,
+                StepOutputs = p.StepOutputs,
             });
         }
         var s = run.State;
