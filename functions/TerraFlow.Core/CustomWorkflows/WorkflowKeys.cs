@@ -89,7 +89,7 @@ internal static class WorkflowKeys
         {
             var count = steps.Count(s => s.Kind == required);
             if (count != 1)
-                throw Problem(sequence, $"{where} must contain the '{required}' step exactly once (it is what TerraFlow stores and applies), found {count}");
+                throw Problem(sequence, $"{where} must contain the '{required}' step exactly once, found {count}; it is the step whose plan TerraFlow stores, shows and applies");
         }
         return steps;
     }
