@@ -88,6 +88,24 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
         Assert.Equal(3L, await Scalar(host, "select count(*) from jobs"));
     }
 
+    [Fact]
+    public async Task An_opened_pull_request_makes_its_repository_and_discovered_projects_known()
+    {
+        using var repo = new TwoProjectRepo();
+        _github.AddPullRequest(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
+        await using var host = await TerraFlowTestHost.StartAsync(_db, _github);
+
+        var response = await Send(host, "pull_request", OpenedPayload(repo), "delivery-catalog");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await FinalStatuses(repo.HeadSha, 2);
+
+        // The webhook's run recorded its repository (in the run's transaction), discovery its projects.
+        Assert.Equal($"github:{Owner}/{Repo}:{repo.Git.CloneUrl}", await Scalar(host, "select provider || ':' || owner || '/' || name || ':' || clone_url from repositories"));
+        Assert.Equal("pull_request", await Scalar(host, "select r.trigger_kind from runs r join repositories p on p.id = r.repository_id"));
+        Assert.Equal("app:app:default,network:network:default",
+            await Scalar(host, "select string_agg(name || ':' || dir || ':' || workspace, ',' order by name) from projects"));
+    }
+
     private static bool CountsShown(string body)
     {
         try

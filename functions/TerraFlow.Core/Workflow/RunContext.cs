@@ -2,7 +2,10 @@ using TerraFlow.Core.Vcs;
 
 namespace TerraFlow.Core.Workflow;
 
-/// <summary>The facts of a run that never change: which pull request, which commits, where to clone from.</summary>
+/// <summary>
+/// The facts of a run that never change: what started it, which pull request, which commits, where to clone from.
+/// <see cref="PullRequestNumber"/> is 0 when <see cref="Trigger"/> is not <see cref="RunTrigger.PullRequest"/>.
+/// </summary>
 public sealed record RunContext(
     long RunId,
     string Provider,
@@ -15,6 +18,9 @@ public sealed record RunContext(
 {
     /// <summary>The run is planned without credentials (see <see cref="Jobs.JobSpec.Untrusted"/>).</summary>
     public bool Untrusted { get; init; }
+
+    /// <summary>What started the run; pull request unless said otherwise (every run before schedules and manual runs).</summary>
+    public RunTrigger Trigger { get; init; } = RunTrigger.PullRequest;
 }
 
 /// <summary>A run as loaded from the store: its facts, its workflow state and its PR comments so far.</summary>

@@ -1,5 +1,5 @@
-using Npgsql;
 using TerraFlow.Adapters.Azure.ServiceBus;
+using TerraFlow.Application.Health;
 using TerraFlow.Core.Artifacts;
 
 namespace TerraFlow.Functions.Api;
@@ -11,20 +11,18 @@ namespace TerraFlow.Functions.Api;
 /// <c>GET /api/health/live</c> (liveness): 200 while the process serves requests, without touching dependencies, except
 /// 503 when the embedded PostgreSQL this host started died and could not be restarted: only a host restart helps then.
 /// </summary>
-public static class HealthEndpoint
+internal static class HealthEndpoint
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health/live", (DatabaseSetup database) => database.EmbeddedServerLost
+        app.MapGet("/api/health/live", (IDatabaseHealth database) => database.ServerLost
             ? Results.Json(new { status = "dead", reason = "the embedded PostgreSQL died and could not be restarted" }, statusCode: StatusCodes.Status503ServiceUnavailable)
             : Results.Json(new { status = "alive" }));
-        app.MapGet("/api/health", async (NpgsqlDataSource db, DatabaseSetup setup, IArtifactStore artifacts, IServiceProvider services, CancellationToken ct) =>
+        app.MapGet("/api/health", async (IDatabaseHealth db, IArtifactStore artifacts, IServiceProvider services, CancellationToken ct) =>
         {
-            var database = setup.EmbeddedServerRunning
-                ? await ProbeDatabaseAsync(db, ct)
-                : new DatabaseProbe(false, null, "the embedded PostgreSQL server is not running; the host is restarting it");
+            var database = await db.ProbeAsync(ProbeTimeout, ct);
             var store = await ProbeArtifactsAsync(artifacts, ct);
             var queue = await ProbeQueueAsync(services, database, ct);
             var healthy = database.Reachable && store.Reachable && queue.Reachable;
@@ -33,21 +31,6 @@ public static class HealthEndpoint
                 statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         return app;
-    }
-
-    private static async Task<DatabaseProbe> ProbeDatabaseAsync(NpgsqlDataSource db, CancellationToken ct)
-    {
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(ProbeTimeout);
-            await using var cmd = db.CreateCommand("select count(*) from schema_migrations");
-            return new DatabaseProbe(true, (long)(await cmd.ExecuteScalarAsync(timeout.Token))!, null);
-        }
-        catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or TimeoutException)
-        {
-            return new DatabaseProbe(false, null, ex.Message);
-        }
     }
 
     private static async Task<StoreProbe> ProbeArtifactsAsync(IArtifactStore artifacts, CancellationToken ct)
@@ -67,7 +50,7 @@ public static class HealthEndpoint
     }
 
     /// <summary>The PostgreSQL queue lives in the database; Service Bus is probed on the results queue the host receives from.</summary>
-    private static async Task<QueueProbe> ProbeQueueAsync(IServiceProvider services, DatabaseProbe database, CancellationToken ct)
+    private static async Task<QueueProbe> ProbeQueueAsync(IServiceProvider services, DatabaseHealthReport database, CancellationToken ct)
     {
         if (services.GetService<ServiceBusRestClient>() is not { } bus || services.GetService<ServiceBusOptions>() is not { } options)
             return new QueueProbe("postgresql", database.Reachable, database.Reachable ? null : "the job queue is the database");
@@ -85,8 +68,6 @@ public static class HealthEndpoint
     }
 
     private sealed record QueueProbe(string Transport, bool Reachable, string? Error);
-
-    private sealed record DatabaseProbe(bool Reachable, long? Migrations, string? Error);
 
     private sealed record StoreProbe(bool Reachable, string? Error);
 }

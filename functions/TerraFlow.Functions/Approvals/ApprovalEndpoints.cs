@@ -9,7 +9,7 @@ namespace TerraFlow.Functions.Approvals;
 /// signed-in approver and an anti-forgery token. <c>GET /api/approvals/{token}/sign-in</c> starts sign-in with the
 /// run's VCS host (the approver must be a person of that host). Bad input always gets a 4xx page and changes nothing.
 /// </summary>
-public static class ApprovalEndpoints
+internal static class ApprovalEndpoints
 {
     public const string AntiForgeryField = "terraflow_antiforgery";
 

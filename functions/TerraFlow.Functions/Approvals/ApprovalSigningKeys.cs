@@ -1,14 +1,14 @@
-using Npgsql;
+using TerraFlow.Application.Approvals;
 using TerraFlow.Core.Approvals;
 
 namespace TerraFlow.Functions.Approvals;
 
 /// <summary>
 /// The master key behind approval links, sessions and anti-forgery tokens: from configuration when set, otherwise
-/// generated once and stored in PostgreSQL. Loaded before any hosted service starts (so the engine can issue links
+/// generated once and kept in TerraFlow's store (<see cref="IServiceSecrets"/>), shared by every host. Loaded before any hosted service starts (so the engine can issue links
 /// synchronously) and cached for the life of the process. The key itself is never logged.
 /// </summary>
-public sealed class ApprovalSigningKeys(TerraFlowOptions options, NpgsqlDataSource db, ILogger<ApprovalSigningKeys> logger) : IHostedLifecycleService
+public sealed class ApprovalSigningKeys(TerraFlowOptions options, IServiceSecrets secrets, ILogger<ApprovalSigningKeys> logger) : IHostedLifecycleService
 {
     internal const string SecretName = "approval_signing_key";
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -51,18 +51,10 @@ public sealed class ApprovalSigningKeys(TerraFlowOptions options, NpgsqlDataSour
             return configured;
         }
 
-        // Insert-if-absent then read: hosts racing at first start all read the one row that won.
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using (var insert = new NpgsqlCommand("insert into service_secrets (name, value) values ($1, $2) on conflict (name) do nothing", conn))
-        {
-            insert.Parameters.AddWithValue(SecretName);
-            insert.Parameters.AddWithValue(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            if (await insert.ExecuteNonQueryAsync(ct) == 1)
-                logger.LogInformation("Generated the approval-link signing key and stored it in PostgreSQL (service_secrets)");
-        }
-        await using var select = new NpgsqlCommand("select value from service_secrets where name = $1", conn);
-        select.Parameters.AddWithValue(SecretName);
-        return (byte[])(await select.ExecuteScalarAsync(ct) ?? throw new InvalidOperationException("The approval signing key row vanished after it was inserted."));
+        // Hosts racing at first start all get the one key that was stored first.
+        var (key, added) = await secrets.GetOrAddAsync(SecretName, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), ct);
+        if (added) logger.LogInformation("Generated the approval-link signing key and stored it (service_secrets)");
+        return key;
     }
 
     public async Task StartingAsync(CancellationToken cancellationToken) => await GetAsync(cancellationToken);

@@ -2,11 +2,12 @@ using TerraFlow.Adapters.Vcs;
 
 namespace TerraFlow.Functions.Approvals;
 
-public static class ApprovalsServiceCollectionExtensions
+internal static class ApprovalsServiceCollectionExtensions
 {
     /// <summary>
-    /// Approval links and their pages. Needs <see cref="TerraFlowOptions"/>, the NpgsqlDataSource and the providers'
-    /// approver sign-ins (<c>IOAuthSignIn</c>, from AddGitHubProvider / AddGitLabSignIn) registered; an
+    /// Approval links and their pages. Needs <see cref="TerraFlowOptions"/>, the stores behind
+    /// <c>IServiceSecrets</c> and <c>ISignInStateLedger</c> (AddTerraFlowPostgresAsync) and the providers' approver
+    /// sign-ins (<c>IOAuthSignIn</c>, from AddGitHubProvider / AddGitLabSignIn) registered; an
     /// <see cref="IApprovalRecorder"/> is registered separately (without one, the pages answer 503).
     /// </summary>
     public static IServiceCollection AddApprovalLinks(this IServiceCollection services)
@@ -14,7 +15,6 @@ public static class ApprovalsServiceCollectionExtensions
         services.AddSingleton<ApprovalSigningKeys>();
         services.AddHostedService(sp => sp.GetRequiredService<ApprovalSigningKeys>());
         services.AddSingleton<ApprovalLinks>();
-        services.AddSingleton<SignInStateLedger>();
         services.AddVcsClients(); // the OAuthSignIns registry
         return services;
     }

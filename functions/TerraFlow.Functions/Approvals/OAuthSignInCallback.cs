@@ -1,4 +1,5 @@
 using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Approvals;
 using TerraFlow.Core.Approvals;
 
 namespace TerraFlow.Functions.Approvals;
@@ -7,17 +8,17 @@ namespace TerraFlow.Functions.Approvals;
 /// <c>GET /api/oauth/{provider}/callback?code=…&amp;state=…</c>: where the VCS host sends the approver back. The state
 /// must match the one in this browser's sign-in cookie for that provider; then the code is exchanged for a user
 /// token, the login read with it, the token dropped, and the approver's session cookie for that provider set before
-/// returning to the approval page. A state completes once: <see cref="SignInStateLedger"/> records it on the server,
+/// returning to the approval page. A state completes once: <see cref="ISignInStateLedger"/> records it on the server,
 /// so a replayed state cookie (with any code) never creates a second session.
 /// </summary>
 internal static class OAuthSignInCallback
 {
     /// <summary>The endpoint for one provider's callback route.</summary>
     public static Delegate For(string provider) =>
-        (HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, SignInStateLedger ledger, TerraFlowOptions options, TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct) =>
+        (HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, ISignInStateLedger ledger, TerraFlowOptions options, TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct) =>
             HandleAsync(provider, http, signingKeys, signIns, ledger, options, time, logger, ct);
 
-    public static async Task<IResult> HandleAsync(string provider, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, SignInStateLedger ledger, TerraFlowOptions options,
+    public static async Task<IResult> HandleAsync(string provider, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, ISignInStateLedger ledger, TerraFlowOptions options,
         TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct)
     {
         var keys = await signingKeys.GetAsync(ct);

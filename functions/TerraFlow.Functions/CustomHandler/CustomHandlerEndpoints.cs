@@ -6,7 +6,7 @@ namespace TerraFlow.Functions.CustomHandler;
 /// Maps <c>POST /{FunctionName}</c> for the functions the Functions host invokes with the JSON invocation payload
 /// (HTTP functions reach the app's own routes through request forwarding instead).
 /// </summary>
-public static class CustomHandlerEndpoints
+internal static class CustomHandlerEndpoints
 {
     /// <summary>Configuration switch for hosts that are not started by the Functions host (tests, local tools).</summary>
     public const string EnableSetting = "TerraFlow:CustomHandler:Invocations";

@@ -7,7 +7,7 @@ namespace TerraFlow.Functions.CustomHandler;
 /// Writes the Functions app layout from <see cref="FunctionRegistry"/>: one folder per function holding its
 /// <c>function.json</c>. Publishing runs it against the publish folder (see the csproj).
 /// </summary>
-public static class FunctionJsonWriter
+internal static class FunctionJsonWriter
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

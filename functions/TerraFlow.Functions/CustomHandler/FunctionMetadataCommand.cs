@@ -4,7 +4,7 @@ namespace TerraFlow.Functions.CustomHandler;
 /// <c>TerraFlow.Functions --write-function-metadata &lt;dir&gt;</c>: writes the function folders and exits without
 /// configuration, database or web server. The publish target runs it on the published binaries.
 /// </summary>
-public static class FunctionMetadataCommand
+internal static class FunctionMetadataCommand
 {
     public const string Option = "--write-function-metadata";
 

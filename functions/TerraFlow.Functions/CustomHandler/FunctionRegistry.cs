@@ -5,7 +5,7 @@ namespace TerraFlow.Functions.CustomHandler;
 /// here (<see cref="FunctionJsonWriter"/>), the invocation endpoints are mapped from here, and a test compares the
 /// HTTP routes below with the routes the app really maps, so a route cannot exist on one side only.
 /// </summary>
-public static class FunctionRegistry
+internal static class FunctionRegistry
 {
     /// <summary>The Functions host's default <c>extensions.http.routePrefix</c>; the app's own routes start with it.</summary>
     public const string RoutePrefix = "api";
@@ -54,23 +54,23 @@ public static class FunctionRegistry
 }
 
 /// <param name="Name">Folder name, function name, and (for non-HTTP functions) the path the host POSTs to.</param>
-public sealed record FunctionDefinition(string Name, FunctionTrigger Trigger);
+internal sealed record FunctionDefinition(string Name, FunctionTrigger Trigger);
 
-public abstract record FunctionTrigger(string BindingName);
+internal abstract record FunctionTrigger(string BindingName);
 
 /// <param name="Route">Route template below <see cref="FunctionRegistry.RoutePrefix"/>, in ASP.NET Core syntax.</param>
 /// <param name="Methods">Lower-case HTTP methods.</param>
-public sealed record HttpTrigger(string Route, IReadOnlyList<string> Methods, string AuthLevel) : FunctionTrigger("req")
+internal sealed record HttpTrigger(string Route, IReadOnlyList<string> Methods, string AuthLevel) : FunctionTrigger("req")
 {
     /// <summary>The path the app maps, e.g. <c>/api/runs/{id:long}</c>; with request forwarding the host calls it as is.</summary>
     public string AppRoute => $"/{FunctionRegistry.RoutePrefix}/{Route}";
 }
 
-public sealed record ServiceBusQueueTrigger(string BindingName, string QueueName, string Connection) : FunctionTrigger(BindingName);
+internal sealed record ServiceBusQueueTrigger(string BindingName, string QueueName, string Connection) : FunctionTrigger(BindingName);
 
-public sealed record TimerTrigger(string BindingName, string Schedule) : FunctionTrigger(BindingName);
+internal sealed record TimerTrigger(string BindingName, string Schedule) : FunctionTrigger(BindingName);
 
-public static class AuthLevels
+internal static class AuthLevels
 {
     public const string Anonymous = "anonymous";
     public const string Function = "function";

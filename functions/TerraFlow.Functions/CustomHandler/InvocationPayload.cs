@@ -9,7 +9,7 @@ namespace TerraFlow.Functions.CustomHandler;
 /// <c>{"Data": {"&lt;binding&gt;": value}, "Metadata": {...}}</c>. Values the host could not pass as JSON objects arrive
 /// as JSON-encoded strings (sometimes twice), bytes as base64; the accessors here undo that.
 /// </summary>
-public sealed class InvocationRequest
+internal sealed class InvocationRequest
 {
     private InvocationRequest(JsonElement data, JsonElement metadata)
     {
@@ -120,7 +120,7 @@ public sealed class InvocationRequest
 /// The invocation response: <c>{"Outputs": {...}, "Logs": [...], "ReturnValue": ...}</c>. A 2xx with this body is a
 /// successful invocation; any other status makes the host fail the invocation (and abandon a Service Bus message).
 /// </summary>
-public sealed record InvocationResponse(
+internal sealed record InvocationResponse(
     [property: JsonPropertyName("Outputs")] IReadOnlyDictionary<string, object?> Outputs,
     [property: JsonPropertyName("Logs")] IReadOnlyList<string> Logs,
     [property: JsonPropertyName("ReturnValue")] object? ReturnValue)

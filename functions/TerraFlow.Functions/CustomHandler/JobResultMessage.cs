@@ -1,20 +1,20 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using TerraFlow.Adapters.Postgres;
+using TerraFlow.Application.Jobs;
 using TerraFlow.Core.Jobs;
 
 namespace TerraFlow.Functions.CustomHandler;
 
-/// <summary>A Service Bus message from the results queue, decoded: its identity and either a result or why not.</summary>
-public sealed record JobResultMessage(string MessageId, int? DeliveryCount, JobResult? Result, string? Problem)
+/// <summary>Decodes a Service Bus message from the results queue: its identity and either a checked result or why not.</summary>
+internal static class JobResultMessage
 {
     /// <summary>
-    /// Reads <c>Data.&lt;binding&gt;</c> (the body: a <see cref="JobResult"/> in <see cref="StoreJson"/>'s shape, usually
+    /// Reads <c>Data.&lt;binding&gt;</c> (the body: a <see cref="JobResult"/> in <see cref="JobWire"/>'s shape, usually
     /// as a JSON-encoded string) and <c>Metadata.MessageId</c> / <c>DeliveryCount</c>. Without a MessageId the body's
     /// hash identifies it: the same result sent twice is still recognised.
     /// </summary>
-    public static JobResultMessage Decode(InvocationRequest request, string bindingName)
+    public static JobResultDelivery Decode(InvocationRequest request, string bindingName)
     {
         var body = request.DataJson(bindingName);
         var messageId = request.MetadataText("MessageId") is { Length: > 0 and <= 200 } id
@@ -23,33 +23,22 @@ public sealed record JobResultMessage(string MessageId, int? DeliveryCount, JobR
         var deliveryCount = request.MetadataInt("DeliveryCount");
 
         if (body is not { ValueKind: JsonValueKind.Object } json)
-            return new(messageId, deliveryCount, null, $"Data.{bindingName} is not a JSON object (nor a JSON string or base64 holding one)");
+            return new JobResultDelivery(messageId, deliveryCount, null, $"Data.{bindingName} is not a JSON object (nor a JSON string or base64 holding one)");
         JobResult result;
         try
         {
-            result = json.Deserialize<JobResult>(StoreJson.Options) ?? throw new JsonException("null");
+            result = json.Deserialize<JobResult>(JobWire.Options) ?? throw new JsonException("null");
         }
         catch (JsonException ex)
         {
-            return new(messageId, deliveryCount, null, $"the body is not a job result: {ex.Message}");
+            return new JobResultDelivery(messageId, deliveryCount, null, $"the body is not a job result: {ex.Message}");
         }
-        return Check(result) is { } problem ? new(messageId, deliveryCount, null, problem) : new(messageId, deliveryCount, result, null);
+        return Check(result) is { } problem ? new JobResultDelivery(messageId, deliveryCount, null, problem) : new JobResultDelivery(messageId, deliveryCount, result, null);
     }
 
     /// <summary>A result already decoded by the Service Bus client (the standalone host's drain), checked the same way.</summary>
-    public static JobResultMessage FromResult(string messageId, int deliveryCount, JobResult result) =>
-        Check(result) is { } problem ? new(messageId, deliveryCount, null, problem) : new(messageId, deliveryCount, result, null);
+    public static JobResultDelivery FromResult(string messageId, int deliveryCount, JobResult result) =>
+        Check(result) is { } problem ? new JobResultDelivery(messageId, deliveryCount, null, problem) : new JobResultDelivery(messageId, deliveryCount, result, null);
 
-    // The engine trusts a result's shape; a message that would make it fail forever is refused here instead.
-    private static string? Check(JobResult r) => r switch
-    {
-        { JobId: <= 0 } => "jobId must be positive",
-        { RunId: <= 0 } => "runId must be positive",
-        { Kind: JobKinds.Discover, Discovery: null } => "a discover result needs 'discovery'",
-        { Kind: JobKinds.Plan, Plan: null } => "a plan result needs 'plan'",
-        { Kind: JobKinds.Plan, Plan.ProjectName: null or "" } => "a plan result needs 'plan.projectName'",
-        { Kind: not (JobKinds.Discover or JobKinds.Plan) } => $"unknown job kind '{r.Kind}'",
-        { Discovery: not null, Plan: not null } => "a result has exactly one of 'discovery' and 'plan'",
-        _ => null,
-    };
+    private static string? Check(JobResult r) => JobWire.ResultProblem(r);
 }

@@ -1,23 +1,21 @@
-using Npgsql;
-using TerraFlow.Functions.Engine;
-using Outcome = TerraFlow.Functions.Engine.JobResultInbox.Outcome;
+using TerraFlow.Application.Jobs;
 
 namespace TerraFlow.Functions.CustomHandler;
 
 /// <summary>
 /// <c>JobResults</c>: a runner's job result from the Service Bus results queue into the workflow inbox, once.
-/// Service Bus delivers at least once, so the message id is recorded in the transaction that writes the inbox row; a
-/// redelivery finds it and changes nothing (<see cref="JobResultInbox"/>, shared with the standalone host's drain).
+/// Service Bus delivers at least once, so the message id is recorded with the inbox row (<see cref="IJobResultIntake"/>,
+/// shared with the standalone host's drain); a redelivery finds it and changes nothing.
 /// A message that can never be processed (malformed) is recorded as rejected and answered with success, so the host
 /// completes it instead of redelivering it until it dead-letters; the reason is in the invocation's logs and in
 /// <c>processed_messages</c>. A database failure is a 500, so the host
 /// abandons the message and Service Bus redelivers it later.
 /// </summary>
-public static class JobResultsFunction
+internal static class JobResultsFunction
 {
     public const string Source = FunctionRegistry.JobResults;
 
-    public static async Task<IResult> InvokeAsync(HttpContext http, NpgsqlDataSource db, ILogger<JobResultMessage> logger, CancellationToken ct)
+    public static async Task<IResult> InvokeAsync(HttpContext http, IJobResultIntake intake, ILoggerFactory loggers, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, ct);
@@ -26,20 +24,21 @@ public static class JobResultsFunction
 
         var binding = FunctionRegistry.All.Single(f => f.Name == Source).Trigger.BindingName;
         var message = JobResultMessage.Decode(request, binding);
-        var outcome = await JobResultInbox.RecordAsync(db, message, ct);
+        var outcome = await intake.RecordAsync(message, ct);
 
         var log = outcome switch
         {
-            Outcome.Duplicate => $"message {message.MessageId} was already processed; nothing changed",
-            Outcome.Accepted => $"job {message.Result!.JobId} ({message.Result.Kind}) of run {message.Result.RunId} queued for the workflow engine",
+            JobResultIntakeOutcome.Duplicate => $"message {message.MessageId} was already processed; nothing changed",
+            JobResultIntakeOutcome.Accepted => $"job {message.Result!.JobId} ({message.Result.Kind}) of run {message.Result.RunId} queued for the workflow engine",
             _ => $"message {message.MessageId} rejected (delivery {message.DeliveryCount}), not retried: {message.Problem}",
         };
-        if (outcome == Outcome.Rejected) logger.LogWarning("JobResults: {Log}", log);
+        var logger = loggers.CreateLogger(typeof(JobResultsFunction));
+        if (outcome == JobResultIntakeOutcome.Rejected) logger.LogWarning("JobResults: {Log}", log);
         else logger.LogInformation("JobResults: {Log}", log);
 
-        object returnValue = outcome == Outcome.Rejected
+        object returnValue = outcome == JobResultIntakeOutcome.Rejected
             ? new { status = "rejected", statusCode = StatusCodes.Status400BadRequest, messageId = message.MessageId, reason = message.Problem }
-            : new { status = outcome == Outcome.Accepted ? "accepted" : "duplicate", statusCode = StatusCodes.Status200OK, messageId = message.MessageId };
+            : new { status = outcome == JobResultIntakeOutcome.Accepted ? "accepted" : "duplicate", statusCode = StatusCodes.Status200OK, messageId = message.MessageId };
         return InvocationResponse.Ok([log], returnValue);
     }
 }

@@ -10,7 +10,7 @@ namespace TerraFlow.Functions.CustomHandler;
 /// then the outbox, then (with Service Bus as the job transport) queued jobs to the jobs queue. A pass stops taking
 /// new items after <see cref="Budget"/>, well inside host.json's functionTimeout; the rest waits for the next tick.
 /// </summary>
-public static class TimersFunction
+internal static class TimersFunction
 {
     public static readonly TimeSpan Budget = TimeSpan.FromMinutes(4);
 

@@ -9,7 +9,7 @@ namespace TerraFlow.Functions.Engine;
 /// then sleeps until the next poll or until a <see cref="WorkSignal"/> says something new was written.
 /// (In Azure, the Timers function drives the same steps.)
 /// </summary>
-public sealed class EngineLoop(
+internal sealed class EngineLoop(
     WorkflowEngine engine,
     OutboxDispatcher outbox,
     ExpiredLeaseSweeper sweeper,
@@ -50,7 +50,7 @@ public sealed class EngineLoop(
     }
 }
 
-public sealed class EngineOptions
+internal sealed class EngineOptions
 {
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -68,7 +68,7 @@ public sealed class EngineOptions
 }
 
 /// <summary>In-process wake-ups for the engine loops (PostgreSQL notifications feed them too).</summary>
-public sealed class WorkSignals
+internal sealed class WorkSignals
 {
     public JobSignal Inbox { get; } = new();
 

@@ -1,18 +1,18 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using TerraFlow.Adapters.Azure.ServiceBus;
+using TerraFlow.Application.Jobs;
 using TerraFlow.Functions.CustomHandler;
 
 namespace TerraFlow.Functions.Engine;
 
 /// <summary>
 /// With Service Bus as the job transport, in the standalone host: drains the results queue into the workflow inbox
-/// through <see cref="JobResultInbox"/>, the same idempotent write as the <c>JobResults</c> function (which does
+/// through <see cref="IJobResultIntake"/>, the same idempotent write as the <c>JobResults</c> function (which does
 /// this job in Azure, where this loop is not registered).
 /// </summary>
-public sealed class ServiceBusResultsLoop(
-    NpgsqlDataSource dataSource,
+internal sealed class ServiceBusResultsLoop(
+    IJobResultIntake intake,
     ServiceBusJobDispatcher dispatcher,
     EngineOptions options,
     ILogger<ServiceBusResultsLoop> logger) : BackgroundService
@@ -21,10 +21,10 @@ public sealed class ServiceBusResultsLoop(
     public async Task HandleAsync(ResultDelivery delivery, CancellationToken ct)
     {
         var message = JobResultMessage.FromResult(delivery.MessageId, delivery.DeliveryCount, delivery.Result);
-        var outcome = await JobResultInbox.RecordAsync(dataSource, message, ct);
-        if (outcome == JobResultInbox.Outcome.Rejected)
+        var outcome = await intake.RecordAsync(message, ct);
+        if (outcome == JobResultIntakeOutcome.Rejected)
             logger.LogWarning("Result message {MessageId} rejected, not retried: {Problem}", message.MessageId, message.Problem);
-        else if (outcome == JobResultInbox.Outcome.Duplicate)
+        else if (outcome == JobResultIntakeOutcome.Duplicate)
             logger.LogInformation("Result message {MessageId} was already processed; nothing changed", message.MessageId);
     }
 

@@ -6,7 +6,7 @@ namespace TerraFlow.Functions;
 /// Puts method, route, path and status code on the request's activity, so the Application Insights request item is
 /// named "POST /api/webhooks/github" and carries its result whatever tags the framework itself sets.
 /// </summary>
-public static class RequestTelemetryTags
+internal static class RequestTelemetryTags
 {
     public static IApplicationBuilder UseRequestTelemetryTags(this IApplicationBuilder app) =>
         app.Use(async (http, next) =>

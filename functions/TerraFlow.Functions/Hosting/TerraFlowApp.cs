@@ -1,11 +1,10 @@
-using Npgsql;
 using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.GitLabOAuth;
 using TerraFlow.Adapters.Jobs;
-using TerraFlow.Adapters.Postgres;
+using TerraFlow.Adapters.Postgres.Hosting;
 using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Artifacts;
@@ -46,13 +45,12 @@ public static class TerraFlowApp
 
         var options = builder.Configuration.GetSection("TerraFlow").Get<TerraFlowOptions>() ?? new TerraFlowOptions();
         using var startupLogs = LoggerFactory.Create(b => ConsoleLogFormat.AddConsole(b.AddConfiguration(builder.Configuration.GetSection("Logging")), builder.Configuration, RunsUnderFunctionsHost));
-        var database = await DatabaseSetup.ResolveAsync(builder.Configuration, options, startupLogs.CreateLogger<DatabaseSetup>(), ct);
-        builder.Services.AddHostedService(_ => database); // registered first, so it stops last: the database outlives its users
-        builder.Services.AddSingleton(database); // health reads the embedded server's state
+        // First, so the database stops last: it outlives its users.
+        await builder.Services.AddTerraFlowPostgresAsync(builder.Configuration, new PostgresHostingOptions(options.DataPath, options.EmbeddedPostgresPort), startupLogs.CreateLogger<PostgresDatabase>(), ct);
         // Next, so it stops after the engine and runner and its last flush includes their final items.
         builder.Services.AddTerraFlowTelemetry(builder.Configuration, "terraflow-functions");
 
-        AddServices(builder, options, database.ConnectionString);
+        AddServices(builder, options);
 
         var app = builder.Build();
         app.UseRequestTelemetryTags();
@@ -63,26 +61,16 @@ public static class TerraFlowApp
         app.MapApprovals();
         app.MapCustomHandlerInvocations();
 
-        try
-        {
-            await app.Services.GetRequiredService<SchemaMigrator>().MigrateAsync(ct);
-        }
-        catch
-        {
-            await database.StopAsync(CancellationToken.None); // never leave an embedded server behind
-            throw;
-        }
+        await app.Services.MigrateTerraFlowPostgresAsync(ct);
         return app;
     }
 
-    private static void AddServices(WebApplicationBuilder builder, TerraFlowOptions options, string connectionString)
+    private static void AddServices(WebApplicationBuilder builder, TerraFlowOptions options)
     {
         var services = builder.Services;
         var config = builder.Configuration;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => PostgresDataSource.Create(connectionString));
-        services.AddSingleton<SchemaMigrator>();
 
         var github = config.GetSection("TerraFlow:GitHub").Get<GitHubOptions>() ?? new GitHubOptions();
         // Every VCS host TerraFlow talks to is a named provider in VcsClients; runs, jobs and outbox rows pick theirs

@@ -11,7 +11,7 @@ namespace TerraFlow.Functions.Webhooks;
 /// validation of every field read; bad input gets a 4xx with a reason and touches nothing. Only a verified,
 /// well-formed, plausible delivery reaches the database.
 /// </summary>
-public static class GitHubWebhookEndpoint
+internal static class GitHubWebhookEndpoint
 {
     public const string Provider = "github";
 

@@ -12,7 +12,7 @@ namespace TerraFlow.Functions.Webhooks;
 /// stored before the 2xx. Without any configured secret the answer is 503: the operator has not finished setting
 /// GitLab up, and GitLab treats 5xx as temporary (4xx answers can make it disable the hook for good).
 /// </summary>
-public static class GitLabWebhookEndpoint
+internal static class GitLabWebhookEndpoint
 {
     public const string Provider = "gitlab";
     public const string Route = "/api/webhooks/gitlab";

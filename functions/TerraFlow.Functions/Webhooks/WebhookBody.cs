@@ -9,7 +9,7 @@ namespace TerraFlow.Functions.Webhooks;
 /// (413) a body that would be too large, never to size a buffer, so a sender that declares 25 MB and sends 10 bytes
 /// costs 10 bytes plus one small read buffer.
 /// </summary>
-public static class WebhookBody
+internal static class WebhookBody
 {
     /// <summary>GitHub and GitLab both cap webhook payloads at 25 MB; anything larger is not from them.</summary>
     public const int MaxBytes = 25 * 1024 * 1024;

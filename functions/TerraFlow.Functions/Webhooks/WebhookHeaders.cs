@@ -4,7 +4,7 @@ namespace TerraFlow.Functions.Webhooks;
 /// The header values intake stores (event name, delivery id): printable ASCII and bounded, so they can go into
 /// PostgreSQL and logs as they are. Both providers send short ASCII values (event names, UUIDs).
 /// </summary>
-public static class WebhookHeaders
+internal static class WebhookHeaders
 {
     public const int MaxEventChars = 100;
     public const int MaxDeliveryIdChars = 200;

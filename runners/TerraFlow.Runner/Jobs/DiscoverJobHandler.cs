@@ -132,7 +132,7 @@ internal static class BaseCommit
     public static async Task<string> ResolveAsync(VcsClients vcs, JobSpec spec, CancellationToken ct)
     {
         if (!string.IsNullOrEmpty(spec.BaseSha) || spec.PullRequestNumber is not int number) return spec.BaseSha;
-        var pr = await vcs.For(spec.Provider).GetPullRequestAsync(TerraFlow.Adapters.Postgres.DecisionWriter.Repo(spec), number, ct);
+        var pr = await vcs.For(spec.Provider).GetPullRequestAsync(new RepoRef(spec.RepoOwner, spec.RepoName, spec.InstallationId), number, ct);
         return pr.BaseSha;
     }
 }

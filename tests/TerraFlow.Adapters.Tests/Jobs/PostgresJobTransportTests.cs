@@ -20,7 +20,7 @@ public sealed class PostgresJobTransportTests : JobTransportCompliance
 
 /// <summary>
 /// Jobs are rows written by <see cref="JobRepository.EnqueueAsync"/> under a run; results are workflow inbox rows;
-/// a lapsed lease is put back by the same statement the host's expired-lease sweeper runs.
+/// a lapsed lease is put back by the host's own expired-lease sweep (<see cref="PostgresExpiredJobSweep"/>).
 /// </summary>
 internal sealed class PostgresJobTransportFixture(NpgsqlDataSource db) : JobTransportFixture
 {
@@ -46,12 +46,8 @@ internal sealed class PostgresJobTransportFixture(NpgsqlDataSource db) : JobTran
             lapse.Parameters.AddWithValue(lease.JobId);
             await lapse.ExecuteNonQueryAsync();
         }
-        // What ExpiredLeaseSweeper (in the host) does for an expired lease with attempts left.
-        await using var requeue = db.CreateCommand("""
-            update jobs set status = 'queued', lease_token = null, lease_owner = null, available_at = now()
-            where status = 'leased' and lease_expires_at < now() and attempts < max_attempts
-            """);
-        await requeue.ExecuteNonQueryAsync();
+        // The host's lease sweep (ExpiredLeaseSweeper) finds it and requeues it (attempts are left).
+        await new PostgresExpiredJobSweep(db).SweepExpiredLeasesAsync(100, CancellationToken.None);
     }
 
     public override async Task<IReadOnlyList<JobResult>> ReadResultsAsync()

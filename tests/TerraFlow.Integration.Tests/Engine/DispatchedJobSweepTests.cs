@@ -4,7 +4,7 @@ using TerraFlow.Adapters.Postgres;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Vcs;
-using TerraFlow.Functions.CustomHandler;
+using TerraFlow.Application.Jobs;
 using TerraFlow.Functions.Engine;
 using TerraFlow.Testing.Postgres;
 
@@ -53,7 +53,7 @@ public sealed class DispatchedJobSweepTests
     public async Task Overdue_plans_fail_overdue_applies_are_interrupted_and_recent_ones_wait()
     {
         await using var db = await MigratedAsync();
-        var sweeper = new ExpiredLeaseSweeper(db, NullLogger<ExpiredLeaseSweeper>.Instance, new EngineOptions { DispatchedResultTimeout = TimeSpan.FromHours(2) });
+        var sweeper = new ExpiredLeaseSweeper(new PostgresExpiredJobSweep(db), NullLogger<ExpiredLeaseSweeper>.Instance, new EngineOptions { DispatchedResultTimeout = TimeSpan.FromHours(2) });
         var overduePlan = await DispatchedJobAsync(db, JobKinds.Plan, TimeSpan.FromHours(3));
         var overdueApply = await DispatchedJobAsync(db, JobKinds.Apply, TimeSpan.FromHours(3));
         var recent = await DispatchedJobAsync(db, JobKinds.Plan, TimeSpan.FromMinutes(30));
@@ -81,10 +81,10 @@ public sealed class DispatchedJobSweepTests
         var runId = long.Parse((await TextAsync(db, "select run_id from jobs where id = $1", id))!, System.Globalization.CultureInfo.InvariantCulture);
         var result = new JobResult(id, runId, JobKinds.Plan, null, new PlanOutcome("network", true, null, new string('a', 64), null, null));
 
-        Assert.Equal(JobResultInbox.Outcome.Accepted, await JobResultInbox.RecordAsync(db, new JobResultMessage("m-1", 1, result, null), CancellationToken.None));
+        Assert.Equal(JobResultIntakeOutcome.Accepted, await new PostgresJobResultIntake(db).RecordAsync(new JobResultDelivery("m-1", 1, result, null), CancellationToken.None));
 
         Assert.Equal("succeeded", await TextAsync(db, "select status from jobs where id = $1", id));
-        var sweeper = new ExpiredLeaseSweeper(db, NullLogger<ExpiredLeaseSweeper>.Instance, new EngineOptions());
+        var sweeper = new ExpiredLeaseSweeper(new PostgresExpiredJobSweep(db), NullLogger<ExpiredLeaseSweeper>.Instance, new EngineOptions());
         Assert.Equal(0, await sweeper.SweepAsync(CancellationToken.None));
     }
 }

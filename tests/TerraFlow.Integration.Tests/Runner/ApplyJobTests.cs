@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using TerraFlow.Adapters.Postgres;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Functions.Engine;
 using TerraFlow.Integration.Tests.Infrastructure;
@@ -104,7 +105,7 @@ public sealed class ApplyJobTests
         Assert.NotNull(lease);
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // no renewals: the lease expires
 
-        var sweeper = new ExpiredLeaseSweeper(bed.Db, NullLogger<ExpiredLeaseSweeper>.Instance);
+        var sweeper = new ExpiredLeaseSweeper(new PostgresExpiredJobSweep(bed.Db), NullLogger<ExpiredLeaseSweeper>.Instance);
         Assert.Equal(1, await sweeper.SweepAsync(CancellationToken.None));
 
         var result = Assert.Single(await bed.ResultsAsync());

@@ -1,0 +1,91 @@
+using Npgsql;
+using NpgsqlTypes;
+using TerraFlow.Core.Catalog;
+using TerraFlow.Core.Projects;
+using TerraFlow.Core.Vcs;
+
+namespace TerraFlow.Adapters.Postgres;
+
+/// <summary>
+/// The repositories and projects TerraFlow knows (tables <c>repositories</c>, <c>projects</c>). They are written where
+/// runs are: a run's insert upserts its repository (<see cref="RunRepository.InsertSupersedingAsync"/>), and a
+/// discovery's projects are upserted with the run state that records them (<see cref="RunRepository.AddSaveState"/>),
+/// so both are in the run's transaction.
+/// </summary>
+public static class CatalogRepository
+{
+    /// <summary>
+    /// A CTE named <c>repo</c> that upserts the repository and yields its id. Parameters: $1 provider, $2 owner, $3 name,
+    /// $4 installation id, $8 clone URL, $14 true when the clone URL is a fork's (then it is not the repository's own).
+    /// It locks the repository row until commit, so run starts of one repository take turns; it is the first lock a
+    /// run start takes, so this cannot close a cycle with run locks.
+    /// </summary>
+    internal const string UpsertRepositoryCte = """
+        with repo as (
+            insert into repositories as known (provider, owner, name, installation_id, clone_url)
+            values ($1, $2, $3, $4, case when $14 then null else $8 end)
+            on conflict (provider, owner, name) do update set
+                installation_id = coalesce(excluded.installation_id, known.installation_id),
+                clone_url = coalesce(excluded.clone_url, known.clone_url),
+                last_seen_at = now()
+            returning id
+        )
+        """;
+
+    /// <summary>
+    /// Adds to <paramref name="batch"/> an upsert of <paramref name="projects"/> into the projects of run
+    /// <paramref name="runId"/>'s repository (a run stored before it had a repository adds nothing). Rows are taken in
+    /// name order, so two discoveries of one repository never wait on each other in a cycle.
+    /// </summary>
+    public static void AddProjectsSeen(SqlBatch batch, long runId, IReadOnlyCollection<ProjectDefinition> projects)
+    {
+        if (projects.Count == 0) return;
+        var ordered = projects.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray();
+        batch.Add("""
+            insert into projects as known (repository_id, name, dir, workspace)
+            select r.repository_id, p.name, p.dir, p.workspace
+            from runs r, unnest($2::text[], $3::text[], $4::text[]) with ordinality as p(name, dir, workspace, n)
+            where r.id = $1 and r.repository_id is not null
+            order by p.n
+            on conflict (repository_id, name) do update set dir = excluded.dir, workspace = excluded.workspace, last_seen_at = now()
+            """,
+            runId,
+            TextArray(ordered.Select(p => p.Name)),
+            TextArray(ordered.Select(p => p.Dir)),
+            TextArray(ordered.Select(p => p.Workspace)));
+    }
+
+    /// <summary>The repository of run <paramref name="runId"/>, or null (unknown run, or stored before repositories existed).</summary>
+    public static async Task<Repository?> RepositoryOfRunAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            select p.id, p.provider, p.owner, p.name, p.installation_id, p.clone_url, p.first_seen_at, p.last_seen_at
+            from runs r join repositories p on p.id = r.repository_id where r.id = $1
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(runId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new Repository(
+            r.GetInt64(0), r.GetString(1), new RepoRef(r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetInt64(4)),
+            r.IsDBNull(5) ? null : r.GetString(5), r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7));
+    }
+
+    /// <summary>The projects of repository <paramref name="repositoryId"/>, by name.</summary>
+    public static async Task<IReadOnlyList<Project>> ProjectsAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long repositoryId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            select id, repository_id, name, dir, workspace, first_seen_at, last_seen_at
+            from projects where repository_id = $1 order by name
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(repositoryId);
+        var list = new List<Project>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new Project(r.GetInt64(0), r.GetInt64(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)));
+        return list;
+    }
+
+    private static NpgsqlParameter TextArray(IEnumerable<string> values) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text };
+}
