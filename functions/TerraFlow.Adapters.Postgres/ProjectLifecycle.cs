@@ -12,10 +12,13 @@ internal sealed record ProjectLifecycle(
     int? WaitingBehind,
     IReadOnlyList<string>? CodeOwners)
 {
+    /// <summary>Outputs of a custom workflow's <c>run</c> steps (absent in documents written before workflows).</summary>
+    public IReadOnlyList<TerraFlow.Core.CustomWorkflows.StepOutput>? StepOutputs { get; init; }
+
     public static string? From(ProjectRunState p) =>
-        p.Policy is null && p.PolicyOverride is null && p.Approvals.Count == 0 && p.Apply is null && p.WaitingBehind is null && p.CodeOwners.Count == 0
+        p.Policy is null && p.PolicyOverride is null && p.Approvals.Count == 0 && p.Apply is null && p.WaitingBehind is null && p.CodeOwners.Count == 0 && p.StepOutputs.Count == 0
             ? null
-            : StoreJson.Serialize(new ProjectLifecycle(p.Policy, p.PolicyOverride, p.Approvals, p.Apply, p.WaitingBehind, p.CodeOwners));
+            : StoreJson.Serialize(new ProjectLifecycle(p.Policy, p.PolicyOverride, p.Approvals, p.Apply, p.WaitingBehind, p.CodeOwners) { StepOutputs = p.StepOutputs.Count == 0 ? null : p.StepOutputs });
 
     public static ProjectRunState Into(ProjectRunState p, string? json)
     {
@@ -29,6 +32,7 @@ internal sealed record ProjectLifecycle(
             Apply = l.Apply,
             WaitingBehind = l.WaitingBehind,
             CodeOwners = l.CodeOwners ?? [],
+            StepOutputs = l.StepOutputs ?? [],
         };
     }
 }

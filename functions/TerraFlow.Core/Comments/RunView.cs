@@ -67,4 +67,7 @@ public sealed record ProjectView(
 
     /// <summary>Absolute http(s) link to the full apply log, or null.</summary>
     public string? ApplyLogUrl { get; init; }
+
+    /// <summary>Outputs of the project's custom workflow <c>run</c> steps (already masked).</summary>
+    public IReadOnlyList<CustomWorkflows.StepOutput> StepOutputs { get; init; } = [];
 }

@@ -62,6 +62,9 @@ public sealed record ProjectRunState(
 
     /// <summary>CODEOWNERS entries (<c>@user</c>, <c>@org/team</c>) of the project's changed files.</summary>
     public IReadOnlyList<string> CodeOwners { get; init; } = [];
+
+    /// <summary>Outputs of the custom workflow's <c>run</c> steps in the last plan (masked), for the comment.</summary>
+    public IReadOnlyList<CustomWorkflows.StepOutput> StepOutputs { get; init; } = [];
 }
 
 public enum ApprovalSource { Review, Comment, Link }
