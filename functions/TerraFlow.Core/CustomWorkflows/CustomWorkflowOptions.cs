@@ -11,7 +11,7 @@ public sealed class CustomWorkflowOptions
 {
     public const string Section = "TerraFlow:Workflows";
 
-    /// <summary>Comma-separated <c>owner/name</c> globs (GitLab: full path) of the repositories that may use
+    /// <summary>Comma-separated <c>owner/name</c> globs (a nested group path where the host has one) of the repositories that may use
     /// <c>workflows:</c> and <c>hooks:</c>; <c>*</c> within a segment, <c>**</c> across. Empty (default) = none.</summary>
     public string AllowCustom { get; set; } = "";
 

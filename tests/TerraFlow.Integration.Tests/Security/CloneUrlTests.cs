@@ -122,7 +122,7 @@ public sealed class CloneUrlTests : IDisposable
     {
         using var configured = new RecordingHttpListener();
         var tokens = new CountingTokenClient("clone-token-123");
-        var clients = new VcsClients([new VcsProvider("github", tokens)]);
+        var clients = new VcsClients([new VcsProvider("github", tokens)], null, RegisteredHosts.WithoutClients());
         var policy = new CloneUrlPolicy([KeyValuePair.Create("github", $"https://127.0.0.1:{configured.Port}")], allowLocalPaths: false);
         var handler = new DiscoverJobHandler(new RunnerOptions { WorkDirectory = _work }, clients, policy, NullLogger<DiscoverJobHandler>.Instance);
         static JobLease Lease(string url) => new(1, 1, 1, new JobSpec(JobKinds.Discover, 1, "acme", "infra", null, url, new string('a', 40), new string('b', 40), null, "op") { Provider = "github" });
