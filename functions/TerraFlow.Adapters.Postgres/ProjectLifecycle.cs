@@ -12,10 +12,18 @@ internal sealed record ProjectLifecycle(
     int? WaitingBehind,
     IReadOnlyList<string>? CodeOwners)
 {
+    /// <summary>Smart re-plans: what the plan was made from (fingerprint, base commit); absent in older rows.</summary>
+    public PlanInputs? Inputs { get; init; }
+
+    /// <summary>Smart re-plans: the head commit a carried-forward plan was made at.</summary>
+    public string? UnchangedSince { get; init; }
+
     public static string? From(ProjectRunState p) =>
         p.Policy is null && p.PolicyOverride is null && p.Approvals.Count == 0 && p.Apply is null && p.WaitingBehind is null && p.CodeOwners.Count == 0
+          && p.Inputs is null && p.UnchangedSince is null
             ? null
-            : StoreJson.Serialize(new ProjectLifecycle(p.Policy, p.PolicyOverride, p.Approvals, p.Apply, p.WaitingBehind, p.CodeOwners));
+            : StoreJson.Serialize(new ProjectLifecycle(p.Policy, p.PolicyOverride, p.Approvals, p.Apply, p.WaitingBehind, p.CodeOwners)
+                { Inputs = p.Inputs, UnchangedSince = p.UnchangedSince });
 
     public static ProjectRunState Into(ProjectRunState p, string? json)
     {
@@ -29,6 +37,8 @@ internal sealed record ProjectLifecycle(
             Apply = l.Apply,
             WaitingBehind = l.WaitingBehind,
             CodeOwners = l.CodeOwners ?? [],
+            Inputs = l.Inputs,
+            UnchangedSince = l.UnchangedSince,
         };
     }
 }
