@@ -12,6 +12,9 @@ internal sealed record ProjectLifecycle(
     int? WaitingBehind,
     IReadOnlyList<string>? CodeOwners)
 {
+    /// <summary>Outputs of a custom workflow's <c>run</c> steps (absent in documents written before workflows).</summary>
+    public IReadOnlyList<TerraFlow.Core.CustomWorkflows.StepOutput>? StepOutputs { get; init; }
+
     /// <summary>Smart re-plans: what the plan was made from (fingerprint, base commit); absent in older rows.</summary>
     public PlanInputs? Inputs { get; init; }
 
@@ -20,10 +23,10 @@ internal sealed record ProjectLifecycle(
 
     public static string? From(ProjectRunState p) =>
         p.Policy is null && p.PolicyOverride is null && p.Approvals.Count == 0 && p.Apply is null && p.WaitingBehind is null && p.CodeOwners.Count == 0
-          && p.Inputs is null && p.UnchangedSince is null
+          && p.StepOutputs.Count == 0 && p.Inputs is null && p.UnchangedSince is null
             ? null
             : StoreJson.Serialize(new ProjectLifecycle(p.Policy, p.PolicyOverride, p.Approvals, p.Apply, p.WaitingBehind, p.CodeOwners)
-                { Inputs = p.Inputs, UnchangedSince = p.UnchangedSince });
+                { StepOutputs = p.StepOutputs.Count == 0 ? null : p.StepOutputs, Inputs = p.Inputs, UnchangedSince = p.UnchangedSince });
 
     public static ProjectRunState Into(ProjectRunState p, string? json)
     {
@@ -39,6 +42,7 @@ internal sealed record ProjectLifecycle(
             CodeOwners = l.CodeOwners ?? [],
             Inputs = l.Inputs,
             UnchangedSince = l.UnchangedSince,
+            StepOutputs = l.StepOutputs ?? [],
         };
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using TerraFlow.Core.CustomWorkflows;
 using TerraFlow.Core.Projects;
 
 namespace TerraFlow.Runner;
@@ -14,6 +15,8 @@ public static class RepoConfigRegistration
     {
         var options = config.GetSection("TerraFlow:RepoConfig").Get<RepoConfigOptions>() ?? new RepoConfigOptions();
         options.Validate();
-        return services.AddSingleton(options);
+        // Which repositories may run custom workflows and hooks (TerraFlow:Workflows:AllowCustom); none by default.
+        var workflows = config.GetSection(CustomWorkflowOptions.Section).Get<CustomWorkflowOptions>() ?? new CustomWorkflowOptions();
+        return services.AddSingleton(options).AddSingleton(workflows);
     }
 }

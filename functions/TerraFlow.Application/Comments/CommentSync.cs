@@ -84,6 +84,7 @@ public sealed class CommentSync(IRunReader runs, IVcsClients clients, IArtifactS
                 Apply = p.Apply,
                 WaitingBehind = p.WaitingBehind,
                 UnchangedSince = p.UnchangedSince,
+                StepOutputs = p.StepOutputs,
             });
         }
         var s = run.State;

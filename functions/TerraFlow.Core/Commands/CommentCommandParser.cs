@@ -49,6 +49,13 @@ public static class CommentCommandParser
                 if (project is not null) return new InvalidCommand("Give `-p` only once.");
                 project = args[++i];
             }
+            else if (args[i] == "--" || args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Contains('='))
+            {
+                // Atlantis passes `terraflow plan -- -target=x` to Terraform. Here the commands that run with credentials
+                // come from the base branch only (custom workflows' extra_args), never from a comment.
+                return new InvalidCommand($"Extra arguments are never passed to Terraform from a comment (`terraflow {command} -- …` is refused). " +
+                    "Arguments a project always needs go in `extra_args` of a custom workflow in the base branch's `.terraflow.yml`, where they are reviewed like any rule.");
+            }
             else
             {
                 return new InvalidCommand($"Unknown option `{Sanitize(args[i])}` for `terraflow {command}`.");

@@ -33,7 +33,7 @@ internal sealed class ProjectSection
     /// <param name="canAct">The run still takes commands (planned, open, not merged): show how to apply.</param>
     public static ProjectSection? For(ProjectView p, bool collapseAll, bool canAct)
     {
-        var blocks = new List<TruncatableBlock>(9);
+        var blocks = new List<TruncatableBlock>(9 + p.StepOutputs.Count);
         void Add(TruncatableBlock? b) { if (b is not null) blocks.Add(b); }
         // Order of importance: why the apply or plan failed, what the policies say, what the apply printed, what
         // changes, what drifted, outputs, then the raw plan for detail.
@@ -43,6 +43,7 @@ internal sealed class ProjectSection
         Add(CodeTextBlocks.Error(p.Policy?.Error, "**Policy error**"));
         Add(PolicyBlocks.Results(p.Policy, p.PolicyOverriddenBy));
         Add(CodeTextBlocks.ApplyOutput(p.Apply?.Output, open: applyFailed));
+        foreach (var step in p.StepOutputs) Add(StepOutputBlocks.For(step));
         if (p.Plan is { } plan)
         {
             Add(ChangeListBlocks.ResourceChanges(plan.ResourceChanges));

@@ -70,4 +70,7 @@ public sealed record ProjectView(
 
     /// <summary>The plan was carried forward from this earlier head commit (its inputs did not change since).</summary>
     public string? UnchangedSince { get; init; }
+
+    /// <summary>Outputs of the project's custom workflow <c>run</c> steps (already masked).</summary>
+    public IReadOnlyList<CustomWorkflows.StepOutput> StepOutputs { get; init; } = [];
 }

@@ -115,6 +115,9 @@ public sealed record PlanOutcome(
 {
     /// <summary>Built-in rules and conftest results for the plan; null when the plan failed.</summary>
     public PolicyOutcome? Policy { get; init; }
+
+    /// <summary>Outputs of the project's custom workflow <c>run</c> steps (masked), in order; empty without one.</summary>
+    public IReadOnlyList<CustomWorkflows.StepOutput> StepOutputs { get; init; } = [];
 }
 
 /// <param name="Interrupted">The apply did not run to its end (runner stopped or lost): a human must check the state.</param>

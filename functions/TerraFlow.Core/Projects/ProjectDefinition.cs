@@ -29,6 +29,15 @@ public sealed partial record ProjectDefinition(
     /// rules came from the base; the runner then uses the job's base commit, never the head.
     /// </summary>
     public string? PolicyCommit { get; init; }
+
+    /// <summary>The <c>workflow:</c> this project names in the file it was read from (head or base); only the base's counts.</summary>
+    public string? WorkflowName { get; init; }
+
+    /// <summary>
+    /// The custom steps the runner runs for this project, resolved from the base commit by
+    /// <see cref="CustomWorkflows.WorkflowRules"/>; null = TerraFlow's built-in init and plan (or apply).
+    /// </summary>
+    public CustomWorkflows.ProjectWorkflow? Workflow { get; init; }
 }
 
 /// <summary>A problem in the repository configuration, pointing at the file and line a user must fix.</summary>

@@ -12,7 +12,7 @@ internal sealed record ProjectEntry(
     IReadOnlyList<(string Value, YamlNode Node)> DependsOn)
 {
     private static readonly string[] Keys =
-        ["name", "dir", "workspace", "when_modified", "depends_on", "autoplan", .. LifecycleKeys.Keys, .. EngineKeys.Keys];
+        ["name", "dir", "workspace", "when_modified", "depends_on", "autoplan", CustomWorkflows.WorkflowKeys.ProjectKey, .. LifecycleKeys.Keys, .. EngineKeys.Keys];
 
     /// <param name="repositoryWide">The top-level apply and policy keys the project's own keys override (policies add up).</param>
     public static ProjectEntry Read(YamlNode node, int number, bool defaultAutoplan, LifecycleKeys repositoryWide)
@@ -53,7 +53,7 @@ internal sealed record ProjectEntry(
             workspace,
             whenModified?.Select(p => p.Value).ToList() ?? ProjectDefaults.WhenModified,
             dependsOn.Select(d => d.Value).ToList(),
-            Bool(mapping, "autoplan") ?? defaultAutoplan)));
+            Bool(mapping, "autoplan") ?? defaultAutoplan))) with { WorkflowName = String(mapping, CustomWorkflows.WorkflowKeys.ProjectKey) };
         return new ProjectEntry(definition, number, Get(mapping, "name") ?? mapping, explicitName is null, dependsOn);
     }
 

@@ -18,6 +18,9 @@ public sealed partial record RepoConfig(int Version, bool Autoplan, bool Autodis
     /// <summary>The top-level Rego policy folders; every project has them, before its own.</summary>
     public IReadOnlyList<string> PolicyPaths { get; init; } = [];
 
+    /// <summary>The <c>workflows:</c> and <c>hooks:</c> keys (custom steps; see CustomWorkflows/README.md).</summary>
+    public CustomWorkflows.RepoWorkflows Workflows { get; init; } = CustomWorkflows.RepoWorkflows.None;
+
     /// <summary>An autodiscovered project with the repository-wide settings of this file.</summary>
     public ProjectDefinition WithRepositoryDefaults(ProjectDefinition project) =>
         project with { Apply = Apply, Policies = Policies, PolicyPaths = PolicyPaths };

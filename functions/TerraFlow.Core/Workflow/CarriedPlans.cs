@@ -41,6 +41,7 @@ public static class CarriedPlans
             PlanFileSha256 = old.PlanFileSha256,
             Artifacts = old.Artifacts,
             Policy = old.Policy,
+            StepOutputs = old.StepOutputs,
             Error = null,
             UnchangedSince = old.UnchangedSince ?? previous.HeadSha,
         };

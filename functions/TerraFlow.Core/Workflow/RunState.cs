@@ -68,6 +68,9 @@ public sealed record ProjectRunState(
 
     /// <summary>Set when the plan was carried forward from an earlier push: the head commit it was planned at.</summary>
     public string? UnchangedSince { get; init; }
+
+    /// <summary>Outputs of the custom workflow's <c>run</c> steps in the last plan (masked), for the comment.</summary>
+    public IReadOnlyList<CustomWorkflows.StepOutput> StepOutputs { get; init; } = [];
 }
 
 /// <summary>What a plan of a project was made from: its input fingerprint at the head and the base commit.</summary>

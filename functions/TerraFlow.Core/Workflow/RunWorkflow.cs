@@ -162,8 +162,9 @@ public static class RunWorkflow
                 Artifacts = outcome.Artifacts is { } a ? new PlanArtifactsRef(a.PlanFile, a.PlanJson, a.PlanText, a.Log) : null,
                 Error = null,
                 Policy = outcome.Policy,
+                StepOutputs = outcome.StepOutputs,
             }
-            : project with { Status = ProjectRunStatus.Failed, Error = outcome.Error, Artifacts = outcome.Artifacts is { } f ? new PlanArtifactsRef(f.PlanFile, f.PlanJson, f.PlanText, f.Log) : null };
+            : project with { Status = ProjectRunStatus.Failed, Error = outcome.Error, StepOutputs = outcome.StepOutputs, Artifacts = outcome.Artifacts is { } f ? new PlanArtifactsRef(f.PlanFile, f.PlanJson, f.PlanText, f.Log) : null };
 
         var projects = state.Projects.Select(p => p.Definition.Name == project.Definition.Name ? updated : p).ToList();
         var next = state with { Projects = projects };

@@ -7,7 +7,9 @@ using TerraFlow.Core.Security;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Runner.Processes;
 using TerraFlow.Runner.Sandbox;
+using TerraFlow.Runner.Workflows;
 using TerraFlow.Runner.Workspace;
+using TerraFlow.Core.CustomWorkflows;
 using CoreArtifactKeys = TerraFlow.Core.Artifacts.ArtifactKeys;
 
 namespace TerraFlow.Runner.Jobs;
@@ -17,8 +19,10 @@ namespace TerraFlow.Runner.Jobs;
 /// SHA-256 is the approved one), <c>terraform init</c>, then <c>terraform apply PLANFILE</c>. Once Terraform starts
 /// applying it is never killed outright: a stopping runner lets it finish within the grace period, then interrupts it.
 /// </summary>
-public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, CloneUrlPolicy cloneUrls, IArtifactStore artifacts, ILogger<ApplyJobHandler> logger) : IGracefulJobHandler
+public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, CloneUrlPolicy cloneUrls, IArtifactStore artifacts, ILogger<ApplyJobHandler> logger, CustomWorkflowOptions? workflows = null) : IGracefulJobHandler
 {
+    private readonly CustomWorkflowOptions _workflows = workflows ?? new CustomWorkflowOptions();
+
     private const string PlanFileName = "terraflow.tfplan";
 
     /// <summary>Lines of the apply output that go into the result (and so the PR comment); the full log is an artifact.</summary>
@@ -63,6 +67,9 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
         var spec = lease.Spec;
         if (spec.Untrusted)
             return NotApplied(name, "Refused: this plan ran as untrusted code (a fork's restricted plan); it cannot be applied.");
+        var workflow = spec.Project?.Workflow;
+        if (workflow is not null && !_workflows.IsAllowed(spec.RepoOwner, spec.RepoName))
+            return NotApplied(name, "Custom workflows are not enabled for this repository (TerraFlow__Workflows__AllowCustom); no command ran.");
         if (string.IsNullOrEmpty(spec.PlanFile) || string.IsNullOrEmpty(spec.PlanSha256))
             return NotApplied(name, "The apply job names no plan file or no plan hash.");
 
@@ -93,9 +100,14 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
         if (engine is null) return NotApplied(name, engineProblem!);
         var applyTimeout = ProjectTimeouts.Apply(options, spec.Project);
         var steps = new TerraformSteps(options, engine, dir, workspaceName, masker, sandbox);
-        var init = await steps.RunAsync(["init", "-input=false", "-no-color"], options.InitTimeout, ct);
-        if (init.ExitCode != 0)
-            return await FinishAsync(steps, logKey, NotApplied(name, steps.Failure("init", init, options.InitTimeout)));
+        // A custom apply workflow: its steps before `apply` run here, the ones after it once the apply succeeded.
+        var custom = workflow is { Apply.Count: > 0 } ? new CustomApplySteps(workflow, new WorkflowStepRunner(steps, masker, applyTimeout)) : null;
+        custom?.Runner.DescribeJob(spec.Project!, dir, planPath, Path.Combine(dir, "terraflow.plan.json"));
+        var prepared = custom is null
+            ? await CustomPlanSteps.InitAsync(steps, options, [], ct)
+            : await custom.BeforeApplyAsync(steps, options, ct);
+        if (prepared is not null)
+            return await FinishAsync(steps, logKey, NotApplied(name, prepared) with { Output = custom?.Describe(null) });
 
         // The point of no return. A stopping runner starts no apply, and a lease lost meanwhile (the job was
         // reported interrupted or taken away) must not be applied by this runner.
@@ -105,7 +117,7 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
 
         // Not bound to ct: neither a stopping runner nor a lost lease kills an apply in progress; only the end of
         // the grace period (stop.Interrupt) or the apply timeout interrupts it.
-        var apply = await steps.RunInterruptibleAsync(["apply", "-input=false", "-no-color", PlanFileName],
+        var apply = await steps.RunInterruptibleAsync(["apply", "-input=false", "-no-color", .. custom?.ApplyArgs ?? [], PlanFileName],
             applyTimeout, options.ApplyInterruptTimeout, stop.Interrupt);
         var output = steps.Tail(apply, OutputTailLines);
         if (CheckoutState.Warning(workspace.Root, dir) is { } lostState)
@@ -124,7 +136,10 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
             outcome = JobFailures.InterruptedApply(lease.JobId, spec, reason, output, logKey).Apply! with { ProjectName = name };
         }
         else if (apply.ExitCode == 0)
-            outcome = new ApplyOutcome(name, true, false, output, logKey, null);
+        {
+            var after = custom is null ? null : await custom.AfterApplyAsync(ct);
+            outcome = new ApplyOutcome(name, true, false, custom?.Describe(output) ?? output, logKey, after);
+        }
         else
             outcome = new ApplyOutcome(name, false, false, output, logKey, steps.Failure("apply", apply, applyTimeout));
         return await FinishAsync(steps, logKey, outcome);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.CodeOwners;
+using TerraFlow.Core.CustomWorkflows;
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Projects;
 using TerraFlow.Core.Security;
@@ -15,9 +16,10 @@ namespace TerraFlow.Runner.Jobs;
 /// The rules those projects carry (apply, approvals, locks, policies, CODEOWNERS) come from the base commit, see
 /// <see cref="RuleMerge"/>; the head may set only the keys the operator allows for the repository.
 /// </summary>
-public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, CloneUrlPolicy cloneUrls, ILogger<DiscoverJobHandler> logger, RepoConfigOptions? repoConfig = null) : IJobHandler
+public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, CloneUrlPolicy cloneUrls, ILogger<DiscoverJobHandler> logger, RepoConfigOptions? repoConfig = null, CustomWorkflowOptions? workflows = null) : IJobHandler
 {
     private readonly RepoConfigOptions _repoConfig = repoConfig ?? new RepoConfigOptions();
+    private readonly CustomWorkflowOptions _workflows = workflows ?? new CustomWorkflowOptions();
 
     public string Kind => JobKinds.Discover;
 
@@ -74,6 +76,13 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, Cl
             foreach (var ignored in merged.Ignored)
                 logger.LogInformation("Run {RunId}: project {Project} uses the base branch's {Keys}; the head's values are ignored", spec.RunId, ignored.Project, string.Join(", ", ignored.Keys));
 
+            // Custom workflows are rules too (base branch only), and run nothing unless the operator allows the repository.
+            var resolution = WorkflowRules.Resolve(merged.Projects, baseConfig, HeadConfig(snapshot, discovery),
+                _workflows.IsAllowed(spec.RepoOwner, spec.RepoName));
+            if (resolution.Refusal is { } refusal)
+                return Result(lease, new DiscoveryOutcome(false, null, refusal, [], []));
+            merged = new MergedRules(resolution.Projects, MergeIgnored(merged.Ignored, resolution.Ignored));
+
             var modules = discovery.Modules;
             var affected = AffectedProjects.Find(merged.Projects, modules, changed, ct);
             logger.LogInformation("Run {RunId}: {Changed} changed files affect {Affected} of {Total} projects",
@@ -120,6 +129,19 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, Cl
         }
         return fingerprints;
     }
+
+    /// <summary>The head's parsed configuration (discovery already parsed it successfully), or null without one.</summary>
+    private static RepoConfig? HeadConfig(IRepositorySnapshot snapshot, DiscoveryResult discovery) =>
+        discovery.ConfigFile is { } file && RepoConfigParser.Parse(file, snapshot.ReadAllText(file)) is { IsSuccess: true } parsed
+            ? parsed.Config
+            : null;
+
+    /// <summary>One entry per project: the rule keys and the workflow key the head set differently from the base.</summary>
+    private static List<IgnoredRule> MergeIgnored(IReadOnlyList<IgnoredRule> rules, IReadOnlyList<IgnoredRule> workflows) =>
+        rules.Concat(workflows)
+            .GroupBy(i => i.Project, StringComparer.Ordinal)
+            .Select(g => new IgnoredRule(g.Key, g.SelectMany(i => i.Keys).ToList()))
+            .ToList();
 
     private static JobResult Result(JobLease lease, DiscoveryOutcome outcome) =>
         new(lease.JobId, lease.Spec.RunId, JobKinds.Discover, outcome, null);

@@ -16,6 +16,26 @@ internal sealed class TerraformSteps(RunnerOptions options, EngineChoice engine,
 
     public string Log => Truncate(masker.Apply(_log.ToString()), options.MaxLogCharacters);
 
+    /// <summary>
+    /// Variables a custom workflow adds (its <c>env</c> steps and the <c>PLANFILE</c>-style names, see
+    /// Workflows/WorkflowStepRunner): every later command of the job gets them, Terraform included.
+    /// </summary>
+    public Dictionary<string, string?> Variables { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A custom workflow's <c>run</c> command: <c>/bin/sh -c</c> in the project directory, as the job's user, with the
+    /// same allow-listed environment Terraform gets. The command text comes from the base branch (see WorkflowRules).
+    /// </summary>
+    public async Task<ProcessResult> RunShellAsync(string command, TimeSpan timeout, CancellationToken ct)
+    {
+        _log.Append("$ ").AppendLine(command);
+        var result = await sandbox.RunAsync(ChildPurpose.Terraform, "/bin/sh", ["-c", command], projectDirectory, Environment(), timeout, ct);
+        _log.Append(result.StandardOutput);
+        if (result.StandardError.Length > 0) _log.Append(result.StandardError);
+        _log.AppendLine(result.TimedOut ? $"(timed out after {timeout})" : $"(exit {result.ExitCode})");
+        return result;
+    }
+
     public async Task<ProcessResult> RunAsync(string[] args, TimeSpan timeout, CancellationToken ct)
     {
         _log.Append("$ ").Append(engine.Command).Append(' ').AppendJoin(' ', args).AppendLine();
@@ -72,6 +92,7 @@ internal sealed class TerraformSteps(RunnerOptions options, EngineChoice engine,
         };
         // TF_WORKSPACE selects the workspace without a separate `workspace select` step.
         env["TF_WORKSPACE"] = workspace == "default" ? null : workspace;
+        foreach (var (name, value) in Variables) env[name] = value;
         return env;
     }
 

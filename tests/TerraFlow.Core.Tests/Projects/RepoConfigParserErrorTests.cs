@@ -32,9 +32,9 @@ public class RepoConfigParserErrorTests
     [Fact]
     public void Unknown_top_level_key_is_reported()
     {
-        var error = ParseError("version: 1\nworkflows: {}\n");
+        var error = ParseError("version: 1\npre_workflow_hooks: {}\n");
         Assert.Equal(2, error.Line);
-        Assert.Contains("unknown key 'workflows' in the top level; allowed keys: version, autoplan, projects", error.Message);
+        Assert.Contains("unknown key 'pre_workflow_hooks' in the top level; allowed keys: version, autoplan, projects", error.Message);
     }
 
     [Fact]
