@@ -83,6 +83,12 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
         return await RunRepository.RequestedProjectAsync(_conn, _tx, runId, ct);
     }
 
+    async Task<IReadOnlyDictionary<string, PreviousPlan>> IRunStore.PreviousPlansAsync(long runId, CancellationToken ct)
+    {
+        await FlushAsync(ct);
+        return await PreviousPlanRepository.ForRunAsync(_conn, _tx, runId, ct);
+    }
+
     async Task<(long RunId, IReadOnlyList<long> Superseded)> IRunStore.InsertSupersedingAsync(NewRun run, CancellationToken ct)
     {
         await FlushAsync(ct);

@@ -15,10 +15,18 @@ internal sealed record ProjectLifecycle(
     /// <summary>Outputs of a custom workflow's <c>run</c> steps (absent in documents written before workflows).</summary>
     public IReadOnlyList<TerraFlow.Core.CustomWorkflows.StepOutput>? StepOutputs { get; init; }
 
+    /// <summary>Smart re-plans: what the plan was made from (fingerprint, base commit); absent in older rows.</summary>
+    public PlanInputs? Inputs { get; init; }
+
+    /// <summary>Smart re-plans: the head commit a carried-forward plan was made at.</summary>
+    public string? UnchangedSince { get; init; }
+
     public static string? From(ProjectRunState p) =>
-        p.Policy is null && p.PolicyOverride is null && p.Approvals.Count == 0 && p.Apply is null && p.WaitingBehind is null && p.CodeOwners.Count == 0 && p.StepOutputs.Count == 0
+        p.Policy is null && p.PolicyOverride is null && p.Approvals.Count == 0 && p.Apply is null && p.WaitingBehind is null && p.CodeOwners.Count == 0
+          && p.StepOutputs.Count == 0 && p.Inputs is null && p.UnchangedSince is null
             ? null
-            : StoreJson.Serialize(new ProjectLifecycle(p.Policy, p.PolicyOverride, p.Approvals, p.Apply, p.WaitingBehind, p.CodeOwners) { StepOutputs = p.StepOutputs.Count == 0 ? null : p.StepOutputs });
+            : StoreJson.Serialize(new ProjectLifecycle(p.Policy, p.PolicyOverride, p.Approvals, p.Apply, p.WaitingBehind, p.CodeOwners)
+                { StepOutputs = p.StepOutputs.Count == 0 ? null : p.StepOutputs, Inputs = p.Inputs, UnchangedSince = p.UnchangedSince });
 
     public static ProjectRunState Into(ProjectRunState p, string? json)
     {
@@ -32,6 +40,8 @@ internal sealed record ProjectLifecycle(
             Apply = l.Apply,
             WaitingBehind = l.WaitingBehind,
             CodeOwners = l.CodeOwners ?? [],
+            Inputs = l.Inputs,
+            UnchangedSince = l.UnchangedSince,
             StepOutputs = l.StepOutputs ?? [],
         };
     }

@@ -112,10 +112,7 @@ public static class RunRepository
             from runs where id = $1
             """ + (forUpdate ? " for update" : ""));
         run.Parameters.Add(new NpgsqlParameter { Value = runId });
-        var projects = new NpgsqlBatchCommand("""
-            select definition::text, status, plan_summary::text, plan_sha256, artifacts::text, error, lifecycle::text
-            from project_runs where run_id = $1 order by position
-            """);
+        var projects = new NpgsqlBatchCommand($"select {ProjectRunColumns} from project_runs where run_id = $1 order by position");
         projects.Parameters.Add(new NpgsqlParameter { Value = runId });
         batch.BatchCommands.Add(run);
         batch.BatchCommands.Add(projects);
@@ -166,17 +163,7 @@ public static class RunRepository
 
         await r.NextResultAsync(ct);
         var list = new List<ProjectRunState>();
-        while (await r.ReadAsync(ct))
-        {
-            var project = new ProjectRunState(
-                StoreJson.Deserialize<ProjectDefinition>(r.GetString(0)),
-                StoreJson.ParseEnum<ProjectRunStatus>(r.GetString(1)),
-                r.IsDBNull(2) ? null : StoreJson.Deserialize<PlanSummary>(r.GetString(2)),
-                r.IsDBNull(3) ? null : r.GetString(3),
-                r.IsDBNull(4) ? null : StoreJson.Deserialize<PlanArtifactsRef>(r.GetString(4)),
-                r.IsDBNull(5) ? null : r.GetString(5));
-            list.Add(ProjectLifecycle.Into(project, r.IsDBNull(6) ? null : r.GetString(6)));
-        }
+        while (await r.ReadAsync(ct)) list.Add(ReadProjectRun(r));
         var lockView = LockView.Empty;
         if (lockKeys is not null)
         {
@@ -187,6 +174,22 @@ public static class RunRepository
             lockView = new LockView(context.PullRequestNumber, holders);
         }
         return new StoredRun(context, state with { Projects = list }, commentIds) { Locks = lockView };
+    }
+
+    /// <summary>The columns <see cref="ReadProjectRun"/> reads, in its order (from <c>project_runs</c>).</summary>
+    internal const string ProjectRunColumns = "definition::text, status, plan_summary::text, plan_sha256, artifacts::text, error, lifecycle::text";
+
+    /// <summary>A project run from a row whose first columns are <see cref="ProjectRunColumns"/>.</summary>
+    internal static ProjectRunState ReadProjectRun(NpgsqlDataReader r)
+    {
+        var project = new ProjectRunState(
+            StoreJson.Deserialize<ProjectDefinition>(r.GetString(0)),
+            StoreJson.ParseEnum<ProjectRunStatus>(r.GetString(1)),
+            r.IsDBNull(2) ? null : StoreJson.Deserialize<PlanSummary>(r.GetString(2)),
+            r.IsDBNull(3) ? null : r.GetString(3),
+            r.IsDBNull(4) ? null : StoreJson.Deserialize<PlanArtifactsRef>(r.GetString(4)),
+            r.IsDBNull(5) ? null : r.GetString(5));
+        return ProjectLifecycle.Into(project, r.IsDBNull(6) ? null : r.GetString(6));
     }
 
     /// <summary>Adds the run's new state and every project run that differs from <paramref name="before"/> to a batch.</summary>

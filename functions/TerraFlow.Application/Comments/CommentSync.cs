@@ -83,6 +83,7 @@ public sealed class CommentSync(IRunReader runs, IVcsClients clients, IArtifactS
                 ApplyBlockers = Blockers(run, p),
                 Apply = p.Apply,
                 WaitingBehind = p.WaitingBehind,
+                UnchangedSince = p.UnchangedSince,
                 StepOutputs = p.StepOutputs,
             });
         }

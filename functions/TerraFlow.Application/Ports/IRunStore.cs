@@ -15,6 +15,12 @@ public interface IRunStore
     /// <summary>The project a run was asked for (<c>terraflow plan -p</c>), or null for all affected projects.</summary>
     Task<string?> RequestedProjectAsync(long runId, CancellationToken ct);
 
+    /// <summary>
+    /// Project name → the pull request's latest result for that project in a run older than <paramref name="runId"/>
+    /// (whatever its status), for smart re-plans (<see cref="CarriedPlans"/>).
+    /// </summary>
+    Task<IReadOnlyDictionary<string, PreviousPlan>> PreviousPlansAsync(long runId, CancellationToken ct);
+
     /// <summary>Inserts the run and returns its id with the pull request's open runs it supersedes, oldest first.</summary>
     Task<(long RunId, IReadOnlyList<long> Superseded)> InsertSupersedingAsync(NewRun run, CancellationToken ct);
 

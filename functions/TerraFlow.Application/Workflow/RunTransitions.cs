@@ -64,7 +64,8 @@ public static class RunTransitions
         if (run is null) return null;
         ev = ev switch
         {
-            DiscoveryFinished d => d with { Locks = run.Locks },
+            // Successful discoveries also get the pull request's earlier results, so unchanged projects keep their plan.
+            DiscoveryFinished d => d with { Locks = run.Locks, PreviousPlans = d.Outcome.Succeeded ? await tx.Runs.PreviousPlansAsync(runId, ct) : d.PreviousPlans },
             ApprovalSubmitted a => a with { Locks = run.Locks },
             ApplyRequested r => r with { Locks = run.Locks },
             PolicyOverrideRequested o => o with { Locks = run.Locks },

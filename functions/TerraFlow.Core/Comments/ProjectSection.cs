@@ -52,7 +52,7 @@ internal sealed class ProjectSection
         }
         Add(CodeTextBlocks.PlanText(p.PlanText));
 
-        var intro = Intro(p) + ProjectLifecycleText.For(p, canAct);
+        var intro = Carried(p) + Intro(p) + ProjectLifecycleText.For(p, canAct);
         if (blocks.Count == 0 && intro.Length == 0) return null;
 
         // What needs a person is opened so it is seen without a click: failures, an interrupted or blocked apply, a
@@ -90,6 +90,12 @@ internal sealed class ProjectSection
         sb.Append(_close);
         return sb.ToString();
     }
+
+    /// <summary>Says that the plan was kept from an earlier push (smart re-plans) and how to get a fresh one.</summary>
+    private static string Carried(ProjectView p) => p.UnchangedSince is { } sha && p.Status != ProjectRunStatus.Cancelled
+        ? $"♻️ Unchanged since {MarkdownText.Code(sha.Length > 7 ? sha[..7] : sha)}: the files of this project and its modules, its lock file and " +
+          $"its settings are identical and the base branch did not move, so that plan is kept. Comment {MarkdownText.Code($"terraflow plan -p {p.Name}")} to plan again.\n\n"
+        : "";
 
     private static string Intro(ProjectView p) => p.Status switch
     {

@@ -68,6 +68,9 @@ public sealed record ProjectView(
     /// <summary>Absolute http(s) link to the full apply log, or null.</summary>
     public string? ApplyLogUrl { get; init; }
 
+    /// <summary>The plan was carried forward from this earlier head commit (its inputs did not change since).</summary>
+    public string? UnchangedSince { get; init; }
+
     /// <summary>Outputs of the project's custom workflow <c>run</c> steps (already masked).</summary>
     public IReadOnlyList<CustomWorkflows.StepOutput> StepOutputs { get; init; } = [];
 }

@@ -91,6 +91,15 @@ public sealed record DiscoveryOutcome(
     /// the rules come from the base branch, so the changes take effect after merge, and which keys were ignored.
     /// </summary>
     public string? RuleNotice { get; init; }
+
+    /// <summary>
+    /// Project name → <see cref="Projects.ProjectFingerprint"/> of its inputs at the head commit; a project without
+    /// one (symlinked inputs, or a runner from before fingerprints) is always planned again.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Fingerprints { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The base commit discovery measured the changes from (the runner resolves it when the webhook lacked it).</summary>
+    public string? BaseSha { get; init; }
 }
 
 public sealed record PlanArtifacts(string PlanFile, string PlanJson, string PlanText, string Log);

@@ -10,6 +10,12 @@ public sealed record DiscoveryFinished(DiscoveryOutcome Outcome) : RunEvent
 {
     /// <summary>Lock holders, so projects locked by another pull request wait in its queue instead of planning.</summary>
     public LockView Locks { get; init; } = LockView.Empty;
+
+    /// <summary>
+    /// Project name → the pull request's latest earlier result for it, read by the store, so an unchanged project can
+    /// keep its plan (<see cref="CarriedPlans"/>).
+    /// </summary>
+    public IReadOnlyDictionary<string, PreviousPlan> PreviousPlans { get; init; } = new Dictionary<string, PreviousPlan>();
 }
 
 public sealed record PlanFinished(PlanOutcome Outcome) : RunEvent;

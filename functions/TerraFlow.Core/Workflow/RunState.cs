@@ -63,9 +63,18 @@ public sealed record ProjectRunState(
     /// <summary>CODEOWNERS entries (<c>@user</c>, <c>@org/team</c>) of the project's changed files.</summary>
     public IReadOnlyList<string> CodeOwners { get; init; } = [];
 
+    /// <summary>The project's input fingerprint and the base commit at discovery (smart re-plans, <see cref="CarriedPlans"/>).</summary>
+    public PlanInputs? Inputs { get; init; }
+
+    /// <summary>Set when the plan was carried forward from an earlier push: the head commit it was planned at.</summary>
+    public string? UnchangedSince { get; init; }
+
     /// <summary>Outputs of the custom workflow's <c>run</c> steps in the last plan (masked), for the comment.</summary>
     public IReadOnlyList<CustomWorkflows.StepOutput> StepOutputs { get; init; } = [];
 }
+
+/// <summary>What a plan of a project was made from: its input fingerprint at the head and the base commit.</summary>
+public sealed record PlanInputs(string Fingerprint, string BaseSha);
 
 public enum ApprovalSource { Review, Comment, Link }
 

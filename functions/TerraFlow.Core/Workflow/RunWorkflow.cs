@@ -45,7 +45,7 @@ public static class RunWorkflow
             Decisions.Refuse(state, ev.GetType().Name, $"the run is {ApplyDecisions.StatusWord(state.Status)}", reply: ev is not ApprovalSubmitted { Source: ApprovalSource.Review }),
         _ when state.Status.IsTerminal() => Decision.Unchanged(state, $"run is {state.Status.ToString().ToLowerInvariant()}; {ev.GetType().Name} ignored"),
         AuthorizationRequired r => OnAuthorizationRequired(state, r.Reason),
-        DiscoveryFinished d => OnDiscovery(state, d.Outcome, d.Locks),
+        DiscoveryFinished d => OnDiscovery(state, d.Outcome, d.Locks, d.PreviousPlans),
         PlanFinished p => OnPlan(state, p.Outcome),
         RunSuperseded s => OnSuperseded(state, s.NewHeadSha),
         PullRequestClosed c => PullRequestEndDecisions.OnClosed(state, c),
@@ -63,7 +63,7 @@ public static class RunWorkflow
         return new Decision(waiting, [new SyncComment()], "awaiting-authorization", reason);
     }
 
-    private static Decision OnDiscovery(RunState state, DiscoveryOutcome outcome, LockView locks)
+    private static Decision OnDiscovery(RunState state, DiscoveryOutcome outcome, LockView locks, IReadOnlyDictionary<string, PreviousPlan> previousPlans)
     {
         if (state.Status != RunStatus.Discovering)
             return Decision.Unchanged(state, "discovery result arrived twice");
@@ -91,7 +91,12 @@ public static class RunWorkflow
         {
             var plan = state.Explicit || project.Autoplan;
             var codeOwners = outcome.CodeOwners.TryGetValue(project.Name, out var owners) ? owners : [];
-            var run = new ProjectRunState(project, plan ? ProjectRunStatus.Queued : ProjectRunStatus.Skipped, null, null, null, null) { CodeOwners = codeOwners };
+            var run = new ProjectRunState(project, plan ? ProjectRunStatus.Queued : ProjectRunStatus.Skipped, null, null, null, null)
+            {
+                CodeOwners = codeOwners,
+                Inputs = outcome.Fingerprints.TryGetValue(project.Name, out var fingerprint) && outcome.BaseSha is { Length: > 0 } baseSha
+                    ? new PlanInputs(fingerprint, baseSha) : null,
+            };
             if (plan && project.Apply.LockAt == LockTiming.Plan)
             {
                 if (locks.HeldByOther(LockKey.For(project)) is { } holder)
@@ -103,6 +108,13 @@ public static class RunWorkflow
                     continue;
                 }
                 effects.Add(new AcquireLock(project));
+            }
+            if (plan && CarriedPlans.CarryForward(state, run, previousPlans.GetValueOrDefault(project.Name)) is { } carried)
+            {
+                // Inputs unchanged since an earlier push: its plan is this run's result, no plan job.
+                projects.Add(carried);
+                effects.AddRange(PlanStatuses(carried, succeeded: true));
+                continue;
             }
             projects.Add(run);
             if (!plan) continue;
@@ -158,17 +170,25 @@ public static class RunWorkflow
         var next = state with { Projects = projects };
         if (projects.All(p => p.Status.IsFinal())) next = next with { Status = RunStatus.Planned };
 
-        var status = outcome.Succeeded
-            ? new SetCommitStatus(project.Definition.Name, CommitState.Success, DescribePlan(outcome))
-            : new SetCommitStatus(project.Definition.Name, CommitState.Failure, "Plan failed");
+        var effects = PlanStatuses(updated, outcome.Succeeded);
+        effects.Add(new SyncComment());
+        return new Decision(next, effects, outcome.Succeeded ? "planned" : "plan-failed",
+            $"{project.Definition.Name}: {((SetCommitStatus)effects[0]).Description}");
+    }
+
+    /// <summary>The plan's commit status, and its policy status for projects that have policies.</summary>
+    private static List<Effect> PlanStatuses(ProjectRunState project, bool succeeded)
+    {
+        var name = project.Definition.Name;
+        var describe = DescribePlan(project.Plan) + (project.UnchangedSince is { } since ? $" (unchanged since {ShortSha(since)})" : "");
+        var effects = new List<Effect> { succeeded ? new SetCommitStatus(name, CommitState.Success, describe) : new SetCommitStatus(name, CommitState.Failure, "Plan failed") };
         // A policy status only for projects that have policies: a "passed" status for nothing checked is noise.
         var hasPolicies = project.Definition.Policies.Count > 0 || project.Definition.PolicyPaths.Count > 0;
-        Effect[] effects = outcome.Succeeded && outcome.Policy is { } policy && hasPolicies
-            ? [status, PolicyStatus(project.Definition.Name, policy), new SyncComment()]
-            : [status, new SyncComment()];
-        return new Decision(next, effects, outcome.Succeeded ? "planned" : "plan-failed",
-            $"{project.Definition.Name}: {status.Description}");
+        if (succeeded && project.Policy is { } policy && hasPolicies) effects.Add(PolicyStatus(name, policy));
+        return effects;
     }
+
+    internal static string ShortSha(string sha) => sha.Length > 7 ? sha[..7] : sha;
 
     private static SetCommitStatus PolicyStatus(string project, Policies.PolicyOutcome policy)
     {
@@ -183,9 +203,9 @@ public static class RunWorkflow
         return new SetCommitStatus(project, state, text) { Kind = StatusKind.Policy };
     }
 
-    private static string DescribePlan(PlanOutcome outcome)
+    private static string DescribePlan(Plans.PlanSummary? summary)
     {
-        var c = outcome.Summary?.Counts;
+        var c = summary?.Counts;
         if (c is null || !c.HasChanges) return "No changes";
         // Imports and moves too: a plan with only those must not read as "0 to add, 0 to change" on the commit.
         return $"Plan: {c.Add} to add, {c.Change} to change, {c.Destroy} to destroy, {c.Replace} to replace"

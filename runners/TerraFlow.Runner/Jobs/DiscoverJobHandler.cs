@@ -96,16 +96,38 @@ public sealed class DiscoverJobHandler(RunnerOptions options, VcsClients vcs, Cl
             var notice = ConfigNotices.Join(
                 RuleChangeNotice.Build(changed, codeOwnersLocations, policyPaths, merged.Ignored, baseSha, allowed),
                 discovery.Notices);
+            var fingerprints = await FingerprintsAsync(workspace, affected, modules, ct);
             return Result(lease, new DiscoveryOutcome(true, null, null, merged.Projects, affected.Select(p => p.Name).ToList())
             {
                 CodeOwners = codeOwners,
                 RuleNotice = notice,
+                Fingerprints = fingerprints,
+                BaseSha = baseSha,
             });
         }
         catch (WorkspaceException ex)
         {
             return Result(lease, new DiscoveryOutcome(false, null, masker.Apply(ex.Message), [], []));
         }
+    }
+
+    /// <summary>
+    /// Input fingerprints of the affected projects at the head (smart re-plans): a project with the same fingerprint
+    /// and base as an earlier plan keeps that plan. The default engine is part of it: a runner that would pick another
+    /// engine must plan again.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string>> FingerprintsAsync(GitWorkspace workspace, IReadOnlyList<ProjectDefinition> affected, ModuleGraph modules, CancellationToken ct)
+    {
+        var blobs = await workspace.TrackedBlobsAsync(ct);
+        var environment = "default-engine=" + options.DefaultEngine;
+        var fingerprints = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var project in affected)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (ProjectFingerprint.Compute(project, modules, blobs, RepositoryConfigFiles.AllNames, environment) is { } fingerprint)
+                fingerprints[project.Name] = fingerprint;
+        }
+        return fingerprints;
     }
 
     /// <summary>The head's parsed configuration (discovery already parsed it successfully), or null without one.</summary>

@@ -78,6 +78,21 @@ public sealed class GitWorkspace : IAsyncDisposable
         return result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
     }
 
+    /// <summary>Tracked files of the checkout with their mode and blob id (<c>git ls-files -s</c>), for project fingerprints.</summary>
+    public async Task<IReadOnlyList<TerraFlow.Core.Projects.TrackedBlob>> TrackedBlobsAsync(CancellationToken ct)
+    {
+        var result = await GitAsync(Root, ct, "ls-files", "-s", "-z");
+        var blobs = new List<TerraFlow.Core.Projects.TrackedBlob>();
+        foreach (var entry in result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // "<mode> <object> <stage>\t<path>"
+            var tab = entry.IndexOf('\t');
+            var fields = tab < 0 ? [] : entry[..tab].Split(' ');
+            if (fields.Length == 3) blobs.Add(new(entry[(tab + 1)..], fields[0], fields[1]));
+        }
+        return blobs;
+    }
+
     internal async Task<ProcessResult> GitAsync(string cwd, CancellationToken ct, params string[] args)
     {
         var result = await RunGitAsync(cwd, ct, args);
