@@ -33,4 +33,10 @@ public sealed class PostgresWorkflowStore(NpgsqlDataSource dataSource) : IWorkfl
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return await RunRepository.LatestRunIdAsync(conn, null, pullRequest.Provider, pullRequest.Repo, pullRequest.Number, ct);
     }
+
+    public async Task<string?> ApprovalTokenSpentByAsync(string tokenId, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await ApprovalTokens.SpentByAsync(conn, tokenId, ct);
+    }
 }

@@ -14,7 +14,7 @@ namespace TerraFlow.Adapters.Postgres;
 /// round trips of its reads, not of its writes. The SQL lives in the repositories this class calls.
 /// </summary>
 public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStore, IInbox, IOutbox, IAuditLog, IWorkflowJobs,
-    IPlanAuthorizations, IProcessedMessages, IDeliveryLog
+    IPlanAuthorizations, IProcessedMessages, IDeliveryLog, IApprovalTokens
 {
     /// <summary>The one-apply-per-plan key (<c>applies</c>' primary key, migration 0004).</summary>
     public const string OneApplyPerPlanConstraint = "applies_pkey";
@@ -47,6 +47,7 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
     public IPlanAuthorizations PlanAuthorizations => this;
     public IProcessedMessages ProcessedMessages => this;
     public IDeliveryLog Deliveries => this;
+    public IApprovalTokens ApprovalTokens => this;
 
     public Task FlushAsync(CancellationToken ct) => _pending.ExecuteAsync(ct);
 
@@ -247,6 +248,14 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
             insert into installations (provider, installation_id, account, last_action) values ($1, $2, $3, $4)
             on conflict (provider, installation_id) do update set account = excluded.account, last_action = excluded.last_action, updated_at = now()
             """, provider, installationId, account, action);
+
+    // ---- approval links
+
+    async Task<bool> IApprovalTokens.TrySpendAsync(string tokenId, long runId, string project, string approver, CancellationToken ct)
+    {
+        await FlushAsync(ct);
+        return await Postgres.ApprovalTokens.TrySpendAsync(_conn, _tx, tokenId, runId, project, approver, ct);
+    }
 
     private sealed class Pending(NpgsqlBatchCommand command) : PendingInsert
     {

@@ -6,6 +6,8 @@ using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres.Hosting;
 using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Approvals;
+using TerraFlow.Application.Intake;
 using TerraFlow.Application.Ports;
 using TerraFlow.Application.Workflow;
 using TerraFlow.Core.Artifacts;
@@ -101,7 +103,7 @@ public static class TerraFlowApp
         services.AddSingleton<LifecycleCommandHandler>();
         services.AddSingleton<PlanCommandHandler>();
         services.AddSingleton<TrustCheckHandler>();
-        services.AddSingleton<TerraFlow.Functions.Approvals.IApprovalRecorder, TerraFlow.Functions.Approvals.PostgresApprovalRecorder>();
+        services.AddSingleton<IApprovalRecorder, ApprovalRecorder>();
         // The outbox: claims without a transaction open during VCS calls (Application), PostgreSQL behind the ports.
         services.AddSingleton<TerraFlow.Application.Ports.IVcsClients>(sp => sp.GetRequiredService<VcsClients>());
         services.AddSingleton<TerraFlow.Application.Comments.IApprovalLinkIssuer>(sp => sp.GetRequiredService<ApprovalLinks>());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Intake;
 
 namespace TerraFlow.Functions.Webhooks;
 
