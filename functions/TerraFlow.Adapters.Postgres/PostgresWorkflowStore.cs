@@ -13,7 +13,7 @@ public sealed class PostgresWorkflowStore(NpgsqlDataSource dataSource) : IWorkfl
         try
         {
             var tx = await conn.BeginTransactionAsync(ct);
-            return new PostgresWorkflowTransaction(conn, tx, tail: null, ownsConnection: true);
+            return new PostgresWorkflowTransaction(conn, tx);
         }
         catch
         {

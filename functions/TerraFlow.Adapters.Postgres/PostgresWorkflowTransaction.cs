@@ -22,22 +22,14 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
     private readonly NpgsqlConnection _conn;
     private readonly NpgsqlTransaction _tx;
     private readonly SqlBatch _pending;
-    private readonly bool _ownsConnection;
 
-    internal PostgresWorkflowTransaction(NpgsqlConnection conn, NpgsqlTransaction tx, SqlBatch? tail, bool ownsConnection)
+    /// <summary>Takes over <paramref name="conn"/> and <paramref name="tx"/>: disposing this disposes both.</summary>
+    internal PostgresWorkflowTransaction(NpgsqlConnection conn, NpgsqlTransaction tx)
     {
         _conn = conn;
         _tx = tx;
-        _pending = tail ?? new SqlBatch(conn, tx);
-        _ownsConnection = ownsConnection;
+        _pending = new SqlBatch(conn, tx);
     }
-
-    /// <summary>
-    /// The unit of work over a transaction the caller opened (code that still holds its own Npgsql transaction). With
-    /// <paramref name="tail"/>, collected writes go into the caller's batch and are sent with its last writes; the
-    /// caller commits and disposes its connection.
-    /// </summary>
-    public static PostgresWorkflowTransaction Over(NpgsqlConnection conn, NpgsqlTransaction tx, SqlBatch? tail = null) => new(conn, tx, tail, ownsConnection: false);
 
     public IRunStore Runs => this;
     public IInbox Inbox => this;
@@ -65,7 +57,6 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
 
     public async ValueTask DisposeAsync()
     {
-        if (!_ownsConnection) return;
         await _tx.DisposeAsync();
         await _conn.DisposeAsync();
     }

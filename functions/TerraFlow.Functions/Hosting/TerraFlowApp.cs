@@ -27,7 +27,7 @@ namespace TerraFlow.Functions;
 /// Builds the standalone TerraFlow host: configuration, database (embedded when none is configured), migrations,
 /// services, endpoints. Program.cs and the tests both start TerraFlow through here, so they run the same wiring.
 /// </summary>
-public static class TerraFlowApp
+internal static class TerraFlowApp
 {
     /// <summary>The Azure Functions local port, so the same URLs work under <c>func start</c> and standalone.</summary>
     public const string DefaultUrl = "http://127.0.0.1:7071";
