@@ -13,7 +13,7 @@ public sealed class PostgresWorkflowStore(NpgsqlDataSource dataSource) : IWorkfl
         try
         {
             var tx = await conn.BeginTransactionAsync(ct);
-            return new PostgresWorkflowTransaction(conn, tx, tail: null, ownsConnection: true);
+            return new PostgresWorkflowTransaction(conn, tx);
         }
         catch
         {
@@ -32,5 +32,11 @@ public sealed class PostgresWorkflowStore(NpgsqlDataSource dataSource) : IWorkfl
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         return await RunRepository.LatestRunIdAsync(conn, null, pullRequest.Provider, pullRequest.Repo, pullRequest.Number, ct);
+    }
+
+    public async Task<string?> ApprovalTokenSpentByAsync(string tokenId, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        return await ApprovalTokens.SpentByAsync(conn, tokenId, ct);
     }
 }

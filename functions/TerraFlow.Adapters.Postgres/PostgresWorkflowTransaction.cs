@@ -14,7 +14,7 @@ namespace TerraFlow.Adapters.Postgres;
 /// round trips of its reads, not of its writes. The SQL lives in the repositories this class calls.
 /// </summary>
 public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStore, IInbox, IOutbox, IAuditLog, IWorkflowJobs,
-    IPlanAuthorizations, IProcessedMessages, IDeliveryLog
+    IPlanAuthorizations, IProcessedMessages, IDeliveryLog, IApprovalTokens
 {
     /// <summary>The one-apply-per-plan key (<c>applies</c>' primary key, migration 0004).</summary>
     public const string OneApplyPerPlanConstraint = "applies_pkey";
@@ -22,22 +22,14 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
     private readonly NpgsqlConnection _conn;
     private readonly NpgsqlTransaction _tx;
     private readonly SqlBatch _pending;
-    private readonly bool _ownsConnection;
 
-    internal PostgresWorkflowTransaction(NpgsqlConnection conn, NpgsqlTransaction tx, SqlBatch? tail, bool ownsConnection)
+    /// <summary>Takes over <paramref name="conn"/> and <paramref name="tx"/>: disposing this disposes both.</summary>
+    internal PostgresWorkflowTransaction(NpgsqlConnection conn, NpgsqlTransaction tx)
     {
         _conn = conn;
         _tx = tx;
-        _pending = tail ?? new SqlBatch(conn, tx);
-        _ownsConnection = ownsConnection;
+        _pending = new SqlBatch(conn, tx);
     }
-
-    /// <summary>
-    /// The unit of work over a transaction the caller opened (code that still holds its own Npgsql transaction). With
-    /// <paramref name="tail"/>, collected writes go into the caller's batch and are sent with its last writes; the
-    /// caller commits and disposes its connection.
-    /// </summary>
-    public static PostgresWorkflowTransaction Over(NpgsqlConnection conn, NpgsqlTransaction tx, SqlBatch? tail = null) => new(conn, tx, tail, ownsConnection: false);
 
     public IRunStore Runs => this;
     public IInbox Inbox => this;
@@ -47,6 +39,7 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
     public IPlanAuthorizations PlanAuthorizations => this;
     public IProcessedMessages ProcessedMessages => this;
     public IDeliveryLog Deliveries => this;
+    public IApprovalTokens ApprovalTokens => this;
 
     public Task FlushAsync(CancellationToken ct) => _pending.ExecuteAsync(ct);
 
@@ -64,7 +57,6 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
 
     public async ValueTask DisposeAsync()
     {
-        if (!_ownsConnection) return;
         await _tx.DisposeAsync();
         await _conn.DisposeAsync();
     }
@@ -253,6 +245,14 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
             insert into installations (provider, installation_id, account, last_action) values ($1, $2, $3, $4)
             on conflict (provider, installation_id) do update set account = excluded.account, last_action = excluded.last_action, updated_at = now()
             """, provider, installationId, account, action);
+
+    // ---- approval links
+
+    async Task<bool> IApprovalTokens.TrySpendAsync(string tokenId, long runId, string project, string approver, CancellationToken ct)
+    {
+        await FlushAsync(ct);
+        return await Postgres.ApprovalTokens.TrySpendAsync(_conn, _tx, tokenId, runId, project, approver, ct);
+    }
 
     private sealed class Pending(NpgsqlBatchCommand command) : PendingInsert
     {

@@ -17,4 +17,7 @@ public interface IWorkflowStore
 
     /// <summary>The pull request's newest run (whatever its status), or null when it has none.</summary>
     Task<long?> LatestRunIdAsync(PullRequestAddress pullRequest, CancellationToken ct);
+
+    /// <summary>Who spent an approval link's token, or null while it is unspent (<see cref="IApprovalTokens.TrySpendAsync"/> decides).</summary>
+    Task<string?> ApprovalTokenSpentByAsync(string tokenId, CancellationToken ct);
 }

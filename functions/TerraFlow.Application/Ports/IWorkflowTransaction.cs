@@ -23,6 +23,8 @@ public interface IWorkflowTransaction : IAsyncDisposable
 
     IDeliveryLog Deliveries { get; }
 
+    IApprovalTokens ApprovalTokens { get; }
+
     /// <summary>Sends the collected writes now (they are sent at the commit anyway).</summary>
     Task FlushAsync(CancellationToken ct);
 

@@ -8,7 +8,7 @@ namespace TerraFlow.Functions.Approvals;
 /// public URL is configured); the token is an <see cref="ApprovalToken"/> naming the run, the project and the SHA-256
 /// of the stored plan file, valid for <see cref="ApprovalsOptions.LinkLifetime"/>.
 /// </summary>
-public sealed class ApprovalLinks(ApprovalSigningKeys keys, TerraFlowOptions options) : IApprovalLinkIssuer
+internal sealed class ApprovalLinks(ApprovalSigningKeys keys, TerraFlowOptions options) : IApprovalLinkIssuer
 {
     public const string RoutePrefix = "/api/approvals/";
 

@@ -1,3 +1,4 @@
+using TerraFlow.Application.Approvals;
 using System.Globalization;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Approvals;

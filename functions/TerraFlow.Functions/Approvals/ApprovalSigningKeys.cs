@@ -8,7 +8,7 @@ namespace TerraFlow.Functions.Approvals;
 /// generated once and kept in TerraFlow's store (<see cref="IServiceSecrets"/>), shared by every host. Loaded before any hosted service starts (so the engine can issue links
 /// synchronously) and cached for the life of the process. The key itself is never logged.
 /// </summary>
-public sealed class ApprovalSigningKeys(TerraFlowOptions options, IServiceSecrets secrets, ILogger<ApprovalSigningKeys> logger) : IHostedLifecycleService
+internal sealed class ApprovalSigningKeys(TerraFlowOptions options, IServiceSecrets secrets, ILogger<ApprovalSigningKeys> logger) : IHostedLifecycleService
 {
     internal const string SecretName = "approval_signing_key";
     private readonly SemaphoreSlim _gate = new(1, 1);

@@ -1,7 +1,7 @@
 namespace TerraFlow.Functions.Approvals;
 
 /// <summary>Bound from <c>TerraFlow:Approvals</c> (environment: <c>TerraFlow__Approvals__…</c>).</summary>
-public sealed class ApprovalsOptions
+internal sealed class ApprovalsOptions
 {
     /// <summary>How long an approval link stays valid (configuration syntax: <c>3.00:00:00</c> for 72 hours).</summary>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromHours(72);

@@ -1,3 +1,4 @@
+using TerraFlow.Application.Approvals;
 using TerraFlow.Adapters.Vcs;
 
 namespace TerraFlow.Functions.Approvals;

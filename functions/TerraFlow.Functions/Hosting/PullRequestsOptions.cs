@@ -3,7 +3,7 @@ using TerraFlow.Core.Workflow;
 namespace TerraFlow.Functions;
 
 /// <summary>Bound from <c>TerraFlow:PullRequests</c> (environment: <c>TerraFlow__PullRequests__…</c>).</summary>
-public sealed class PullRequestsOptions
+internal sealed class PullRequestsOptions
 {
     /// <summary>
     /// Pull requests from forks and from authors without write access: <c>authorize</c> (default) waits until a

@@ -6,6 +6,8 @@ using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres.Hosting;
 using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Approvals;
+using TerraFlow.Application.Intake;
 using TerraFlow.Application.Ports;
 using TerraFlow.Application.Workflow;
 using TerraFlow.Core.Artifacts;
@@ -25,7 +27,7 @@ namespace TerraFlow.Functions;
 /// Builds the standalone TerraFlow host: configuration, database (embedded when none is configured), migrations,
 /// services, endpoints. Program.cs and the tests both start TerraFlow through here, so they run the same wiring.
 /// </summary>
-public static class TerraFlowApp
+internal static class TerraFlowApp
 {
     /// <summary>The Azure Functions local port, so the same URLs work under <c>func start</c> and standalone.</summary>
     public const string DefaultUrl = "http://127.0.0.1:7071";
@@ -101,7 +103,7 @@ public static class TerraFlowApp
         services.AddSingleton<LifecycleCommandHandler>();
         services.AddSingleton<PlanCommandHandler>();
         services.AddSingleton<TrustCheckHandler>();
-        services.AddSingleton<TerraFlow.Functions.Approvals.IApprovalRecorder, TerraFlow.Functions.Approvals.PostgresApprovalRecorder>();
+        services.AddSingleton<IApprovalRecorder, ApprovalRecorder>();
         // The outbox: claims without a transaction open during VCS calls (Application), PostgreSQL behind the ports.
         services.AddSingleton<TerraFlow.Application.Ports.IVcsClients>(sp => sp.GetRequiredService<VcsClients>());
         services.AddSingleton<TerraFlow.Application.Comments.IApprovalLinkIssuer>(sp => sp.GetRequiredService<ApprovalLinks>());

@@ -1,7 +1,7 @@
 namespace TerraFlow.Functions;
 
 /// <summary>Bound from configuration section <c>TerraFlow</c> (environment: <c>TerraFlow__…</c>).</summary>
-public sealed class TerraFlowOptions
+internal sealed class TerraFlowOptions
 {
     /// <summary>The address users reach TerraFlow at, for links in comments and statuses; null when not public.</summary>
     public string? PublicUrl { get; set; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using TerraFlow.Adapters.Telemetry;
 using TerraFlow.Adapters.Vcs;
+using TerraFlow.Application.Intake;
 
 namespace TerraFlow.Functions.Webhooks;
 
@@ -14,7 +15,7 @@ namespace TerraFlow.Functions.Webhooks;
 /// delivery reaches <see cref="WebhookIntake"/>, which stores it before the 2xx. An unknown provider is a 404 that
 /// names the registered hosts.
 /// </summary>
-public static class WebhookEndpoint
+internal static class WebhookEndpoint
 {
     public const string Route = "/api/webhooks/{provider}";
 

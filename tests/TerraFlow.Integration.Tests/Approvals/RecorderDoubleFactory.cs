@@ -1,3 +1,4 @@
+using TerraFlow.Application.Approvals;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TerraFlow.Functions.Approvals;

@@ -1,3 +1,4 @@
+using TerraFlow.Application.Approvals;
 using System.Collections.Concurrent;
 using TerraFlow.Core.Approvals;
 using TerraFlow.Functions.Approvals;

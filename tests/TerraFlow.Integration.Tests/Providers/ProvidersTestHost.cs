@@ -1,3 +1,4 @@
+using TerraFlow.Application.Approvals;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;

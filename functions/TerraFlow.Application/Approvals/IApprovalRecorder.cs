@@ -1,11 +1,10 @@
-using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Approvals;
 
-namespace TerraFlow.Functions.Approvals;
+namespace TerraFlow.Application.Approvals;
 
 /// <summary>
 /// The workflow side of an approval link: what the link would approve, and recording the approval. The HTTP side
-/// (signature, expiry, sign-in, anti-forgery) has been checked before either is called. Implemented over PostgreSQL.
+/// (signature, expiry, sign-in, anti-forgery) has been checked before either is called. Implemented by <see cref="ApprovalRecorder"/> over the workflow store.
 /// </summary>
 public interface IApprovalRecorder
 {
