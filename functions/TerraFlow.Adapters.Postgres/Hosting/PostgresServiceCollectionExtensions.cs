@@ -31,7 +31,6 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IExpiredJobSweep, PostgresExpiredJobSweep>();
         services.AddSingleton<IJobDispatchOutbox, PostgresJobDispatchOutbox>();
         services.AddSingleton<TerraFlow.Application.Ports.IWorkflowStore, PostgresWorkflowStore>();
-        services.AddSingleton<TerraFlow.Application.Comments.IRunReader, PostgresRunReader>();
         services.AddSingleton<TerraFlow.Application.Outbox.IOutboxQueue, PostgresOutboxQueue>();
         services.AddSingleton<TerraFlow.Application.Queries.IRunQueries, Queries.PostgresRunQueries>();
         return database;

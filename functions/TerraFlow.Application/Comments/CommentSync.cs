@@ -17,14 +17,14 @@ namespace TerraFlow.Application.Comments;
 /// duplicate (only a comment written by TerraFlow's own identity is adopted: see <see cref="OwnComments"/>). The
 /// caller keeps other syncs of the same run out meanwhile (<see cref="IOutboxClaim.HoldRunCommentAsync"/>).
 /// </summary>
-public sealed class CommentSync(IRunReader runs, IVcsClients clients, IArtifactStore artifacts, CommentOptions options, IApprovalLinkIssuer links, TimeProvider time)
+public sealed class CommentSync(IWorkflowStore runs, IVcsClients clients, IArtifactStore artifacts, CommentOptions options, IApprovalLinkIssuer links, TimeProvider time)
 {
     private const int MaxPlanTextCharacters = 200_000;
 
     /// <returns>The comment ids to save, or null when they did not change.</returns>
     public async Task<RunCommentIds?> SyncAsync(long runId, CancellationToken ct)
     {
-        var run = await runs.LoadAsync(runId, ct)
+        var run = await runs.LoadRunSnapshotAsync(runId, ct)
             ?? throw new InvalidOperationException($"run {runId} does not exist");
         var bodies = RunCommentRenderer.Render(await BuildViewAsync(run, ct));
         var repo = run.Context.Repo;
