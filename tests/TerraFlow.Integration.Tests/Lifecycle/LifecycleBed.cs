@@ -108,9 +108,20 @@ internal sealed class LifecycleBed : IAsyncDisposable
     }
 
     /// <summary>Waits for a comment on the pull request containing <paramref name="text"/> (replies and the plan comment).</summary>
-    public Task<FakeComment> WaitForCommentAsync(int number, string text, TimeSpan? timeout = null) =>
-        Eventually.ValueAsync(() => GitHub.Comments(Owner, Repo, number).FirstOrDefault(c => c.Body.Contains(text, StringComparison.Ordinal)),
-            c => c is not null, timeout, $"a comment on #{number} containing '{text}'")!;
+    public async Task<FakeComment> WaitForCommentAsync(int number, string text, TimeSpan? timeout = null)
+    {
+        try
+        {
+            return (await Eventually.ValueAsync(() => GitHub.Comments(Owner, Repo, number).FirstOrDefault(c => c.Body.Contains(text, StringComparison.Ordinal)),
+                c => c is not null, timeout, $"a comment on #{number} containing '{text}'"))!;
+        }
+        catch (TimeoutException ex)
+        {
+            // Say what was there instead: a timeout that only says "nothing matched" cannot be diagnosed from a CI log.
+            var seen = string.Join("\n---\n", GitHub.Comments(Owner, Repo, number).Select(c => c.Body.Length > 600 ? c.Body[..600] + "…" : c.Body));
+            throw new TimeoutException($"{ex.Message}\nComments on #{number}:\n{seen}\n{await InboxReportAsync()}", ex);
+        }
+    }
 
     /// <summary>The status of <paramref name="project"/> in the pull request's newest run.</summary>
     public async Task<string?> ProjectStatusAsync(int number, string project)
@@ -125,8 +136,32 @@ internal sealed class LifecycleBed : IAsyncDisposable
         return await cmd.ExecuteScalarAsync() as string;
     }
 
-    public Task WaitForProjectStatusAsync(int number, string project, string status, TimeSpan? timeout = null) =>
-        Eventually.ValueAsync(() => ProjectStatusAsync(number, project), s => s == status, timeout, $"#{number} {project} {status}");
+    public async Task WaitForProjectStatusAsync(int number, string project, string status, TimeSpan? timeout = null)
+    {
+        try
+        {
+            await Eventually.ValueAsync(() => ProjectStatusAsync(number, project), s => s == status, timeout, $"#{number} {project} {status}");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\n{await InboxReportAsync()}", ex);
+        }
+    }
+
+    /// <summary>The workflow inbox as a timed-out test sees it: what arrived, what was processed, what failed and why.</summary>
+    private async Task<string> InboxReportAsync()
+    {
+        await using var db = NpgsqlDataSource.Create(ConnectionString);
+        await using var cmd = db.CreateCommand("""
+            select id, kind, attempts, processed_at is not null, coalesce(last_error, ''), available_at > now()
+            from workflow_inbox order by id
+            """);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var lines = new List<string> { "Workflow inbox (id kind attempts processed waiting error):" };
+        while (await reader.ReadAsync())
+            lines.Add($"  {reader.GetInt64(0)} {reader.GetString(1)} {reader.GetInt32(2)} {reader.GetBoolean(3)} {reader.GetBoolean(5)} {reader.GetString(4)}");
+        return string.Join('\n', lines);
+    }
 
     public async Task<long> ScalarAsync(string sql)
     {
