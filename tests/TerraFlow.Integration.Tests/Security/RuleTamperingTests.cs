@@ -114,6 +114,8 @@ public sealed class RuleTamperingTests
         bed.GitHub.SetCollaboratorPermission(Owner, Repo, "mallory", "write");
         await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl, author: "mallory");
         await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
+        // Both projects: while `app` still plans, the run is not planned and a command is refused for that reason.
+        await bed.WaitForProjectStatusAsync(Pr, "app", "planned");
 
         var comment = await bed.WaitForCommentAsync(Pr, "take effect after merge");
         // approvals is never allowed here: always ignored.
@@ -144,6 +146,7 @@ public sealed class RuleTamperingTests
         foreach (var user in new[] { "mallory", "eve", "sec-lead" }) bed.GitHub.SetCollaboratorPermission(Owner, Repo, user, "write");
         await bed.OpenAsync(Pr, head, repo.BaseSha, repo.Git.CloneUrl, author: "mallory");
         await bed.WaitForProjectStatusAsync(Pr, "network", "planned");
+        await bed.WaitForProjectStatusAsync(Pr, "app", "planned");
         Assert.Contains("`CODEOWNERS`", (await bed.WaitForCommentAsync(Pr, "take effect after merge")).Body);
 
         // The head's CODEOWNERS names eve; the base's names sec-lead, and only that counts.
