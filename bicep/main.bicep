@@ -2,7 +2,7 @@
 // secondary region) and the compute that uses them. See README.md beside this file for deploy steps and the
 // region-failover runbook; standby.bicep deploys the compute half in the secondary region.
 //
-//   GitHub ──webhook──▶ Function App (Flex Consumption, custom handler) ──▶ PostgreSQL Flexible Server
+//   GitHub ──webhook──▶ Function App (Flex Consumption, .NET isolated) ──▶ PostgreSQL Flexible Server
 //                          │ jobs queue                      ▲ results queue        (zone-redundant HA,
 //                          ▼                                 │                       geo-redundant backup,
 //                 Service Bus Premium (geo-replicated) ──▶ Container Apps Job        optional replica)

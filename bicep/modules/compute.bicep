@@ -72,8 +72,6 @@ var functionSettings = union(sharedSettings, {
   TerraFlow__GitHub__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.githubWebhookSecret})'
   // The Function App never clones or runs Terraform; runners do (ARCHITECTURE.md).
   TerraFlow__Runner__InProcess: 'false'
-  // Identity-based connection for the Functions host's Service Bus trigger ("connection": "ServiceBusConnection").
-  ServiceBusConnection__fullyQualifiedNamespace: serviceBusFqdn
 })
 
 var runnerSettings = union(sharedSettings, {

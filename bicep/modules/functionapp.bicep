@@ -1,8 +1,7 @@
-// The Function App: TerraFlow.Functions as an Azure Functions custom handler (runtime "custom") on Flex Consumption.
+// The Function App: TerraFlow.Functions as a .NET isolated worker (runtime "dotnet-isolated" 10.0) on Flex Consumption.
 //
 // Why Flex Consumption and not Premium EP1: everything TerraFlow needs from the plan is available on Flex -
-// custom handlers (functions-custom-handlers.md: every hosting option; MCP custom-handler servers must run on Flex),
-// Service Bus and HTTP triggers, Key Vault references, managed identity, VNet integration, a 30-minute default /
+// the .NET isolated worker, HTTP and timer triggers, Key Vault references, managed identity, VNet integration, a 30-minute default /
 // unbounded function timeout - and it scales to zero, while Linux Consumption retires on 30 Sep 2028
 // (docs/platform-notes.md 1.6). What Flex lacks (deployment slots, EasyAuth in the preview-era list) TerraFlow does
 // not use: webhooks are authenticated by HMAC. Pick EP1 instead only if you need slots or always-warm instances
@@ -122,12 +121,12 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }
-      // Custom handler: host.json's customHandler section starts the TerraFlow.Functions executable.
-      // The name 'custom' with version '1.0' matches third-party Flex samples; it is not confirmed on an official
-      // page (docs/platform-notes.md 1.6 marks it unverified).
+      // .NET isolated worker: the host starts TerraFlow.Functions.dll as worker.config.json in the package says and
+      // reads the functions from functions.metadata. On Flex this pair is what FUNCTIONS_WORKER_RUNTIME /
+      // FUNCTIONS_WORKER_RUNTIME_VERSION are on other plans; Flex takes them here, not as app settings.
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

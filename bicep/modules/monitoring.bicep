@@ -36,8 +36,8 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
     Application_Type: 'web'
     WorkspaceResourceId: workspace.id
     IngestionMode: 'LogAnalytics'
-    // Telemetry is sent with the connection string; local auth stays on because the custom handler has no
-    // Entra-authenticated exporter yet (switch DisableLocalAuth to true once it does).
+    // Telemetry is sent with the connection string; local auth stays on because the app's exporter is not
+    // Entra-authenticated yet (switch DisableLocalAuth to true once it is).
     DisableLocalAuth: false
   }
 }

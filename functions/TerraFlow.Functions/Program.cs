@@ -1,9 +1,13 @@
 using TerraFlow.Functions;
-using TerraFlow.Functions.CustomHandler;
+using TerraFlow.Functions.Worker;
 
-// `TerraFlow.Functions --write-function-metadata <dir>` (run by publish) writes the Azure Functions function.json
-// folders and exits before any configuration, database or web server starts.
-if (FunctionMetadataCommand.TryRun(args, Console.Out, Console.Error) is { } exitCode) return exitCode;
+// Started by the Azure Functions host (worker.config.json): the .NET isolated worker, same services and handlers.
+if (FunctionsWorkerApp.IsStartedByFunctionsHost(args, Environment.GetEnvironmentVariable))
+{
+    using var worker = await FunctionsWorkerApp.BuildAsync(args);
+    await worker.RunAsync();
+    return 0;
+}
 
 // One command runs TerraFlow: `dotnet run --project functions/TerraFlow.Functions`.
 await using var app = await TerraFlowApp.BuildAsync(args);

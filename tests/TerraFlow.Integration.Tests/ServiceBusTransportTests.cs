@@ -6,9 +6,10 @@ using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.Jobs;
 using TerraFlow.Adapters.Postgres;
 using TerraFlow.Core.Jobs;
-using TerraFlow.Functions.CustomHandler;
 using TerraFlow.Functions.Engine;
-using TerraFlow.Integration.Tests.CustomHandler;
+using TerraFlow.Functions.Worker;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging.Abstractions;
 using TerraFlow.Integration.Tests.Infrastructure;
 using TerraFlow.Testing.FakeGitHub;
 using TerraFlow.Testing.FakeServiceBus;
@@ -177,7 +178,6 @@ public sealed class ServiceBusTransportTests : IAsyncLifetime
         // As a Function App scaled to zero: no engine loops, so only the Timers function moves jobs out.
         var settings = ServiceBusSettings();
         settings["TerraFlow:Engine:Enabled"] = "false";
-        settings[CustomHandlerEndpoints.EnableSetting] = "true";
         settings["TerraFlow:Runner:InProcess"] = "false";
         await using var host = await TerraFlowTestHost.StartAsync(_db, _github, settings: settings);
         var payload = GitHubWebhooks.PullRequest(new(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, repo.Git.CloneUrl, "opened"));
@@ -186,12 +186,11 @@ public sealed class ServiceBusTransportTests : IAsyncLifetime
         Assert.Equal(0L, await GitHubPullRequestTests.Scalar(host, "select count(*) from jobs"));
         Assert.Equal(1L, await GitHubPullRequestTests.Scalar(host, "select count(*) from workflow_inbox where kind = 'trust_check' and processed_at is null"));
 
-        var timers = FunctionRegistry.All.Single(f => f.Name == FunctionRegistry.Timers);
-        var (status, response) = await FunctionsHostPayloads.InvokeAsync(_http, host.BaseUrl, FunctionRegistry.Timers,
-            FunctionsHostPayloads.Timer(timers.Trigger.BindingName, FunctionRegistry.Timers));
+        // The isolated worker's Timers function, invoked in-process over this host's services.
+        var timers = new TimersFunction(host.Services, NullLogger<TimersFunction>.Instance);
+        await timers.RunAsync(new TimerInfo(), CancellationToken.None);
 
-        Assert.Equal(200, status);
-        Assert.Equal(1, response!["ReturnValue"]!["jobsDispatched"]!.GetValue<int>());
+        Assert.Equal(1, timers.LastPass!.JobsDispatched);
         Assert.Equal("dispatched", await GitHubPullRequestTests.Scalar(host, "select status from jobs"));
         var message = Assert.Single(_bus.Queue(JobsQueue).Messages);
         var jobId = (long)(await GitHubPullRequestTests.Scalar(host, "select id from jobs"))!;

@@ -24,8 +24,8 @@ public enum JobResultIntakeOutcome
 
 /// <summary>
 /// Records a delivered job result once per message id, in the same transaction as the inbox row it writes, so a
-/// redelivery after a crash cannot hand the engine the same result twice. The Azure <c>JobResults</c> function and the
-/// standalone host's results loop both go through this, under one consumer name, so neither repeats the other's work.
+/// redelivery after a crash cannot hand the engine the same result twice. Every host's results loop (standalone or
+/// the Functions worker, several instances at once) goes through this under one consumer name, so none repeats another's work.
 /// </summary>
 public interface IJobResultIntake
 {

@@ -9,7 +9,7 @@ public sealed record JobMessage(long JobId, JobSpec Spec);
 
 /// <summary>
 /// The one wire format of jobs and their results, whatever carries them: the PostgreSQL queue (jsonb columns), Service
-/// Bus message bodies and the Functions custom handler all read and write through here, so a runner and a host built
+/// Bus message bodies and the host's results drain all read and write through here, so a runner and a host built
 /// from different commits agree as long as this file does. Camel-case properties, enums as snake_case text, nulls
 /// left out (the PostgreSQL adapter's <c>StoreJson</c> uses these same options for everything else it stores).
 /// </summary>

@@ -17,20 +17,25 @@ internal static class HealthEndpoint
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/health/live", (IDatabaseHealth database) => database.ServerLost
-            ? Results.Json(new { status = "dead", reason = "the embedded PostgreSQL died and could not be restarted" }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : Results.Json(new { status = "alive" }));
-        app.MapGet("/api/health", async (IDatabaseHealth db, IArtifactStore artifacts, IServiceProvider services, CancellationToken ct) =>
-        {
-            var database = await db.ProbeAsync(ProbeTimeout, ct);
-            var store = await ProbeArtifactsAsync(artifacts, ct);
-            var queue = await ProbeQueueAsync(services, database, ct);
-            var healthy = database.Reachable && store.Reachable && queue.Reachable;
-            return Results.Json(
-                new { status = healthy ? "healthy" : "unhealthy", database, queue, artifacts = store },
-                statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
-        });
+        app.MapGet("/api/health/live", Live);
+        app.MapGet("/api/health", ReadyAsync);
         return app;
+    }
+
+    // Called by the standalone routes above and by the isolated worker's functions (Worker/HealthFunctions).
+    internal static IResult Live(IDatabaseHealth database) => database.ServerLost
+        ? Results.Json(new { status = "dead", reason = "the embedded PostgreSQL died and could not be restarted" }, statusCode: StatusCodes.Status503ServiceUnavailable)
+        : Results.Json(new { status = "alive" });
+
+    internal static async Task<IResult> ReadyAsync(IDatabaseHealth db, IArtifactStore artifacts, IServiceProvider services, CancellationToken ct)
+    {
+        var database = await db.ProbeAsync(ProbeTimeout, ct);
+        var store = await ProbeArtifactsAsync(artifacts, ct);
+        var queue = await ProbeQueueAsync(services, database, ct);
+        var healthy = database.Reachable && store.Reachable && queue.Reachable;
+        return Results.Json(
+            new { status = healthy ? "healthy" : "unhealthy", database, queue, artifacts = store },
+            statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
     }
 
     private static async Task<StoreProbe> ProbeArtifactsAsync(IArtifactStore artifacts, CancellationToken ct)

@@ -25,7 +25,8 @@ internal static class ApprovalEndpoints
         return app;
     }
 
-    private static async Task<IResult> ShowAsync(string token, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, TimeProvider time, CancellationToken ct)
+    // The handlers below are called by the standalone routes above and by the isolated worker's functions (Worker/ApprovalFunctions).
+    internal static async Task<IResult> ShowAsync(string token, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, TimeProvider time, CancellationToken ct)
     {
         var keys = await signingKeys.GetAsync(ct);
         var now = time.GetUtcNow();
@@ -45,7 +46,7 @@ internal static class ApprovalEndpoints
         return ApprovalPages.Confirm(preview, session.Login, oauth.DisplayName, ApprovalLinks.PathFor(token), antiForgery);
     }
 
-    private static async Task<IResult> ApproveAsync(string token, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct)
+    internal static async Task<IResult> ApproveAsync(string token, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, TimeProvider time, ILogger<ApprovalLinks> logger, CancellationToken ct)
     {
         var keys = await signingKeys.GetAsync(ct);
         var now = time.GetUtcNow();
@@ -87,7 +88,7 @@ internal static class ApprovalEndpoints
         return ApprovalPages.Recorded(result);
     }
 
-    private static async Task<IResult> StartSignInAsync(string token, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, TerraFlowOptions options, TimeProvider time, CancellationToken ct)
+    internal static async Task<IResult> StartSignInAsync(string token, HttpContext http, ApprovalSigningKeys signingKeys, OAuthSignIns signIns, TerraFlowOptions options, TimeProvider time, CancellationToken ct)
     {
         var keys = await signingKeys.GetAsync(ct);
         var now = time.GetUtcNow();

@@ -2,14 +2,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Application.Jobs;
-using TerraFlow.Functions.CustomHandler;
 
 namespace TerraFlow.Functions.Engine;
 
 /// <summary>
-/// With Service Bus as the job transport, in the standalone host: drains the results queue into the workflow inbox
-/// through <see cref="IJobResultIntake"/>, the same idempotent write as the <c>JobResults</c> function (which does
-/// this job in Azure, where this loop is not registered).
+/// With Service Bus as the job transport, in both hosts (standalone and the isolated worker, which has no Service Bus
+/// trigger): drains the results queue into the workflow inbox through <see cref="IJobResultIntake"/>, an idempotent
+/// write keyed by the message id.
 /// </summary>
 internal sealed class ServiceBusResultsLoop(
     IJobResultIntake intake,

@@ -15,7 +15,6 @@ using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Functions.Api;
 using TerraFlow.Functions.Approvals;
-using TerraFlow.Functions.CustomHandler;
 using TerraFlow.Functions.Engine;
 using TerraFlow.Functions.Webhooks;
 using TerraFlow.Runner;
@@ -25,36 +24,23 @@ namespace TerraFlow.Functions;
 
 /// <summary>
 /// Builds the standalone TerraFlow host: configuration, database (embedded when none is configured), migrations,
-/// services, endpoints. Program.cs and the tests both start TerraFlow through here, so they run the same wiring.
+/// services, endpoints. Program.cs and the tests both start TerraFlow through here, so they run the same wiring; the
+/// isolated worker (Worker/) registers the same services through <see cref="AddTerraFlowAsync"/>.
 /// </summary>
 internal static class TerraFlowApp
 {
     /// <summary>The Azure Functions local port, so the same URLs work under <c>func start</c> and standalone.</summary>
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
-    /// <summary>True when the Azure Functions host started this process as its custom handler.</summary>
-    public static bool RunsUnderFunctionsHost => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT"));
-
     public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken ct = default)
     {
         // Settings files ship beside the binaries; state (.terraflow/) goes to the working directory.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        // Under the Functions host (custom handler), listen where the host forwards requests; otherwise on the
-        // Functions local port unless --urls / ASPNETCORE_URLS say otherwise.
-        var handlerPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
-        if (RunsUnderFunctionsHost) builder.WebHost.UseUrls($"http://127.0.0.1:{handlerPort}");
-        else if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
+        // On the Functions local port unless --urls / ASPNETCORE_URLS say otherwise.
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls(DefaultUrl);
         configure?.Invoke(builder);
-        ConsoleLogFormat.Apply(builder.Logging, builder.Configuration, RunsUnderFunctionsHost);
-
-        var options = builder.Configuration.GetSection("TerraFlow").Get<TerraFlowOptions>() ?? new TerraFlowOptions();
-        using var startupLogs = LoggerFactory.Create(b => ConsoleLogFormat.AddConsole(b.AddConfiguration(builder.Configuration.GetSection("Logging")), builder.Configuration, RunsUnderFunctionsHost));
-        // First, so the database stops last: it outlives its users.
-        await builder.Services.AddTerraFlowPostgresAsync(builder.Configuration, new PostgresHostingOptions(options.DataPath, options.EmbeddedPostgresPort), startupLogs.CreateLogger<PostgresDatabase>(), ct);
-        // Next, so it stops after the engine and runner and its last flush includes their final items.
-        builder.Services.AddTerraFlowTelemetry(builder.Configuration, "terraflow-functions");
-
-        AddServices(builder, options);
+        ConsoleLogFormat.Apply(builder.Logging, builder.Configuration, underFunctionsHost: false);
+        await AddTerraFlowAsync(builder.Services, builder.Configuration, underFunctionsHost: false, ct);
 
         var app = builder.Build();
         app.UseRequestTelemetryTags();
@@ -62,16 +48,29 @@ internal static class TerraFlowApp
         app.MapWebhooks();
         app.MapRuns();
         app.MapApprovals();
-        app.MapCustomHandlerInvocations();
 
         await app.Services.MigrateTerraFlowPostgresAsync(ct);
         return app;
     }
 
-    private static void AddServices(WebApplicationBuilder builder, TerraFlowOptions options)
+    /// <summary>
+    /// Every service TerraFlow runs on, for both hosts: this standalone one and the isolated worker
+    /// (<see cref="Worker.FunctionsWorkerApp"/>). The caller applies the migrations once the host is built.
+    /// </summary>
+    public static async Task AddTerraFlowAsync(IServiceCollection services, IConfiguration config, bool underFunctionsHost, CancellationToken ct)
     {
-        var services = builder.Services;
-        var config = builder.Configuration;
+        var options = config.GetSection("TerraFlow").Get<TerraFlowOptions>() ?? new TerraFlowOptions();
+        using var startupLogs = LoggerFactory.Create(b => ConsoleLogFormat.AddConsole(b.AddConfiguration(config.GetSection("Logging")), config, underFunctionsHost));
+        // First, so the database stops last: it outlives its users.
+        await services.AddTerraFlowPostgresAsync(config, new PostgresHostingOptions(options.DataPath, options.EmbeddedPostgresPort), startupLogs.CreateLogger<PostgresDatabase>(), ct);
+        // Next, so it stops after the engine and runner and its last flush includes their final items.
+        services.AddTerraFlowTelemetry(config, "terraflow-functions");
+
+        AddServices(services, config, options);
+    }
+
+    private static void AddServices(IServiceCollection services, IConfiguration config, TerraFlowOptions options)
+    {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
 
@@ -112,7 +111,8 @@ internal static class TerraFlowApp
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<ExpiredLeaseSweeper>();
         services.AddHostedService<NotificationListener>();
-        // Off where something else drives the engine (the Timers function in Azure) or to measure intake alone.
+        // Off to measure intake alone, or where only the Timers function is to drive the engine. Under the Functions
+        // host the loops run while an instance is up; the Timers function covers an app scaled to zero.
         var engineEnabled = config.GetValue("TerraFlow:Engine:Enabled", defaultValue: true);
         if (engineEnabled)
             services.AddHostedService<EngineLoop>();
@@ -121,8 +121,8 @@ internal static class TerraFlowApp
             services.AddSingleton<ServiceBusJobDispatcher>();
             services.AddSingleton<JobDispatchLoop>();
             if (engineEnabled) services.AddHostedService(sp => sp.GetRequiredService<JobDispatchLoop>());
-            // In Azure the JobResults function (Service Bus trigger) drains results; standalone, this loop does.
-            if (!RunsUnderFunctionsHost) services.AddHostedService<ServiceBusResultsLoop>();
+            // Both hosts drain results with this loop: the isolated worker has no Service Bus trigger here.
+            services.AddHostedService<ServiceBusResultsLoop>();
         }
 
         var runner = config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions();

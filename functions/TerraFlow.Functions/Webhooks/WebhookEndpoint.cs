@@ -25,7 +25,8 @@ internal static class WebhookEndpoint
         return app;
     }
 
-    private static async Task<IResult> HandleAsync(string provider, HttpContext http, VcsHosts hosts, WebhookIntake intake, ILogger<WebhookIntake> logger, CancellationToken ct)
+    /// <summary>The pipeline; the standalone route and the isolated worker's webhook functions both call it.</summary>
+    internal static async Task<IResult> HandleAsync(string provider, HttpContext http, VcsHosts hosts, WebhookIntake intake, ILogger<WebhookIntake> logger, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var host = hosts.Find(provider);

@@ -152,12 +152,17 @@ public sealed class BicepTemplateTests
     }
 
     [Fact]
-    public void Function_app_is_a_custom_handler_with_a_system_assigned_identity()
+    public void Function_app_is_a_dotnet_isolated_worker_with_a_system_assigned_identity()
     {
         var site = BicepSource.Block(BicepSource.Read("modules/functionapp.bicep"), "site");
         Assert.Contains("type: 'SystemAssigned'", site);
-        Assert.Matches(@"runtime: \{\s*name: 'custom'", site);
+        // On Flex Consumption the worker runtime and its version are set here (not as FUNCTIONS_WORKER_RUNTIME).
+        Assert.Matches(@"runtime: \{\s*name: 'dotnet-isolated'\s*version: '10\.0'\s*\}", site);
         Assert.Contains("kind: 'functionapp,linux'", site);
+        // No custom-handler or Service Bus trigger settings are left: the app has neither.
+        var compute = BicepSource.Read("modules/compute.bicep");
+        Assert.DoesNotContain("ServiceBusConnection__", compute);
+        Assert.DoesNotContain("FUNCTIONS_CUSTOMHANDLER", compute);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace TerraFlow.Testing.JsonSchema;
 
 /// <summary>
-/// A small JSON Schema validator for the keywords the SchemaStore Azure Functions schemas (host.json, function.json,
+/// A small JSON Schema validator for the keywords the SchemaStore Azure Functions schemas (host.json,
 /// local.settings.json) use: type, properties, required, additionalProperties, enum, const, pattern, minLength,
 /// minimum, maximum, items (single schema and draft-04 tuple form), uniqueItems, oneOf, anyOf, allOf, not and
 /// <c>$ref</c> to <c>#/…</c> pointers inside the same document. No JSON-schema package is restorable here.

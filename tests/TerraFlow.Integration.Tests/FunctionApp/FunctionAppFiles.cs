@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using TerraFlow.Integration.Tests.Infrastructure;
 using TerraFlow.Testing.JsonSchema;
 
-namespace TerraFlow.Integration.Tests.CustomHandler;
+namespace TerraFlow.Integration.Tests.FunctionApp;
 
 /// <summary>The SchemaStore schemas (shared external fixtures) and the repository's Functions app files.</summary>
 internal static class FunctionAppFiles

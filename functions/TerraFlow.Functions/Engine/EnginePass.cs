@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using TerraFlow.Application.Outbox;
+using TerraFlow.Application.Workflow;
+
+namespace TerraFlow.Functions.Engine;
+
+/// <summary>
+/// One bounded pass of the engine's periodic work, for a Function App that may have been scaled to zero (the
+/// <c>Timers</c> function runs it; while an instance is up, <see cref="EngineLoop"/> does the same continuously and
+/// SKIP LOCKED keeps them apart). Order: expired leases first (they turn into inbox results), then the inbox (which
+/// writes outbox rows and jobs), then the outbox, then (with Service Bus as the job transport) queued jobs to the jobs
+/// queue. A pass stops taking new items after its budget, well inside host.json's functionTimeout; the rest waits for
+/// the next tick.
+/// </summary>
+internal static class EnginePass
+{
+    public static readonly TimeSpan Budget = TimeSpan.FromMinutes(4);
+
+    public sealed record Result(int LeasesSwept, int InboxItems, int OutboxItems, bool BudgetExhausted, int JobsDispatched = 0);
+
+    /// <summary>With the services of a built host; <see cref="JobDispatchLoop"/> is registered only with Service Bus.</summary>
+    public static Task<Result> RunAsync(IServiceProvider services, TimeSpan budget, CancellationToken ct) =>
+        RunAsync(services.GetRequiredService<WorkflowEngine>(), services.GetRequiredService<OutboxDispatcher>(),
+            services.GetRequiredService<ExpiredLeaseSweeper>(), budget, ct, services.GetService<JobDispatchLoop>());
+
+    public static async Task<Result> RunAsync(WorkflowEngine engine, OutboxDispatcher outbox, ExpiredLeaseSweeper sweeper, TimeSpan budget, CancellationToken ct, JobDispatchLoop? jobs = null)
+    {
+        var clock = Stopwatch.StartNew();
+        var swept = 0;
+        int batch;
+        do
+        {
+            batch = await sweeper.SweepAsync(ct); // up to 100 jobs per call
+            swept += batch;
+        }
+        while (batch > 0 && clock.Elapsed < budget);
+        var inbox = await DrainAsync(engine.ProcessNextAsync, clock, budget, ct);
+        var sent = await DrainAsync(outbox.DispatchNextAsync, clock, budget, ct);
+        var dispatched = 0;
+        while (jobs is not null && clock.Elapsed < budget && (batch = await jobs.DispatchBatchAsync(ct)) > 0) dispatched += batch;
+        return new Result(swept, inbox, sent, clock.Elapsed >= budget, dispatched);
+    }
+
+    private static async Task<int> DrainAsync(Func<CancellationToken, Task<bool>> step, Stopwatch clock, TimeSpan budget, CancellationToken ct)
+    {
+        var count = 0;
+        while (clock.Elapsed < budget && await step(ct)) count++;
+        return count;
+    }
+}
