@@ -1,5 +1,4 @@
 using TerraFlow.Adapters.Artifacts;
-using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.Jobs;
@@ -118,11 +117,11 @@ internal static class TerraFlowApp
             services.AddHostedService<EngineLoop>();
         if (serviceBus is not null)
         {
-            services.AddSingleton<ServiceBusJobDispatcher>();
+            services.AddServiceBusHostSide();
             services.AddSingleton<JobDispatchLoop>();
             if (engineEnabled) services.AddHostedService(sp => sp.GetRequiredService<JobDispatchLoop>());
-            // In Azure the JobResults function (Service Bus trigger) drains results; standalone, this loop does.
-            if (!RunsUnderFunctionsHost) services.AddHostedService<ServiceBusResultsLoop>();
+            // No Service Bus trigger: every host keeps a results receiver open (and the timer's pass drains too).
+            services.AddHostedService<ServiceBusResultsLoop>();
         }
 
         var runner = config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions();
