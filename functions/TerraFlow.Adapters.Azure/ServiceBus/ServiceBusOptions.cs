@@ -38,9 +38,6 @@ public sealed class ServiceBusOptions
     /// </summary>
     public TimeSpan ResultsReceiveWait { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a drain (the timer's pass) waits before deciding the results queue is empty.</summary>
-    public TimeSpan DrainReceiveTimeout { get; set; } = TimeSpan.FromSeconds(1);
-
     /// <summary>
     /// Deliveries of one job a runner will work on (matches <c>jobs.max_attempts</c>). A delivery beyond it is answered
     /// with a failed result and dead-lettered instead of being run; the queue's MaxDeliveryCount is MaxAttempts + 1 so

@@ -120,8 +120,9 @@ internal static class TerraFlowApp
             services.AddServiceBusHostSide();
             services.AddSingleton<JobDispatchLoop>();
             if (engineEnabled) services.AddHostedService(sp => sp.GetRequiredService<JobDispatchLoop>());
-            // No Service Bus trigger: every host keeps a results receiver open (and the timer's pass drains too).
-            services.AddHostedService<ServiceBusResultsLoop>();
+            // No Service Bus trigger: every host that runs the engine keeps a results receiver open, and the timer's
+            // pass drains the results queue too, for when no instance is up to receive.
+            if (engineEnabled) services.AddHostedService<ServiceBusResultsLoop>();
         }
 
         var runner = config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions();
