@@ -53,8 +53,7 @@ var secretUris = {
 var serviceBusFqdn = '${serviceBusNamespaceName}.servicebus.windows.net'
 
 // Settings both processes read. Names in the README's Configuration table, plus the Azure adapter settings
-// (TerraFlow__ServiceBus__*, TerraFlow__Artifacts__Blob__*), which the Service Bus and Blob adapters are to read; the
-// walking skeleton does not read them yet (see bicep/README.md, "What this does not do yet").
+// (TerraFlow__ServiceBus__*: Azure.Messaging.ServiceBus with DefaultAzureCredential; TerraFlow__Artifacts__Blob__*).
 var sharedSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
   TerraFlow__GitHub__ApiUrl: githubApiUrl
@@ -62,6 +61,8 @@ var sharedSettings = {
   TerraFlow__ServiceBus__FullyQualifiedNamespace: serviceBusFqdn
   TerraFlow__ServiceBus__JobsQueue: jobsQueue
   TerraFlow__ServiceBus__ResultsQueue: resultsQueue
+  // = the jobs queue's lockDuration (servicebus.bicep); runners renew at a third of it.
+  TerraFlow__ServiceBus__LockDuration: '00:05:00'
   TerraFlow__Artifacts__Blob__ServiceUri: 'https://${storageAccountName}.blob.${environment().suffixes.storage}/'
   TerraFlow__Artifacts__Blob__ContainerName: artifactsContainer
 }
@@ -72,6 +73,7 @@ var functionSettings = union(sharedSettings, {
   TerraFlow__GitHub__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.githubWebhookSecret})'
   // The Function App never clones or runs Terraform; runners do (ARCHITECTURE.md).
   TerraFlow__Runner__InProcess: 'false'
+  // No Service Bus trigger (and so no ServiceBusConnection__* setting): a hosted receiver and the timer take results.
 })
 
 var runnerSettings = union(sharedSettings, {
@@ -79,6 +81,8 @@ var runnerSettings = union(sharedSettings, {
   // One execution per message: the job scales by executions, not by concurrency inside one container.
   TerraFlow__Runner__Concurrency: '1'
   TerraFlow__Runner__WorkDirectory: '/tmp/terraflow-runner'
+  // The runner's identity is user-assigned: DefaultAzureCredential needs its client id to pick it.
+  TerraFlow__ServiceBus__ManagedIdentityClientId: runnerIdentity.properties.clientId
 })
 
 module functionApp 'functionapp.bicep' = {
@@ -95,7 +99,8 @@ module functionApp 'functionapp.bicep' = {
   }
 }
 
-// The Function App sends jobs and receives results.
+// The Function App sends jobs and receives results (Data Receiver on `results` covers its dead-letter sub-queue,
+// which the results receiver also drains, and the health probe's peek).
 module functionAppRoles 'roles.bicep' = {
   name: 'roles-function-${namePrefix}'
   scope: resourceGroup(dataResourceGroupName)
@@ -119,7 +124,7 @@ resource runnerIdentity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-0
   tags: tags
 }
 
-// Runners receive jobs and send results.
+// Runners receive jobs (peek-lock, renew, complete, dead-letter) and send results; nothing else on Service Bus.
 module runnerRoles 'roles.bicep' = {
   name: 'roles-runner-${namePrefix}'
   scope: resourceGroup(dataResourceGroupName)

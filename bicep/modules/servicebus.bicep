@@ -62,8 +62,11 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
 // The jobs queue. Job messages carry MessageId = job id, so duplicate detection drops a second send of the same job
 // (an outbox retry after a crash between send and commit). requiresDuplicateDetection can only be set when a queue
 // is created. A plan takes up to ~45 minutes (clone 5 + init 10 + plan 30), far past the 5-minute maximum lock,
-// so runners renew the lock while they work; maxDeliveryCount 3 matches the "up to three attempts" rule for plans
-// (applies are never retried: the engine, not Service Bus, enforces that with a fencing token in PostgreSQL).
+// so runners renew the lock while they work (Azure.Messaging.ServiceBus RenewMessageLockAsync, every third of
+// TerraFlow__ServiceBus__LockDuration, which compute.bicep sets to this lockDuration). maxDeliveryCount is one above
+// the runner's attempt limit (TerraFlow__ServiceBus__MaxAttempts, 3): the runner itself answers a delivery past the
+// limit with a failed result and dead-letters it, and answers a second delivery of an apply with "interrupted" and
+// dead-letters it (an apply never runs twice); the broker's own dead-lettering only catches a job even that failed for.
 resource jobs 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
   parent: namespace
   name: 'jobs'
@@ -71,7 +74,7 @@ resource jobs 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
     requiresDuplicateDetection: true
     duplicateDetectionHistoryTimeWindow: 'PT1H'
     lockDuration: 'PT5M'
-    maxDeliveryCount: 3
+    maxDeliveryCount: 4
     deadLetteringOnMessageExpiration: true
     defaultMessageTimeToLive: 'P1D'
     requiresSession: false
@@ -80,9 +83,13 @@ resource jobs 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
   }
 }
 
-// The results queue. The Function App's Service Bus trigger completes a result only after the engine has written it
-// to the workflow inbox; a redelivered result is harmless (the inbox dedupes on the job id) but duplicate detection
-// keeps the noise down. Results are small and handled in milliseconds, so a 1-minute lock is plenty.
+// The results queue. There is no Service Bus trigger (the isolated worker's trigger extension cannot be built here):
+// the Function App keeps a peek-lock receiver open in a hosted service, and its timer drains the queue too when no
+// instance is warm. A result is completed only after it is committed to the workflow inbox together with its message
+// id (processed_messages), so a redelivery is a no-op. Results wait here while the Function App is down: a 14-day TTL,
+// and expired ones are dead-lettered, not dropped. maxDeliveryCount is high because a database outage costs each
+// waiting result one delivery per lock expiry (the receiver backs off up to a minute); results the broker dead-letters
+// anyway are still taken from the dead-letter sub-queue and recorded. Results are small, so a 1-minute lock is plenty.
 resource results 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
   parent: namespace
   name: 'results'
@@ -90,9 +97,9 @@ resource results 'Microsoft.ServiceBus/namespaces/queues@2024-01-01' = {
     requiresDuplicateDetection: true
     duplicateDetectionHistoryTimeWindow: 'PT1H'
     lockDuration: 'PT1M'
-    maxDeliveryCount: 10
+    maxDeliveryCount: 100
     deadLetteringOnMessageExpiration: true
-    defaultMessageTimeToLive: 'P7D'
+    defaultMessageTimeToLive: 'P14D'
     requiresSession: false
     enablePartitioning: false
     maxSizeInMegabytes: 5120

@@ -12,7 +12,8 @@ using TerraFlow.Core.Artifacts;
 using TerraFlow.Runner;
 
 // A runner on its own: `dotnet run --project runners/TerraFlow.Runner`. It takes jobs from Azure Service Bus when
-// TerraFlow__ServiceBus__FullyQualifiedNamespace (managed identity) or TerraFlow__ServiceBus__ConnectionString is set,
+// TerraFlow__ServiceBus__FullyQualifiedNamespace (Entra ID: managed identity, needing only Data Receiver on the jobs
+// queue and Data Sender on the results queue) or TerraFlow__ServiceBus__ConnectionString is set (Azure.Messaging.ServiceBus, AMQP),
 // otherwise from the PostgreSQL queue at ConnectionStrings__Postgres (the database the host uses). It shares the
 // artifact folder through TerraFlow__ArtifactsPath (or Blob storage through TerraFlow:Artifacts:Blob).
 var builder = Host.CreateApplicationBuilder(args);

@@ -1,21 +1,48 @@
 using System.Collections.Concurrent;
+using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Logging;
 using TerraFlow.Core.Jobs;
 
 namespace TerraFlow.Adapters.Azure.ServiceBus;
 
 /// <summary>
-/// The runner's side of the Service Bus job transport. A claim is a peek-lock on the jobs queue; the lease is the
-/// message lock. <see cref="JobLease.LeaseToken"/> is a number and a lock token is a GUID, so the lease carries a
-/// process-local handle to the locked message instead; a lease from another process (or one already finished) is
-/// simply unknown here and fails renew and complete, which is what a lost lease must do.
+/// The runner's side of the Service Bus job transport (Azure.Messaging.ServiceBus over AMQP). A claim is a peek-lock
+/// receive on the jobs queue; the lease is the message lock, renewed by the runner's renew loop
+/// (<see cref="ServiceBusReceiver.RenewMessageLockAsync(ServiceBusReceivedMessage, CancellationToken)"/>); a result is
+/// sent to the results queue before the job message is completed. Every message is settled deliberately: completed
+/// after its result is out, dead-lettered when it must not run (not a job, attempts used up, an apply delivered a
+/// second time), and never abandoned — abandoning would hand it straight to the next runner.
+/// <see cref="JobLease.LeaseToken"/> is a number and a lock token is a GUID, and only the receiver that received a
+/// message can settle it, so the lease carries a process-local handle to the locked message; a lease from another
+/// process (or one already finished) is unknown here and fails renew and complete, which is what a lost lease must do.
 /// </summary>
-public sealed class ServiceBusJobQueue(ServiceBusRestClient client, ServiceBusOptions options, ILogger<ServiceBusJobQueue> logger) : IJobQueue
+public sealed class ServiceBusJobQueue : IJobQueue, IAsyncDisposable
 {
+    /// <summary>Dead-letter reasons TerraFlow sets; an operator finds them on the jobs queue's dead-letter sub-queue.</summary>
+    public const string NotAJobReason = "NotATerraFlowJob";
+    public const string AttemptsUsedUpReason = "AttemptsUsedUp";
+    public const string ApplyNotRetriedReason = "ApplyNotRetried";
+
+    private readonly ServiceBusReceiver _jobs;
+    private readonly ServiceBusSender _results;
+    private readonly ServiceBusOptions _options;
+    private readonly ILogger<ServiceBusJobQueue> _logger;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<long, Held> _held = new();
     private long _lastHandle;
 
-    public TimeSpan LeaseDuration => options.LockDuration;
+    public ServiceBusJobQueue(ServiceBusClient client, ServiceBusOptions options, ILogger<ServiceBusJobQueue> logger, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _options = options;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        // Peek-lock and no prefetch: a prefetched message's lock would run down while it waits in this process.
+        _jobs = client.CreateReceiver(options.JobsQueue, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock, PrefetchCount = 0 });
+        _results = client.CreateSender(options.ResultsQueue);
+    }
+
+    public TimeSpan LeaseDuration => _options.LockDuration;
 
     /// <summary>Locked messages this process holds, for diagnostics and tests.</summary>
     public int HeldCount => _held.Count;
@@ -23,25 +50,26 @@ public sealed class ServiceBusJobQueue(ServiceBusRestClient client, ServiceBusOp
     public async Task<JobLease?> ClaimAsync(string workerId, CancellationToken ct)
     {
         ForgetLongExpired();
-        // Bounded: unreadable or exhausted messages are handled and the next one tried, but a claim never spins forever.
+        // Bounded: unreadable or exhausted messages are settled and the next one tried, but a claim never spins forever.
         for (var tries = 0; tries < 10; tries++)
         {
-            var message = await client.PeekLockAsync(options.JobsQueue, options.ReceiveTimeout, ct);
+            var message = await _jobs.ReceiveMessageAsync(_options.ReceiveTimeout, ct).ConfigureAwait(false);
             if (message is null) return null;
 
-            var attempt = message.Properties.DeliveryCount;
+            var attempt = message.DeliveryCount;
             if (JobMessages.TryReadJob(message.Body) is not { } job)
             {
-                // No explicit dead-lettering over REST: unlock, and MaxDeliveryCount moves it to the dead-letter queue.
-                logger.LogError("Job message {MessageId} is not a TerraFlow job; releasing it (the broker dead-letters it after MaxDeliveryCount)",
-                    message.Properties.MessageId);
-                await client.UnlockAsync(message, ct);
+                _logger.LogError("Job message {MessageId} is not a TerraFlow job; dead-lettering it", message.MessageId);
+                await _jobs.DeadLetterMessageAsync(message, NotAJobReason, "The body is not a TerraFlow job message (JobWire JSON with jobId and spec).", ct).ConfigureAwait(false);
                 continue;
             }
 
-            if (attempt > options.MaxAttempts)
+            if (attempt > _options.MaxAttempts)
             {
-                await AnswerExhaustedAsync(message, job, attempt, ct);
+                _logger.LogWarning("Job {JobId} was delivered {Attempt} times (limit {Max}); reporting it failed instead of running it",
+                    job.JobId, attempt, _options.MaxAttempts);
+                await AnswerWithoutRunningAsync(message, job, attempt, AttemptsUsedUpReason,
+                    $"Delivered {attempt} times; runners stopped responding {attempt - 1} times.", ct).ConfigureAwait(false);
                 continue;
             }
 
@@ -49,15 +77,21 @@ public sealed class ServiceBusJobQueue(ServiceBusRestClient client, ServiceBusOp
             // may have run partly. Never run it again; report it interrupted so a human checks the state.
             if (job.Spec.Kind == JobKinds.Apply && attempt > 1)
             {
-                await AnswerInterruptedApplyAsync(message, job, attempt, ct);
+                _logger.LogWarning("Apply job {JobId} was delivered again (delivery {Attempt}); a previous runner lost it, so it is reported interrupted, not applied again",
+                    job.JobId, attempt);
+                await AnswerWithoutRunningAsync(message, job, attempt, ApplyNotRetriedReason,
+                    "A runner lost this apply while it may have been running; it is never applied twice.", ct).ConfigureAwait(false);
                 continue;
             }
 
             var handle = Interlocked.Increment(ref _lastHandle);
-            _held[handle] = new Held(job.JobId, attempt, message);
-            logger.LogDebug("Worker {Worker} locked job {JobId} (delivery {Attempt}, sequence {Sequence})",
-                workerId, job.JobId, attempt, message.Properties.SequenceNumber);
-            return new JobLease(job.JobId, handle, attempt, job.Spec);
+            _held[handle] = new Held(job.JobId, attempt, message) { LockedUntil = message.LockedUntil };
+            _logger.LogDebug("Worker {Worker} locked job {JobId} (delivery {Attempt}, sequence {Sequence})",
+                workerId, job.JobId, attempt, message.SequenceNumber);
+            return new JobLease(job.JobId, handle, attempt, job.Spec)
+            {
+                QueueWaitMs = Math.Max(0, (_time.GetUtcNow() - message.EnqueuedTime).TotalMilliseconds),
+            };
         }
 
         return null;
@@ -66,7 +100,7 @@ public sealed class ServiceBusJobQueue(ServiceBusRestClient client, ServiceBusOp
     public async Task<bool> RenewAsync(JobLease lease, CancellationToken ct)
     {
         if (!TryGetHeld(lease, out var held)) return false;
-        if (await client.RenewLockAsync(held.Message, ct)) return true;
+        if (await TryRenewAsync(held, ct).ConfigureAwait(false)) return true;
         _held.TryRemove(lease.LeaseToken, out _);
         return false;
     }
@@ -74,40 +108,63 @@ public sealed class ServiceBusJobQueue(ServiceBusRestClient client, ServiceBusOp
     /// <summary>
     /// Renews first (a lost lock means another runner has, or will get, the job: drop this result), then sends the
     /// result, then completes the job message. If the lock is lost between the send and the complete, the result is
-    /// already out and true is returned; the redelivery produces a second result with a different message id, and the
-    /// host keeps only the first result per job.
+    /// already out and true is returned; the redelivery is then answered without running (an apply) or runs again
+    /// (a plan) and its result carries another message id, which the workflow ignores for a project already decided.
+    /// A send that fails even after the SDK's retries throws: the lock lapses and the job comes back.
     /// </summary>
     public async Task<bool> CompleteAsync(JobLease lease, JobResult result, CancellationToken ct)
     {
         if (!TryGetHeld(lease, out var held)) return false;
-        if (!await client.RenewLockAsync(held.Message, ct))
+        if (!await TryRenewAsync(held, ct).ConfigureAwait(false))
         {
             _held.TryRemove(lease.LeaseToken, out _);
             return false;
         }
 
-        await client.SendAsync(options.ResultsQueue, JobMessages.Result(result, held.Attempt), ct);
-        if (!await client.CompleteAsync(held.Message, ct))
-            logger.LogWarning("Job {JobId}: result sent but the lock was lost before completing; it will be delivered again", lease.JobId);
+        await _results.SendMessageAsync(JobMessages.Result(result, held.Attempt), ct).ConfigureAwait(false);
+        try
+        {
+            await _jobs.CompleteMessageAsync(held.Message, ct).ConfigureAwait(false);
+        }
+        catch (ServiceBusException ex) when (IsLockGone(ex))
+        {
+            _logger.LogWarning("Job {JobId}: result sent but the lock was lost before completing; it will be delivered again", lease.JobId);
+        }
         _held.TryRemove(lease.LeaseToken, out _);
         return true;
     }
 
-    private async Task AnswerExhaustedAsync(ServiceBusReceivedMessage message, JobMessage job, int attempt, CancellationToken ct)
+    /// <summary>Sends the failed or interrupted result first, then dead-letters: if the runner dies in between, the next delivery answers again.</summary>
+    private async Task AnswerWithoutRunningAsync(ServiceBusReceivedMessage message, JobMessage job, int attempt, string reason, string description, CancellationToken ct)
     {
-        logger.LogWarning("Job {JobId} was delivered {Attempt} times (limit {Max}); reporting it failed instead of running it",
-            job.JobId, attempt, options.MaxAttempts);
-        await client.SendAsync(options.ResultsQueue, JobMessages.Result(JobMessages.Exhausted(job.JobId, attempt - 1, job.Spec), attempt), ct);
-        await client.CompleteAsync(message, ct);
+        await _results.SendMessageAsync(JobMessages.Result(JobFailures.Exhausted(job.JobId, attempt - 1, job.Spec), attempt), ct).ConfigureAwait(false);
+        try
+        {
+            await _jobs.DeadLetterMessageAsync(message, reason, description, ct).ConfigureAwait(false);
+        }
+        catch (ServiceBusException ex) when (IsLockGone(ex))
+        {
+            _logger.LogWarning("Job {JobId}: answered without running, but the lock was lost before dead-lettering; the next delivery answers again", job.JobId);
+        }
     }
 
-    private async Task AnswerInterruptedApplyAsync(ServiceBusReceivedMessage message, JobMessage job, int attempt, CancellationToken ct)
+    private async Task<bool> TryRenewAsync(Held held, CancellationToken ct)
     {
-        logger.LogWarning("Apply job {JobId} was delivered again (delivery {Attempt}); a previous runner lost it, so it is reported interrupted, not applied again",
-            job.JobId, attempt);
-        await client.SendAsync(options.ResultsQueue, JobMessages.Result(JobMessages.Exhausted(job.JobId, attempt - 1, job.Spec), attempt), ct);
-        await client.CompleteAsync(message, ct);
+        try
+        {
+            await _jobs.RenewMessageLockAsync(held.Message, ct).ConfigureAwait(false);
+            held.LockedUntil = _time.GetUtcNow() + _options.LockDuration;
+            return true;
+        }
+        catch (ServiceBusException ex) when (IsLockGone(ex))
+        {
+            return false;
+        }
     }
+
+    /// <summary>The lock expired (the message went or goes to another runner), or the message was already settled.</summary>
+    internal static bool IsLockGone(ServiceBusException ex) =>
+        ex.Reason is ServiceBusFailureReason.MessageLockLost or ServiceBusFailureReason.MessageNotFound;
 
     private bool TryGetHeld(JobLease lease, out Held held) =>
         _held.TryGetValue(lease.LeaseToken, out held!) && held.JobId == lease.JobId && held.Attempt == lease.Attempt;
@@ -115,11 +172,20 @@ public sealed class ServiceBusJobQueue(ServiceBusRestClient client, ServiceBusOp
     /// <summary>A runner that gives up on a lease without renew or complete (unknown job kind) must not leak its entry.</summary>
     private void ForgetLongExpired()
     {
-        var horizon = DateTimeOffset.UtcNow - options.LockDuration * 10;
+        var horizon = _time.GetUtcNow() - _options.LockDuration * 10;
         foreach (var (handle, held) in _held)
-            if (held.Message.Properties.LockedUntil is { } until && until < horizon)
+            if (held.LockedUntil < horizon)
                 _held.TryRemove(handle, out _);
     }
 
-    private sealed record Held(long JobId, int Attempt, ServiceBusReceivedMessage Message);
+    public async ValueTask DisposeAsync()
+    {
+        await _jobs.DisposeAsync().ConfigureAwait(false);
+        await _results.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private sealed record Held(long JobId, int Attempt, ServiceBusReceivedMessage Message)
+    {
+        public DateTimeOffset LockedUntil { get; set; }
+    }
 }

@@ -1,7 +1,10 @@
+using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.Postgres;
+using TerraFlow.Application.Jobs;
 using TerraFlow.Core.Jobs;
 
 namespace TerraFlow.Adapters.Jobs;
@@ -25,9 +28,10 @@ public static class JobTransport
     }
 
     /// <summary>
-    /// Registers <see cref="IJobQueue"/> for runners: <see cref="ServiceBusJobQueue"/> (with its
-    /// <see cref="ServiceBusRestClient"/> and <see cref="ServiceBusOptions"/>) or <see cref="PostgresJobQueue"/>
+    /// Registers <see cref="IJobQueue"/> for runners: <see cref="ServiceBusJobQueue"/> (with one
+    /// <see cref="ServiceBusClient"/> per process and the <see cref="ServiceBusOptions"/>) or <see cref="PostgresJobQueue"/>
     /// (which needs an <c>NpgsqlDataSource</c> registered by the caller). Returns the Service Bus options, or null.
+    /// A <see cref="ServiceBusClient"/> registered before this call (tests: a broker double) is used instead of a real one.
     /// </summary>
     public static ServiceBusOptions? AddJobQueue(this IServiceCollection services, IConfiguration config)
     {
@@ -41,10 +45,23 @@ public static class JobTransport
         }
 
         services.AddSingleton(serviceBus);
-        // One client per process: it caches its SAS token or bearer token and shares the HTTP connection pool.
-        services.AddSingleton(_ => ServiceBusRestClient.Create(serviceBus));
+        // One client per process: it owns the AMQP connection (and the token cache) every sender and receiver shares.
+        services.TryAddSingleton(_ => ServiceBusClients.Create(serviceBus));
         services.AddSingleton<ServiceBusJobQueue>();
         services.AddSingleton<IJobQueue>(sp => sp.GetRequiredService<ServiceBusJobQueue>());
         return serviceBus;
+    }
+
+    /// <summary>
+    /// The host's side of the Service Bus transport (call after <see cref="AddJobQueue"/> returned options): the job
+    /// sender, the results source with the <see cref="JobResultPump"/> use case over it, and the health probe.
+    /// </summary>
+    public static void AddServiceBusHostSide(this IServiceCollection services)
+    {
+        services.AddSingleton<ServiceBusJobDispatcher>();
+        services.AddSingleton<ServiceBusJobResultSource>();
+        services.AddSingleton<IJobResultSource>(sp => sp.GetRequiredService<ServiceBusJobResultSource>());
+        services.AddSingleton<JobResultPump>();
+        services.AddSingleton<ServiceBusHealthProbe>();
     }
 }

@@ -54,8 +54,11 @@ public static class JobWire
         { Kind: JobKinds.Discover, Discovery: null } => "a discover result needs 'discovery'",
         { Kind: JobKinds.Plan, Plan: null } => "a plan result needs 'plan'",
         { Kind: JobKinds.Plan, Plan.ProjectName: null or "" } => "a plan result needs 'plan.projectName'",
-        { Kind: not (JobKinds.Discover or JobKinds.Plan) } => $"unknown job kind '{result.Kind}'",
-        { Discovery: not null, Plan: not null } => "a result has exactly one of 'discovery' and 'plan'",
+        // Apply results come back over the results queue too (Service Bus); refusing them would strand every apply there.
+        { Kind: JobKinds.Apply, Apply: null } => "an apply result needs 'apply'",
+        { Kind: not (JobKinds.Discover or JobKinds.Plan or JobKinds.Apply) } => $"unknown job kind '{result.Kind}'",
+        { Discovery: not null, Plan: not null } or { Apply: not null, Discovery: not null } or { Apply: not null, Plan: not null }
+            => "a result has exactly one of 'discovery', 'plan' and 'apply'",
         _ => null,
     };
 }

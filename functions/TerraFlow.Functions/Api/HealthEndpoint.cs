@@ -57,13 +57,13 @@ internal static class HealthEndpoint
     /// <summary>The PostgreSQL queue lives in the database; Service Bus is probed on the results queue the host receives from.</summary>
     private static async Task<QueueProbe> ProbeQueueAsync(IServiceProvider services, DatabaseHealthReport database, CancellationToken ct)
     {
-        if (services.GetService<ServiceBusRestClient>() is not { } bus || services.GetService<ServiceBusOptions>() is not { } options)
+        if (services.GetService<ServiceBusHealthProbe>() is not { } bus)
             return new QueueProbe("postgresql", database.Reachable, database.Reachable ? null : "the job queue is the database");
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(ProbeTimeout);
-            await bus.ProbeAsync(options.ResultsQueue, timeout.Token);
+            await bus.ProbeAsync(timeout.Token);
             return new QueueProbe("servicebus", true, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)

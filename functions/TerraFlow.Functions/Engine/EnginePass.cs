@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using TerraFlow.Application.Jobs;
 using TerraFlow.Application.Outbox;
 using TerraFlow.Application.Workflow;
 
@@ -16,14 +17,16 @@ internal static class EnginePass
 {
     public static readonly TimeSpan Budget = TimeSpan.FromMinutes(4);
 
-    public sealed record Result(int LeasesSwept, int InboxItems, int OutboxItems, bool BudgetExhausted, int JobsDispatched = 0);
+    public sealed record Result(int LeasesSwept, int InboxItems, int OutboxItems, bool BudgetExhausted, int JobsDispatched = 0, int ResultsReceived = 0);
 
-    /// <summary>With the services of a built host; <see cref="JobDispatchLoop"/> is registered only with Service Bus.</summary>
+    /// <summary>With the services of a built host; <see cref="JobDispatchLoop"/> and <see cref="JobResultPump"/> are
+    /// registered only with Service Bus.</summary>
     public static Task<Result> RunAsync(IServiceProvider services, TimeSpan budget, CancellationToken ct) =>
         RunAsync(services.GetRequiredService<WorkflowEngine>(), services.GetRequiredService<OutboxDispatcher>(),
-            services.GetRequiredService<ExpiredLeaseSweeper>(), budget, ct, services.GetService<JobDispatchLoop>());
+            services.GetRequiredService<ExpiredLeaseSweeper>(), budget, ct, services.GetService<JobDispatchLoop>(), services.GetService<JobResultPump>());
 
-    public static async Task<Result> RunAsync(WorkflowEngine engine, OutboxDispatcher outbox, ExpiredLeaseSweeper sweeper, TimeSpan budget, CancellationToken ct, JobDispatchLoop? jobs = null)
+    public static async Task<Result> RunAsync(WorkflowEngine engine, OutboxDispatcher outbox, ExpiredLeaseSweeper sweeper, TimeSpan budget, CancellationToken ct,
+        JobDispatchLoop? jobs = null, JobResultPump? results = null)
     {
         var clock = Stopwatch.StartNew();
         var swept = 0;
@@ -34,11 +37,13 @@ internal static class EnginePass
             swept += batch;
         }
         while (batch > 0 && clock.Elapsed < budget);
+        // With Service Bus: results waiting on the results queue (no instance was warm to receive them) into the inbox.
+        var received = results is null || clock.Elapsed >= budget ? 0 : await results.DrainAsync(budget - clock.Elapsed, ct);
         var inbox = await DrainAsync(engine.ProcessNextAsync, clock, budget, ct);
         var sent = await DrainAsync(outbox.DispatchNextAsync, clock, budget, ct);
         var dispatched = 0;
         while (jobs is not null && clock.Elapsed < budget && (batch = await jobs.DispatchBatchAsync(ct)) > 0) dispatched += batch;
-        return new Result(swept, inbox, sent, clock.Elapsed >= budget, dispatched);
+        return new Result(swept, inbox, sent, clock.Elapsed >= budget, dispatched, received);
     }
 
     private static async Task<int> DrainAsync(Func<CancellationToken, Task<bool>> step, Stopwatch clock, TimeSpan budget, CancellationToken ct)

@@ -6,36 +6,31 @@ using TerraFlow.Application.Jobs;
 namespace TerraFlow.Functions.Engine;
 
 /// <summary>
-/// With Service Bus as the job transport, in both hosts (standalone and the isolated worker, which has no Service Bus
-/// trigger): drains the results queue into the workflow inbox through <see cref="IJobResultIntake"/>, an idempotent
-/// write keyed by the message id.
+/// With Service Bus as the job transport, in every host (standalone, and the isolated worker, which has no Service Bus
+/// trigger here): keeps a long peek-lock receive open on the results queue and moves each result into the workflow
+/// inbox through <see cref="JobResultPump"/> (recorded once per message id, completed after the commit). A receive
+/// returns as soon as a result arrives, so a result normally reaches the workflow well within a second. The timer's
+/// engine pass drains the same queue for when no instance is running this loop.
 /// </summary>
 internal sealed class ServiceBusResultsLoop(
-    IJobResultIntake intake,
-    ServiceBusJobDispatcher dispatcher,
+    JobResultPump pump,
+    ServiceBusOptions serviceBus,
     EngineOptions options,
     ILogger<ServiceBusResultsLoop> logger) : BackgroundService
 {
-    /// <summary>Records one result; completing the message is left to the drain, after this returns.</summary>
-    public async Task HandleAsync(ResultDelivery delivery, CancellationToken ct)
-    {
-        var message = JobResultMessage.FromResult(delivery.MessageId, delivery.DeliveryCount, delivery.Result);
-        var outcome = await intake.RecordAsync(message, ct);
-        if (outcome == JobResultIntakeOutcome.Rejected)
-            logger.LogWarning("Result message {MessageId} rejected, not retried: {Problem}", message.MessageId, message.Problem);
-        else if (outcome == JobResultIntakeOutcome.Duplicate)
-            logger.LogInformation("Result message {MessageId} was already processed; nothing changed", message.MessageId);
-    }
+    /// <summary>Longest pause after failures: while the database is down each retry costs the waiting result one delivery.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var backoff = options.PollInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                // Each empty receive is a long poll (DrainReceiveTimeout), so this loop needs no sleep of its own.
-                await dispatcher.DrainResultDeliveriesAsync(HandleAsync, stoppingToken);
+                await pump.PumpAsync(serviceBus.ResultsReceiveWait, serviceBus.MaxDrainBatch, stoppingToken);
+                backoff = options.PollInterval;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -43,9 +38,10 @@ internal sealed class ServiceBusResultsLoop(
             }
             catch (Exception ex)
             {
-                // The message that failed stays locked and comes back after its lock expires.
-                logger.LogError(ex, "Draining Service Bus results failed; retrying");
-                await Task.Delay(options.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                // The result that failed stays locked and comes back after its lock expires; nothing is abandoned.
+                logger.LogError(ex, "Receiving Service Bus results failed; retrying in {Backoff}", backoff);
+                await Task.Delay(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
             }
         }
     }

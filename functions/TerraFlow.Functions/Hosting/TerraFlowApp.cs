@@ -1,5 +1,4 @@
 using TerraFlow.Adapters.Artifacts;
-using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.Jobs;
@@ -118,11 +117,12 @@ internal static class TerraFlowApp
             services.AddHostedService<EngineLoop>();
         if (serviceBus is not null)
         {
-            services.AddSingleton<ServiceBusJobDispatcher>();
+            services.AddServiceBusHostSide();
             services.AddSingleton<JobDispatchLoop>();
             if (engineEnabled) services.AddHostedService(sp => sp.GetRequiredService<JobDispatchLoop>());
-            // Both hosts drain results with this loop: the isolated worker has no Service Bus trigger here.
-            services.AddHostedService<ServiceBusResultsLoop>();
+            // No Service Bus trigger: every host that runs the engine keeps a results receiver open, and the timer's
+            // pass drains the results queue too, for when no instance is up to receive.
+            if (engineEnabled) services.AddHostedService<ServiceBusResultsLoop>();
         }
 
         var runner = config.GetSection("TerraFlow:Runner").Get<RunnerOptions>() ?? new RunnerOptions();

@@ -13,16 +13,16 @@ namespace TerraFlow.Adapters.Tests.Jobs;
 public sealed class ApplyJobTransportTests
 {
     [Fact]
-    public async Task A_redelivered_apply_message_is_reported_interrupted_instead_of_being_applied_again()
+    public async Task A_redelivered_apply_message_is_reported_interrupted_and_dead_lettered_instead_of_being_applied_again()
     {
-        await using var f = await ServiceBusJobTransportFixture.StartAsync(maxAttempts: 3);
+        await using var f = ServiceBusJobTransportFixture.Start(maxAttempts: 3);
         var jobId = (await f.EnqueueAsync(1, JobKinds.Apply)).Single();
         var queue = f.CreateServiceBusQueue();
         var first = (await queue.ClaimAsync("w", CancellationToken.None))!;
         Assert.Equal(JobKinds.Apply, first.Spec.Kind);
         await f.LetLeaseLapseAsync(first); // the runner that held it died mid-apply
 
-        Assert.Null(await queue.ClaimAsync("w", CancellationToken.None));
+        Assert.Null(await f.CreateServiceBusQueue().ClaimAsync("w2", CancellationToken.None));
 
         var result = Assert.Single(await f.ReadResultsAsync());
         Assert.Equal(jobId, result.JobId);
@@ -32,13 +32,19 @@ public sealed class ApplyJobTransportTests
         Assert.True(result.Apply.Interrupted);
         Assert.Contains("state", result.Apply.Error, StringComparison.Ordinal);
         Assert.Contains("new plan", result.Apply.Error, StringComparison.Ordinal);
-        Assert.Equal(0, f.Bus.Queue(f.Options.JobsQueue).ActiveCount);
+        Assert.Equal(0, f.JobsQueue.ActiveCount);
+        // Settled deliberately: kept on the dead-letter queue for an operator, never handed to a second runner.
+        var dead = Assert.Single(f.JobsQueue.DeadLettered);
+        Assert.Equal(TerraFlow.Adapters.Azure.ServiceBus.ServiceBusJobQueue.ApplyNotRetriedReason, dead.DeadLetterReason);
+        // The first runner, if it comes back, is fenced out: its lock is gone.
+        Assert.False(await queue.RenewAsync(first, CancellationToken.None));
+        Assert.False(await queue.CompleteAsync(first, result, CancellationToken.None));
     }
 
     [Fact]
     public async Task A_first_delivery_of_an_apply_is_run_normally()
     {
-        await using var f = await ServiceBusJobTransportFixture.StartAsync();
+        await using var f = ServiceBusJobTransportFixture.Start();
         await f.EnqueueAsync(1, JobKinds.Apply);
         var lease = await f.CreateServiceBusQueue().ClaimAsync("w", CancellationToken.None);
         Assert.NotNull(lease);

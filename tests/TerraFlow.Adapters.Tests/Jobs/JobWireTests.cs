@@ -37,7 +37,7 @@ public sealed class JobWireTests
     [Fact]
     public void A_body_that_is_not_a_job_is_null_not_a_crash()
     {
-        Assert.Null(JobMessages.TryReadJob(Encoding.UTF8.GetBytes("{not json")));
+        Assert.Null(JobMessages.TryReadJob(new BinaryData(Encoding.UTF8.GetBytes("{not json"))));
         Assert.Null(JobWire.TryRead<JobResult>(Encoding.UTF8.GetBytes("null")));
     }
 
@@ -47,6 +47,8 @@ public sealed class JobWireTests
         Assert.Null(JobWire.ResultProblem(new JobResult(7, 12, JobKinds.Discover, new DiscoveryOutcome(true, null, null, [], []), null)));
         Assert.Equal("a plan result needs 'plan'", JobWire.ResultProblem(new JobResult(7, 12, JobKinds.Plan, null, null)));
         Assert.Equal("unknown job kind 'deploy'", JobWire.ResultProblem(new JobResult(7, 12, "deploy", null, null)));
+        Assert.Null(JobWire.ResultProblem(new JobResult(7, 12, JobKinds.Apply, null, null) { Apply = new ApplyOutcome("net", true, false, "ok", null, null) }));
+        Assert.Equal("an apply result needs 'apply'", JobWire.ResultProblem(new JobResult(7, 12, JobKinds.Apply, null, null)));
         Assert.Equal("runId must be positive", JobWire.ResultProblem(new JobResult(7, 0, JobKinds.Discover, null, null)));
     }
 }

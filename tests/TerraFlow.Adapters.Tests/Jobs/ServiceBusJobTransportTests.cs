@@ -1,61 +1,69 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Core.Jobs;
-using TerraFlow.Testing.FakeServiceBus;
+using TerraFlow.Testing.ServiceBus;
 
 namespace TerraFlow.Adapters.Tests.Jobs;
 
-/// <summary>The compliance suite against Service Bus: the real REST client and adapters, the local stand-in.</summary>
+/// <summary>
+/// The compliance suite against the Service Bus transport: the real adapters on Azure.Messaging.ServiceBus types,
+/// over the SDK's test seams (<see cref="InMemoryServiceBus"/>: substituted client, sender and receiver, messages from
+/// ServiceBusModelFactory).
+/// </summary>
 public sealed class ServiceBusJobTransportTests : JobTransportCompliance
 {
-    protected override async Task<JobTransportFixture> CreateFixtureAsync() =>
-        await ServiceBusJobTransportFixture.StartAsync();
+    protected override Task<JobTransportFixture> CreateFixtureAsync() =>
+        Task.FromResult<JobTransportFixture>(ServiceBusJobTransportFixture.Start());
 }
 
 /// <summary>
 /// Jobs go out through <see cref="ServiceBusJobDispatcher.SendJobAsync"/>, results come back through
-/// <see cref="ServiceBusJobDispatcher.DrainResultsAsync"/> (collected as the host's inbox would), and a lapsed lease
-/// is the queue's lock expiring.
+/// <see cref="ServiceBusJobResultSource"/> (collected as the host's inbox would), and a lapsed lease is the queue's
+/// lock expiring. Each runner queue gets its own client, as separate runner processes would.
 /// </summary>
 internal sealed class ServiceBusJobTransportFixture : JobTransportFixture
 {
     private readonly List<JobResult> _received = [];
     private long _lastJobId = 1000;
 
-    private ServiceBusJobTransportFixture(FakeServiceBusServer bus, ServiceBusOptions options)
+    private ServiceBusJobTransportFixture(InMemoryServiceBus bus, ServiceBusOptions options)
     {
         Bus = bus;
         Options = options;
-        Dispatcher = new ServiceBusJobDispatcher(NewClient(), options, NullLogger<ServiceBusJobDispatcher>.Instance);
+        Dispatcher = new ServiceBusJobDispatcher(bus.CreateClient(), options);
+        Results = new ServiceBusJobResultSource(bus.CreateClient(), options, NullLogger<ServiceBusJobResultSource>.Instance);
     }
 
-    public FakeServiceBusServer Bus { get; }
+    public InMemoryServiceBus Bus { get; }
 
     public ServiceBusOptions Options { get; }
 
     public ServiceBusJobDispatcher Dispatcher { get; }
 
-    public static async Task<ServiceBusJobTransportFixture> StartAsync(int maxAttempts = 3)
+    public ServiceBusJobResultSource Results { get; }
+
+    public InMemoryQueue JobsQueue => Bus.Queue(Options.JobsQueue);
+
+    public InMemoryQueue ResultsQueue => Bus.Queue(Options.ResultsQueue);
+
+    public static ServiceBusJobTransportFixture Start(int maxAttempts = 3, TimeSpan? resultsLock = null, int resultsMaxDeliveryCount = 10)
     {
-        var bus = await FakeServiceBusServer.StartAsync();
+        var bus = new InMemoryServiceBus();
         var options = new ServiceBusOptions
         {
-            ConnectionString = bus.ConnectionString,
+            FullyQualifiedNamespace = bus.FullyQualifiedNamespace,
             LockDuration = LeaseDuration,
-            // Claims answer at once when nothing is there: the compliance timings assume no long poll.
-            ReceiveTimeout = TimeSpan.Zero,
-            DrainReceiveTimeout = TimeSpan.Zero,
+            // Claims answer quickly when nothing is there: the compliance timings assume no long poll.
+            ReceiveTimeout = TimeSpan.FromMilliseconds(50),
             MaxAttempts = maxAttempts,
         };
-        // As Bicep configures them: MaxDeliveryCount one above the runner's attempt limit.
-        bus.CreateQueue(options.JobsQueue, new FakeQueueSettings { LockDuration = LeaseDuration, MaxDeliveryCount = maxAttempts + 1 });
-        bus.CreateQueue(options.ResultsQueue, new FakeQueueSettings { LockDuration = LeaseDuration });
+        // As Bicep configures them: MaxDeliveryCount one above the runner's attempt limit, duplicate detection on.
+        bus.CreateQueue(options.JobsQueue, new InMemoryQueueSettings { LockDuration = LeaseDuration, MaxDeliveryCount = maxAttempts + 1 });
+        bus.CreateQueue(options.ResultsQueue, new InMemoryQueueSettings { LockDuration = resultsLock ?? LeaseDuration, MaxDeliveryCount = resultsMaxDeliveryCount });
         return new ServiceBusJobTransportFixture(bus, options);
     }
 
-    public ServiceBusRestClient NewClient() => ServiceBusRestClient.FromConnectionString(Options.ConnectionString!);
-
-    public ServiceBusJobQueue CreateServiceBusQueue() => new(NewClient(), Options, NullLogger<ServiceBusJobQueue>.Instance);
+    public ServiceBusJobQueue CreateServiceBusQueue() => new(Bus.CreateClient(), Options, NullLogger<ServiceBusJobQueue>.Instance);
 
     public override IJobQueue CreateRunnerQueue() => CreateServiceBusQueue();
 
@@ -73,19 +81,23 @@ internal sealed class ServiceBusJobTransportFixture : JobTransportFixture
 
     public override Task LetLeaseLapseAsync(JobLease lease)
     {
-        Bus.Queue(Options.JobsQueue).ExpireLocks();
+        JobsQueue.ExpireLocks();
         return Task.CompletedTask;
     }
 
     public override async Task<IReadOnlyList<JobResult>> ReadResultsAsync()
     {
-        await Dispatcher.DrainResultsAsync((result, _) =>
-        {
-            lock (_received) _received.Add(result);
-            return Task.CompletedTask;
-        }, CancellationToken.None);
+        while (await Results.ReceiveAsync((delivery, _) =>
+               {
+                   lock (_received) if (delivery.Result is { } r) _received.Add(r);
+                   return Task.CompletedTask;
+               }, 100, TimeSpan.FromMilliseconds(50), CancellationToken.None) > 0) { }
         lock (_received) return _received.ToList();
     }
 
-    public override ValueTask DisposeAsync() => Bus.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await Dispatcher.DisposeAsync();
+        await Results.DisposeAsync();
+    }
 }

@@ -82,6 +82,28 @@ public sealed class BicepTemplateTests
         Assert.Contains("var resultsQueue = 'results'", compute);
     }
 
+    [Fact]
+    public void Service_bus_roles_are_one_queue_each_way_and_the_runner_names_its_user_assigned_identity()
+    {
+        var compute = BicepSource.Read("modules/compute.bicep");
+        var runner = BicepSource.Block(compute, "runnerRoles");
+        Assert.Contains("sendQueueName: resultsQueue", runner);   // Data Sender on results only
+        Assert.Contains("receiveQueueName: jobsQueue", runner);   // Data Receiver on jobs only
+        var functionApp = BicepSource.Block(compute, "functionAppRoles");
+        Assert.Contains("sendQueueName: jobsQueue", functionApp);
+        Assert.Contains("receiveQueueName: resultsQueue", functionApp);
+        // DefaultAzureCredential picks a user-assigned identity only by its client id.
+        Assert.Contains("TerraFlow__ServiceBus__ManagedIdentityClientId: runnerIdentity.properties.clientId", compute);
+        // No Service Bus trigger, so no trigger connection setting.
+        Assert.DoesNotContain("ServiceBusConnection__fullyQualifiedNamespace:", compute);
+        var serviceBus = BicepSource.Read("modules/servicebus.bicep");
+        Assert.Contains("disableLocalAuth: true", serviceBus);
+        // Results wait out a Function App outage and are dead-lettered, not dropped, if they ever expire.
+        var results = BicepSource.Block(serviceBus, "results");
+        Assert.Contains("deadLetteringOnMessageExpiration: true", results);
+        Assert.Contains("defaultMessageTimeToLive: 'P14D'", results);
+    }
+
     [Theory]
     [InlineData("jobs")]
     [InlineData("results")]

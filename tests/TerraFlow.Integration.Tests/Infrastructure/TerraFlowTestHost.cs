@@ -32,7 +32,8 @@ public sealed class TerraFlowTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TerraFlowTestHost> StartAsync(string connectionString, FakeGitHubServer github, string? artifactsPath = null, IDictionary<string, string>? settings = null)
+    public static async Task<TerraFlowTestHost> StartAsync(string connectionString, FakeGitHubServer github, string? artifactsPath = null, IDictionary<string, string>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         artifactsPath ??= Path.Combine(Path.GetTempPath(), "terraflow-artifacts-" + Guid.NewGuid().ToString("N")[..10]);
         // The pull requests these tests open are the real payloads' (author "Codertocat", the repository's owner there):
@@ -59,7 +60,8 @@ public sealed class TerraFlowTestHost : IAsyncDisposable
             foreach (var (k, v) in settings) values[k] = v;
 
         var args = values.Select(kv => $"--{kv.Key}={kv.Value}").ToArray();
-        var app = await TerraFlowApp.BuildAsync(args);
+        // services: registrations that win over the defaults (e.g. a Service Bus broker double's client).
+        var app = await TerraFlowApp.BuildAsync(args, services is null ? null : b => services(b.Services));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TerraFlowTestHost(app, address, artifactsPath);
