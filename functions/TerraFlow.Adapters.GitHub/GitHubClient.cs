@@ -34,7 +34,7 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
         ArgumentNullException.ThrowIfNull(repo);
         var token = await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);
         var pr = await _api.RunAsync(token, $"GET pull request {repo}#{number}",
-            github => github.PullRequest.Get(repo.Owner, repo.Name, number), ct).ConfigureAwait(false);
+            github => github.PullRequest.Get(Seg(repo.Owner), Seg(repo.Name), number), ct).ConfigureAwait(false);
         var head = pr.Head?.Repository;
         var @base = pr.Base?.Repository;
         return new PullRequestInfo(
@@ -66,7 +66,7 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
         var token = await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);
         // Octokit follows GitHub's Link header page by page (rather than guessing page numbers).
         var comments = await _api.RunAsync(token, $"GET comments of {repo}#{number}",
-            github => github.Issue.Comment.GetAllForIssue(repo.Owner, repo.Name, number, AllComments), ct).ConfigureAwait(false);
+            github => github.Issue.Comment.GetAllForIssue(Seg(repo.Owner), Seg(repo.Name), number, AllComments), ct).ConfigureAwait(false);
         return comments.Select(c => new PullRequestComment(c.Id, c.User?.Login ?? "ghost", c.Body ?? "")).ToList();
     }
 
@@ -76,7 +76,7 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
         ArgumentNullException.ThrowIfNull(body);
         var token = await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);
         var created = await _api.RunAsync(token, $"POST comment on {repo}#{number}",
-            github => github.Issue.Comment.Create(repo.Owner, repo.Name, number, body), ct).ConfigureAwait(false);
+            github => github.Issue.Comment.Create(Seg(repo.Owner), Seg(repo.Name), number, body), ct).ConfigureAwait(false);
         return created.Id;
     }
 
@@ -86,7 +86,7 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
         ArgumentNullException.ThrowIfNull(body);
         var token = await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);
         await _api.RunAsync(token, $"PATCH comment {commentId} in {repo}",
-            github => github.Issue.Comment.Update(repo.Owner, repo.Name, commentId, body), ct).ConfigureAwait(false);
+            github => github.Issue.Comment.Update(Seg(repo.Owner), Seg(repo.Name), commentId, body), ct).ConfigureAwait(false);
     }
 
     public async Task SetCommitStatusAsync(RepoRef repo, string sha, CommitStatus status, CancellationToken ct)
@@ -103,7 +103,7 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
             TargetUrl = status.TargetUrl,
         };
         await _api.RunAsync(token, $"POST status on {repo}@{sha}",
-            github => github.Repository.Status.Create(repo.Owner, repo.Name, sha, request), ct).ConfigureAwait(false);
+            github => github.Repository.Status.Create(Seg(repo.Owner), Seg(repo.Name), Seg(sha), request), ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -116,7 +116,7 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
         ArgumentException.ThrowIfNullOrWhiteSpace(sha);
         var token = await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);
         var items = await _api.RunAsync(token, $"GET statuses of {repo}@{sha}",
-            github => github.Repository.Status.GetAll(repo.Owner, repo.Name, sha, FirstHundred), ct).ConfigureAwait(false);
+            github => github.Repository.Status.GetAll(Seg(repo.Owner), Seg(repo.Name), Seg(sha), FirstHundred), ct).ConfigureAwait(false);
         return items
             .Where(s => s.Context is not null && ParseState(s.State.StringValue) is not null)
             .DistinctBy(s => s.Context, StringComparer.Ordinal)
@@ -142,7 +142,7 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
         try
         {
             var answer = await _api.RunAsync(token, $"GET permission of {user} on {repo}",
-                github => github.Repository.Collaborator.ReviewPermission(repo.Owner, repo.Name, user), ct).ConfigureAwait(false);
+                github => github.Repository.Collaborator.ReviewPermission(Seg(repo.Owner), Seg(repo.Name), Seg(user)), ct).ConfigureAwait(false);
             return GitHubPermissions.FromResponse(answer.RoleName, answer.Permission);
         }
         catch (VcsPermanentException ex) when (ex.StatusCode == 404)
@@ -162,7 +162,7 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
         var (org, slug) = GitHubPermissions.SplitTeam(team);
         var token = await _tokens.GetTokenAsync(repo, ct).ConfigureAwait(false);
         // Octokit only has the legacy by-team-id form of this endpoint; the by-slug one goes through its connection.
-        var uri = new Uri($"orgs/{Uri.EscapeDataString(org)}/teams/{Uri.EscapeDataString(slug)}/memberships/{Uri.EscapeDataString(user)}", UriKind.Relative);
+        var uri = new Uri($"orgs/{Seg(org)}/teams/{Seg(slug)}/memberships/{Seg(user)}", UriKind.Relative);
         try
         {
             var membership = await _api.RunAsync(token, $"GET membership of {user} in {org}/{slug}",
@@ -198,6 +198,12 @@ public sealed class GitHubClient : IVcsClient, ICommitStatusReader
         CommitState.Error => Octo.CommitState.Error,
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "Unknown commit state."),
     };
+
+    /// <summary>
+    /// One path segment, escaped: Octokit puts its arguments into URL templates as they are, so a name such as
+    /// "../../orgs/x" (user input, e.g. from a comment) would otherwise address another endpoint.
+    /// </summary>
+    private static string Seg(string value) => Uri.EscapeDataString(value);
 
     /// <summary>A success answer without a field every pull request has: a proxy's or a broken answer, so transient.</summary>
     private static HttpRequestException Unreadable(string field) => new($"GitHub API returned a pull request without {field}.");

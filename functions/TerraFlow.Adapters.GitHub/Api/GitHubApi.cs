@@ -38,7 +38,7 @@ public sealed class GitHubApi : IDisposable
     /// Runs one GitHub call with <paramref name="bearer"/> (an installation token, the App's JWT, a configured token;
     /// null: anonymous). A rate-limit answer whose wait fits <see cref="GitHubOptions.RateLimitMaxWaitSeconds"/> is waited
     /// out and the call repeated (at most <see cref="GitHubOptions.RateLimitRetries"/> times); a longer one fails at once
-    /// with <see cref="GitHubRateLimitException"/>, which is transient, so the outbox retries it later.
+    /// with <see cref="GitHubRateLimitExceeded"/> (an <see cref="HttpRequestException"/>, so transient), so the outbox retries it later.
     /// </summary>
     /// <param name="what">Names the call in error messages, e.g. "GET pull request acme/infra#7"; never a secret.</param>
     public async Task<T> RunAsync<T>(string? bearer, string what, Func<Octo.IGitHubClient, Task<T>> call, CancellationToken ct)
@@ -57,7 +57,7 @@ public sealed class GitHubApi : IDisposable
             {
                 var maxWait = TimeSpan.FromSeconds(Math.Max(0, _options.RateLimitMaxWaitSeconds));
                 if (limit.Wait > maxWait || retries >= _options.RateLimitRetries)
-                    throw new GitHubRateLimitException(what, limit, maxWait, retries);
+                    throw GitHubRateLimitExceeded.Create(what, limit, maxWait, retries);
                 await Task.Delay(limit.Wait, _time, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (GitHubErrors.Translate(ex, what, ct) is { } translated)

@@ -38,8 +38,10 @@ internal static class GitHubErrors
     /// <summary>GitHub's <c>{"message": …, "errors": [{"message"|"field"+"code"}]}</c>, or a short excerpt of any other body.</summary>
     private static string Detail(Octo.ApiException ex)
     {
+        // Octokit puts a body that is not GitHub's JSON (a proxy's HTML page) into the message whole.
         if (ex.ApiError?.Message is { Length: > 0 } message)
         {
+            message = Excerpt(message);
             var details = ex.ApiError.Errors?
                 .Select(e => e.Message ?? $"{e.Field} {e.Code}")
                 .Where(s => !string.IsNullOrWhiteSpace(s))
@@ -48,6 +50,8 @@ internal static class GitHubErrors
         }
         var body = ex.HttpResponse?.Body as string ?? "";
         if (body.Length == 0) return ((HttpStatusCode)(int)ex.StatusCode).ToString();
-        return body.Length <= 200 ? body : body[..200] + "…";
+        return Excerpt(body);
     }
+
+    private static string Excerpt(string text) => text.Length <= 200 ? text : text[..200] + "…";
 }
