@@ -236,10 +236,12 @@ public class GitHubClientTests
             new FakeGitHubOptions { PathPrefix = "/api/v3" },
             o => o.ApiUrl = o.ApiUrl.TrimEnd('/').Replace("/api/v3", "", StringComparison.Ordinal) + prefixAsConfigured);
         gh.Server.AddPullRequest("acme", "infra", 7, HeadSha);
-        for (var i = 0; i < 120; i++) gh.Server.AddComment("acme", "infra", 7, $"c{i}");
+        for (var i = 0; i < 250; i++) gh.Server.AddComment("acme", "infra", 7, $"c{i}");
 
         Assert.Equal(HeadSha, (await gh.Client.GetPullRequestAsync(Repo, 7, Ct)).HeadSha);
-        Assert.Equal(120, (await gh.Client.ListCommentsAsync(Repo, 7, Ct)).Count);
+        // Three pages, the next two by GitHub's Link header, which keeps the prefix.
+        Assert.Equal(250, (await gh.Client.ListCommentsAsync(Repo, 7, Ct)).Count);
+        Assert.Equal(3, gh.Server.Requests.Count(r => r.Path.EndsWith("/comments", StringComparison.Ordinal) && r.Method == "GET"));
         await gh.Client.CreateCommentAsync(Repo, 7, "hello", Ct);
         await gh.Client.SetCommitStatusAsync(Repo, HeadSha, new CommitStatus("c", CommitState.Success, "ok", null), Ct);
 
