@@ -1,20 +1,22 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using TerraFlow.Adapters.GitHub.Api;
 using TerraFlow.Core.Vcs;
 
 namespace TerraFlow.Adapters.GitHub;
 
 /// <summary>
 /// Supplies the bearer token for a repository: a cached GitHub App installation token when the repository has
-/// an installation id and App auth is configured, otherwise the static <see cref="GitHubOptions.Token"/>.
-/// Register as a singleton so the cache is shared.
+/// an installation id and App auth is configured, otherwise the static <see cref="GitHubOptions.Token"/>. The App's
+/// JWT is ours (<see cref="GitHubAppJwt"/>); Octokit exchanges it for installation tokens. Register as a singleton so
+/// the cache is shared.
 /// </summary>
 public sealed class GitHubAppTokenProvider : IDisposable
 {
     /// <summary>Refresh this long before expiry so a token never lapses in the middle of a plan or clone.</summary>
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
 
-    private readonly GitHubHttp _http;
+    private readonly GitHubApi _api;
     private readonly GitHubOptions _options;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<long, CachedToken> _cache = new();
@@ -24,11 +26,10 @@ public sealed class GitHubAppTokenProvider : IDisposable
     private string? _appLogin;
     private string? _tokenLogin;
 
-    public GitHubAppTokenProvider(HttpClient httpClient, GitHubOptions options, TimeProvider? timeProvider = null)
+    public GitHubAppTokenProvider(GitHubApi api, GitHubOptions options, TimeProvider? timeProvider = null)
     {
-        ArgumentNullException.ThrowIfNull(httpClient);
+        _api = api ?? throw new ArgumentNullException(nameof(api));
         _options = options ?? throw new ArgumentNullException(nameof(options));
-        _http = new GitHubHttp(httpClient, options);
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -51,29 +52,16 @@ public sealed class GitHubAppTokenProvider : IDisposable
         if (repo.InstallationId is not null && _options.AppAuthConfigured)
         {
             if (_appLogin is { } app) return app;
-            var jwt = GitHubAppJwt.Create(
-                _options.AppId ?? throw new InvalidOperationException("GitHub App auth needs TerraFlow:GitHub:AppId."),
-                await WithRefreshLockAsync(LoadPrivateKey, ct).ConfigureAwait(false), _time.GetUtcNow());
-            var answer = await _http.SendForJsonAsync(HttpMethod.Get, "app", content: null, jwt, GitHubJsonContext.Default.GitHubApp, ct).ConfigureAwait(false);
-            return _appLogin = (answer.Slug ?? throw new InvalidOperationException("GET /app returned no slug")) + "[bot]";
+            var jwt = await CreateJwtAsync(ct).ConfigureAwait(false);
+            var slug = await _api.RunAsync(jwt, "GET /app", async github => (await github.GitHubApps.GetCurrent().ConfigureAwait(false)).Slug, ct)
+                .ConfigureAwait(false);
+            return _appLogin = (slug ?? throw new InvalidOperationException("GET /app returned no slug")) + "[bot]";
         }
         if (string.IsNullOrEmpty(_options.Token)) return null;
         if (_tokenLogin is { } user) return user;
-        var me = await _http.SendForJsonAsync(HttpMethod.Get, "user", content: null, _options.Token, GitHubJsonContext.Default.GitHubUser, ct).ConfigureAwait(false);
-        return _tokenLogin = me.Login ?? throw new InvalidOperationException("GET /user returned no login");
-    }
-
-    private async Task<T> WithRefreshLockAsync<T>(Func<T> action, CancellationToken ct)
-    {
-        await _refreshLock.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            return action();
-        }
-        finally
-        {
-            _refreshLock.Release();
-        }
+        var login = await _api.RunAsync(_options.Token, "GET /user", async github => (await github.User.Current().ConfigureAwait(false)).Login, ct)
+            .ConfigureAwait(false);
+        return _tokenLogin = login ?? throw new InvalidOperationException("GET /user returned no login");
     }
 
     /// <summary>An installation access token, from cache while it has more than <see cref="RefreshMargin"/> left.</summary>
@@ -87,12 +75,9 @@ public sealed class GitHubAppTokenProvider : IDisposable
             // Another caller may have refreshed while we waited for the lock.
             if (TryGetFresh(installationId) is { } refreshed) return refreshed;
 
-            var jwt = GitHubAppJwt.Create(
-                _options.AppId ?? throw new InvalidOperationException("GitHub App auth needs TerraFlow:GitHub:AppId."),
-                LoadPrivateKey(), _time.GetUtcNow());
-            var token = await _http.SendForJsonAsync(
-                HttpMethod.Post, $"app/installations/{installationId}/access_tokens", content: null, jwt,
-                GitHubJsonContext.Default.GitHubInstallationToken, ct).ConfigureAwait(false);
+            var jwt = GitHubAppJwt.Create(RequireAppId(), LoadPrivateKey(), _time.GetUtcNow());
+            var token = await _api.RunAsync(jwt, $"POST /app/installations/{installationId}/access_tokens",
+                github => github.GitHubApps.CreateInstallationToken(installationId), ct).ConfigureAwait(false);
             _cache[installationId] = new CachedToken(token.Token, token.ExpiresAt);
             return token.Token;
         }
@@ -101,6 +86,22 @@ public sealed class GitHubAppTokenProvider : IDisposable
             _refreshLock.Release();
         }
     }
+
+    private async Task<string> CreateJwtAsync(CancellationToken ct)
+    {
+        await _refreshLock.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return GitHubAppJwt.Create(RequireAppId(), LoadPrivateKey(), _time.GetUtcNow());
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
+    private long RequireAppId() =>
+        _options.AppId ?? throw new InvalidOperationException("GitHub App auth needs TerraFlow:GitHub:AppId.");
 
     private string? TryGetFresh(long installationId) =>
         _cache.TryGetValue(installationId, out var entry) && _time.GetUtcNow() < entry.ExpiresAt - RefreshMargin

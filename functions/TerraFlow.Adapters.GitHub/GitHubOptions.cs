@@ -38,6 +38,15 @@ public sealed class GitHubOptions
     /// </summary>
     public string? WebUrl { get; set; }
 
+    /// <summary>
+    /// The longest rate-limit wait one call sits out (GitHub's Retry-After, or the time until x-ratelimit-reset) before
+    /// repeating the request; a longer one fails the call as transient at once, and the outbox retries it later.
+    /// </summary>
+    public int RateLimitMaxWaitSeconds { get; set; } = 10;
+
+    /// <summary>How many rate-limit waits one call may sit out before it gives up (transiently).</summary>
+    public int RateLimitRetries { get; set; } = 3;
+
     public bool SignInConfigured => !string.IsNullOrWhiteSpace(ClientId) && !string.IsNullOrWhiteSpace(ClientSecret);
 
     /// <summary><see cref="WebUrl"/> when set, else the web root that belongs to <see cref="ApiUrl"/>; no trailing slash.</summary>
@@ -46,7 +55,10 @@ public sealed class GitHubOptions
     public bool AppAuthConfigured =>
         AppId is not null && (!string.IsNullOrWhiteSpace(PrivateKeyPath) || !string.IsNullOrWhiteSpace(PrivateKeyPem));
 
-    /// <summary>Absolute URL for an API path such as "repos/o/r/pulls/1"; keeps any base path (GHES /api/v3).</summary>
+    /// <summary>
+    /// Absolute URL for an API path such as "user"; keeps any base path (GHES /api/v3). Only approver sign-in uses it:
+    /// REST calls go through Octokit (<see cref="Api.GitHubApiUrl"/>).
+    /// </summary>
     internal Uri BuildUri(string relativePath)
     {
         // Uri(base, relative) would drop "/api/v3" unless the base ends with '/', and a leading '/' on the

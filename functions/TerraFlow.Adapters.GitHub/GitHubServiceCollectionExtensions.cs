@@ -15,10 +15,9 @@ public static class GitHubServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers GitHub as a VCS host (<see cref="GitHubHost.Module"/>): the client as a singleton over one long-lived
-    /// HttpClient (connections recycled every few minutes so DNS changes, e.g. a GHES failover, are noticed), the App
-    /// token provider (a singleton, so its cache is shared), the webhook verifier and approver sign-in (harmless while
-    /// no client id is configured).
+    /// Registers GitHub as a VCS host (<see cref="GitHubHost.Module"/>): the REST client as a singleton over one Octokit
+    /// pipeline (<see cref="Api.GitHubApi"/>), the App token provider (a singleton, so its cache is shared), the webhook
+    /// verifier and approver sign-in over its own HttpClient (harmless while no client id is configured).
     /// </summary>
     public static IServiceCollection AddGitHub(this IServiceCollection services, GitHubOptions options)
     {
@@ -26,8 +25,9 @@ public static class GitHubServiceCollectionExtensions
         services.AddSingleton(options);
         services.AddSingleton<GitHubWebhookVerifier>();
         services.AddKeyedSingleton(GitHubHost.Provider, (_, _) => VcsHttpClients.Create());
-        services.AddSingleton(sp => new GitHubAppTokenProvider(Http(sp), options, sp.GetService<TimeProvider>()));
-        services.AddSingleton(sp => new GitHubClient(Http(sp), options, sp.GetRequiredService<GitHubAppTokenProvider>()));
+        services.AddSingleton(sp => new Api.GitHubApi(options, sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => new GitHubAppTokenProvider(sp.GetRequiredService<Api.GitHubApi>(), options, sp.GetService<TimeProvider>()));
+        services.AddSingleton(sp => new GitHubClient(sp.GetRequiredService<Api.GitHubApi>(), sp.GetRequiredService<GitHubAppTokenProvider>()));
         services.AddSingleton(sp => new OAuth.GitHubOAuthClient(Http(sp), options));
         return services.AddVcsHost(GitHubHost.Module);
     }

@@ -35,6 +35,6 @@ public sealed class GitHubOAuthClient(HttpClient http, GitHubOptions options) : 
     protected override void AddApiHeaders(HttpRequestHeaders headers)
     {
         headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
-        headers.Add("X-GitHub-Api-Version", GitHubHttp.ApiVersion);
+        headers.Add("X-GitHub-Api-Version", Api.GitHubApiUrl.ApiVersion);
     }
 }

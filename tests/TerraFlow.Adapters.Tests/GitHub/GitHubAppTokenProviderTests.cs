@@ -112,8 +112,9 @@ public class GitHubAppTokenProviderTests
     [Fact]
     public async Task Nothing_configured_means_anonymous()
     {
-        using var http = new HttpClient();
-        using var tokens = new GitHubAppTokenProvider(http, new GitHubOptions());
+        var options = new GitHubOptions();
+        using var api = new TerraFlow.Adapters.GitHub.Api.GitHubApi(options);
+        using var tokens = new GitHubAppTokenProvider(api, options);
         Assert.Null(await tokens.GetTokenAsync(new RepoRef("acme", "infra", Installation), CancellationToken.None));
     }
 }

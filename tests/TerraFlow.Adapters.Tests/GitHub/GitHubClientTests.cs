@@ -53,9 +53,11 @@ public class GitHubClientTests
         await gh.Client.GetPullRequestAsync(Repo, 7, Ct);
 
         var request = Assert.Single(gh.Server.Requests);
-        Assert.Equal("application/vnd.github+json", request.Headers["Accept"]);
+        // Octokit's media type names the v3 API explicitly; GitHub documents it beside application/vnd.github+json.
+        Assert.StartsWith("application/vnd.github", request.Headers["Accept"]);
         Assert.Equal("2022-11-28", request.Headers["X-GitHub-Api-Version"]);
-        Assert.Equal("TerraFlow", request.Headers["User-Agent"]);
+        Assert.StartsWith("TerraFlow (", request.Headers["User-Agent"]);
+        Assert.Contains("Octokit", request.Headers["User-Agent"]);
         Assert.Equal($"Bearer {gh.Server.Token}", request.Authorization);
     }
 
@@ -92,7 +94,11 @@ public class GitHubClientTests
         // 100 + 100 + 50, following GitHub's Link header rather than guessing page numbers.
         var paths = gh.Server.Requests.Select(r => r.Path + r.Query).ToList();
         Assert.Equal(3, paths.Count);
-        Assert.Equal("/repos/acme/infra/issues/7/comments?per_page=100", paths[0]);
+        Assert.StartsWith("/repos/acme/infra/issues/7/comments?", paths[0]);
+        Assert.Contains("per_page=100", paths[0]);
+        // GitHub's own links address the repository by id, as api.github.com's do.
+        Assert.Matches("^/repositories/[0-9]+/issues/7/comments\\?", paths[1]);
+        Assert.Contains("page=2", paths[1]);
         Assert.Contains("page=3", paths[2]);
     }
 
@@ -213,10 +219,10 @@ public class GitHubClientTests
     {
         string apiUrl;
         await using (var gone = await FakeGitHubServer.StartAsync()) apiUrl = gone.ApiUrl;
-        using var http = new HttpClient();
         var options = new GitHubOptions { ApiUrl = apiUrl, Token = "t" };
-        using var tokens = new GitHubAppTokenProvider(http, options);
-        var client = new GitHubClient(http, options, tokens);
+        using var api = new TerraFlow.Adapters.GitHub.Api.GitHubApi(options);
+        using var tokens = new GitHubAppTokenProvider(api, options);
+        var client = new GitHubClient(api, tokens);
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.GetPullRequestAsync(Repo, 1, Ct));
     }
@@ -230,10 +236,12 @@ public class GitHubClientTests
             new FakeGitHubOptions { PathPrefix = "/api/v3" },
             o => o.ApiUrl = o.ApiUrl.TrimEnd('/').Replace("/api/v3", "", StringComparison.Ordinal) + prefixAsConfigured);
         gh.Server.AddPullRequest("acme", "infra", 7, HeadSha);
-        for (var i = 0; i < 120; i++) gh.Server.AddComment("acme", "infra", 7, $"c{i}");
+        for (var i = 0; i < 250; i++) gh.Server.AddComment("acme", "infra", 7, $"c{i}");
 
         Assert.Equal(HeadSha, (await gh.Client.GetPullRequestAsync(Repo, 7, Ct)).HeadSha);
-        Assert.Equal(120, (await gh.Client.ListCommentsAsync(Repo, 7, Ct)).Count);
+        // Three pages, the next two by GitHub's Link header, which keeps the prefix.
+        Assert.Equal(250, (await gh.Client.ListCommentsAsync(Repo, 7, Ct)).Count);
+        Assert.Equal(3, gh.Server.Requests.Count(r => r.Path.EndsWith("/comments", StringComparison.Ordinal) && r.Method == "GET"));
         await gh.Client.CreateCommentAsync(Repo, 7, "hello", Ct);
         await gh.Client.SetCommitStatusAsync(Repo, HeadSha, new CommitStatus("c", CommitState.Success, "ok", null), Ct);
 

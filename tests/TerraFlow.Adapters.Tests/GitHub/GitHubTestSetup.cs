@@ -1,23 +1,24 @@
 using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.GitHub.Api;
 using TerraFlow.Testing.FakeGitHub;
 
 namespace TerraFlow.Adapters.Tests.GitHub;
 
-/// <summary>Wires a real <see cref="GitHubClient"/> to a <see cref="FakeGitHubServer"/> the way the host will.</summary>
+/// <summary>Wires a real <see cref="GitHubClient"/> (Octokit underneath) to a <see cref="FakeGitHubServer"/> the way the host will.</summary>
 internal sealed class GitHubTestSetup : IAsyncDisposable
 {
-    private GitHubTestSetup(FakeGitHubServer server, GitHubOptions options, HttpClient http, GitHubAppTokenProvider tokens)
+    private GitHubTestSetup(FakeGitHubServer server, GitHubOptions options, GitHubApi api, GitHubAppTokenProvider tokens)
     {
         Server = server;
         Options = options;
-        Http = http;
+        Api = api;
         Tokens = tokens;
-        Client = new GitHubClient(http, options, tokens);
+        Client = new GitHubClient(api, tokens);
     }
 
     public FakeGitHubServer Server { get; }
     public GitHubOptions Options { get; }
-    public HttpClient Http { get; }
+    public GitHubApi Api { get; }
     public GitHubAppTokenProvider Tokens { get; }
     public GitHubClient Client { get; }
 
@@ -28,14 +29,14 @@ internal sealed class GitHubTestSetup : IAsyncDisposable
         var server = await FakeGitHubServer.StartAsync(serverOptions);
         var options = new GitHubOptions { ApiUrl = server.ApiUrl, Token = server.Token };
         configure?.Invoke(options);
-        var http = new HttpClient();
-        return new GitHubTestSetup(server, options, http, new GitHubAppTokenProvider(http, options, time));
+        var api = new GitHubApi(options, time);
+        return new GitHubTestSetup(server, options, api, new GitHubAppTokenProvider(api, options, time));
     }
 
     public async ValueTask DisposeAsync()
     {
         Tokens.Dispose();
-        Http.Dispose();
+        Api.Dispose();
         await Server.DisposeAsync();
     }
 }

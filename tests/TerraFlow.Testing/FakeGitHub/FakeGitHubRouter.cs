@@ -48,6 +48,9 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
         context.Response.Headers["X-GitHub-Api-Version-Selected"] = "2022-11-28";
         context.Response.Headers["X-RateLimit-Limit"] = "5000";
         context.Response.Headers["X-RateLimit-Remaining"] = "4999";
+        context.Response.Headers["X-RateLimit-Used"] = "1";
+        context.Response.Headers["X-RateLimit-Reset"] = FakeGitHubFaults.Epoch(options.Time.GetUtcNow() + TimeSpan.FromHours(1));
+        context.Response.Headers["X-RateLimit-Resource"] = "core";
         context.Response.Headers["X-GitHub-Request-Id"] = Guid.NewGuid().ToString("N")[..20].ToUpperInvariant();
         foreach (var (name, value) in response.Headers ?? new Dictionary<string, string>())
             context.Response.Headers[name] = value;
@@ -60,7 +63,7 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
 
     private FakeResponse Dispatch(HttpRequest request, string body)
     {
-        if (state.TakeFailure() is { } injected) return Fault(injected);
+        if (state.TakeFailure() is { } injected) return injected(options.Time.GetUtcNow());
 
         var path = request.Path.Value ?? "/";
         // OAuth pages sit at the web root even on GHES, so this comes before the API prefix check.
@@ -156,18 +159,6 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
         state.IssueInstallationToken(token, installationId, expiresAt);
         return new FakeResponse(201, FakeGitHubResponses.InstallationToken(token, expiresAt));
     }
-
-    private static FakeResponse Fault(int status) => status switch
-    {
-        429 => new FakeResponse(429, FakeGitHubResponses.Error(429, "API rate limit exceeded"),
-            new Dictionary<string, string> { ["Retry-After"] = "1" }),
-        // GitHub signals its primary rate limit with 403 and zero remaining calls.
-        403 => new FakeResponse(403,
-            FakeGitHubResponses.Error(403, "API rate limit exceeded for installation ID 1.", "/overview/resources-in-the-rest-api#rate-limiting"),
-            new Dictionary<string, string> { ["X-RateLimit-Remaining"] = "0" }),
-        >= 500 => new FakeResponse(status, FakeGitHubResponses.Error(status, "Server Error")),
-        _ => new FakeResponse(status, FakeGitHubResponses.Error(status, "Injected failure")),
-    };
 
     private static FakeResponse NotFound() => new(404, FakeGitHubResponses.Error(404, "Not Found"));
 

@@ -140,10 +140,22 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     public int InstallationTokenRequests(long? installationId = null) => _state.TokenRequestCount(installationId);
 
     /// <summary>
-    /// The next <paramref name="count"/> requests (any endpoint) fail with <paramref name="statusCode"/>:
-    /// 5xx "Server Error", 429 with Retry-After, 403 as a rate limit (X-RateLimit-Remaining: 0), others generic.
+    /// The next <paramref name="count"/> requests (any endpoint) fail with <paramref name="statusCode"/>: 5xx "Server
+    /// Error"; 429 a secondary rate limit with Retry-After: 60 and 403 the primary rate limit (X-RateLimit-Remaining: 0,
+    /// reset an hour ahead), both longer than a client should wait inside one call; others generic.
     /// </summary>
-    public void FailNextRequests(int count, int statusCode) => _state.FailNext(count, statusCode);
+    public void FailNextRequests(int count, int statusCode) => _state.FailNext(count, now => FakeGitHubFaults.For(statusCode, now));
+
+    /// <summary>
+    /// The next <paramref name="count"/> requests hit the primary rate limit: <paramref name="statusCode"/> (GitHub sends
+    /// 403 or 429) with X-RateLimit-Remaining: 0 and X-RateLimit-Reset <paramref name="resetIn"/> after each answer.
+    /// </summary>
+    public void RateLimitNextRequests(int count, TimeSpan resetIn, int statusCode = 403) =>
+        _state.FailNext(count, now => FakeGitHubFaults.PrimaryRateLimit(statusCode, now, resetIn));
+
+    /// <summary>The next <paramref name="count"/> requests hit a secondary rate limit: <paramref name="statusCode"/> with Retry-After.</summary>
+    public void SecondaryRateLimitNextRequests(int count, TimeSpan retryAfter, int statusCode = 429) =>
+        _state.FailNext(count, _ => FakeGitHubFaults.SecondaryRateLimit(statusCode, retryAfter));
 
     public async ValueTask DisposeAsync()
     {

@@ -20,7 +20,7 @@ internal sealed class FakeGitHubState
     private long _nextCommentId = 1_000_000_001;
     private long _nextStatusId = 5_000_000_001;
     private int _failuresLeft;
-    private int _failureStatus;
+    private Func<DateTimeOffset, FakeResponse>? _failure;
 
     // GitHub matches owner and repository names case-insensitively.
     private static (string, string) Key(string owner, string repo) => (owner.ToLowerInvariant(), repo.ToLowerInvariant());
@@ -197,23 +197,24 @@ internal sealed class FakeGitHubState
             return installationId is { } id ? _tokenRequests.GetValueOrDefault(id) : _tokenRequests.Values.Sum();
     }
 
-    public void FailNext(int count, int statusCode)
+    /// <summary>The next <paramref name="count"/> requests are answered by <paramref name="failure"/> (given the time of the answer).</summary>
+    public void FailNext(int count, Func<DateTimeOffset, FakeResponse> failure)
     {
         lock (_gate)
         {
             _failuresLeft = count;
-            _failureStatus = statusCode;
+            _failure = failure;
         }
     }
 
     /// <summary>Consumes one injected failure, if any are left.</summary>
-    public int? TakeFailure()
+    public Func<DateTimeOffset, FakeResponse>? TakeFailure()
     {
         lock (_gate)
         {
             if (_failuresLeft <= 0) return null;
             _failuresLeft--;
-            return _failureStatus;
+            return _failure;
         }
     }
 
