@@ -1,12 +1,13 @@
 using Azure;
 using TerraFlow.Adapters.Azure.Blob;
 using TerraFlow.Core.Artifacts;
+using TerraFlow.Testing.Azurite;
 
 namespace TerraFlow.Adapters.Tests.Artifacts;
 
 /// <summary>
-/// The compliance suite against <see cref="AzureBlobArtifactStore"/> on a real Azurite (Shared Key auth with the
-/// dev account); every store gets a fresh container, so tests do not see each other's blobs.
+/// The compliance suite against <see cref="AzureBlobArtifactStore"/> (Azure.Storage.Blobs) on a real Azurite (Shared
+/// Key auth with the dev account); every store gets a fresh container, so tests do not see each other's blobs.
 /// </summary>
 public sealed class AzureBlobArtifactStoreTests(AzuriteFixture azurite) : ArtifactStoreCompliance, IClassFixture<AzuriteFixture>
 {
@@ -16,8 +17,8 @@ public sealed class AzureBlobArtifactStoreTests(AzuriteFixture azurite) : Artifa
         new(new AzureBlobOptions
         {
             ServiceUri = azurite.Server.BlobEndpoint,
-            AccountName = BlobConnectionString.DevelopmentAccountName,
-            AccountKey = accountKey ?? BlobConnectionString.DevelopmentAccountKey,
+            AccountName = AzuriteServer.AccountName,
+            AccountKey = accountKey ?? AzuriteServer.AccountKey,
             ContainerName = "t" + Guid.NewGuid().ToString("N"),
             BlockSize = blockSize,
             ListPageSize = listPageSize,
@@ -53,7 +54,7 @@ public sealed class AzureBlobArtifactStoreTests(AzuriteFixture azurite) : Artifa
     [Fact]
     public async Task Azurite_rejects_a_request_signed_with_the_wrong_key()
     {
-        // Proves the signature is really checked, so the passing suite above validates our Shared Key signing.
+        // Proves Azurite really checks signatures, so the passing suite above ran authenticated.
         var wrongKey = Convert.ToBase64String(new byte[64]);
         var store = CreateBlobStore(accountKey: wrongKey);
         var error = await Assert.ThrowsAsync<RequestFailedException>(() => store.PutAsync("x", Text("x"), Ct));
