@@ -201,8 +201,9 @@ public sealed class AzureBlobArtifactStore : IArtifactStore
             }
             catch (RequestFailedException e) when (conditions is not null && BlobErrors.IsInvalidBlockList(e))
             {
-                // Another writer committed while we staged, discarding our blocks: if its commit is why our condition
-                // fails now, we lost the race like any other conditional writer; otherwise it is a real error.
+                // Another writer committed while we staged, which discards our blocks. Azurite checks the condition
+                // before the block list (so the loser sees 409/412); Azure does not document its order, so if the blocks
+                // are reported first and the other commit is why our condition fails, we lost like any conditional writer.
                 if (await ConditionHoldsAsync(blob, conditions, ct))
                 {
                     throw;
