@@ -81,6 +81,8 @@ var runnerSettings = union(sharedSettings, {
   // One execution per message: the job scales by executions, not by concurrency inside one container.
   TerraFlow__Runner__Concurrency: '1'
   TerraFlow__Runner__WorkDirectory: '/tmp/terraflow-runner'
+  // The Blob store authenticates as this identity directly (ManagedIdentityCredential), not via DefaultAzureCredential's chain.
+  TerraFlow__Artifacts__Blob__ManagedIdentityClientId: runnerIdentity.properties.clientId
 })
 
 module functionApp 'functionapp.bicep' = {
