@@ -83,6 +83,8 @@ var runnerSettings = union(sharedSettings, {
   TerraFlow__Runner__WorkDirectory: '/tmp/terraflow-runner'
   // The runner's identity is user-assigned: DefaultAzureCredential needs its client id to pick it.
   TerraFlow__ServiceBus__ManagedIdentityClientId: runnerIdentity.properties.clientId
+  // The Blob store authenticates as this identity directly (ManagedIdentityCredential), not via DefaultAzureCredential's chain.
+  TerraFlow__Artifacts__Blob__ManagedIdentityClientId: runnerIdentity.properties.clientId
 })
 
 module functionApp 'functionapp.bicep' = {

@@ -3,19 +3,20 @@ namespace TerraFlow.Adapters.Azure.Blob;
 /// <summary>
 /// Settings of <see cref="AzureBlobArtifactStore"/>, bound from configuration section
 /// <c>TerraFlow:Artifacts:Blob</c> (<see cref="SectionName"/>). Give either <see cref="ConnectionString"/>, or
-/// <see cref="ServiceUri"/> plus (<see cref="AccountName"/> and <see cref="AccountKey"/>) for Shared Key, or
-/// <see cref="ServiceUri"/> alone with a TokenCredential passed to the factory (Entra ID, the production choice).
+/// <see cref="ServiceUri"/> plus <see cref="AccountKey"/> (Shared Key), or <see cref="ServiceUri"/> alone for Entra ID
+/// (managed identity or the developer's login; the production choice). See README.md for the order of choice.
 /// </summary>
 public sealed class AzureBlobOptions
 {
     public const string SectionName = "TerraFlow:Artifacts:Blob";
 
-    /// <summary>Blob endpoint, e.g. https://acct.blob.core.windows.net or http://127.0.0.1:10000/devstoreaccount1.</summary>
+    /// <summary>The account URL, e.g. https://acct.blob.core.windows.net or http://127.0.0.1:10000/devstoreaccount1.</summary>
     public Uri? ServiceUri { get; set; }
 
     /// <summary>Container holding the artifacts; created on first write if missing.</summary>
     public string ContainerName { get; set; } = "terraflow-artifacts";
 
+    /// <summary>Account of <see cref="AccountKey"/>; defaults to the first label of the host, so path-style endpoints (Azurite) must name it.</summary>
     public string? AccountName { get; set; }
 
     /// <summary>Base64 account key for Shared Key auth. Never logged.</summary>
@@ -24,11 +25,20 @@ public sealed class AzureBlobOptions
     /// <summary>Standard storage connection string, or "UseDevelopmentStorage=true" for Azurite's defaults.</summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Blob service REST version sent as x-ms-version (2024-11-04 is accepted by Azure and by Azurite ≥ 3.33).</summary>
-    public string ApiVersion { get; set; } = "2024-11-04";
+    /// <summary>
+    /// Client id of a user-assigned managed identity to authenticate with (Entra ID). Empty means
+    /// DefaultAzureCredential, which also honours AZURE_CLIENT_ID (how the runner job names its identity).
+    /// </summary>
+    public string? ManagedIdentityClientId { get; set; }
 
     /// <summary>
-    /// Uploads up to this size go in one Put Blob; larger ones are streamed as Put Block calls of this size and
+    /// Blob service version (x-ms-version) the SDK speaks, pinned rather than the SDK's newest so that Azurite
+    /// (3.35 knows up to 2025-11-05) accepts it as well as Azure. Empty means the SDK's own default.
+    /// </summary>
+    public string? ApiVersion { get; set; } = "2025-11-05";
+
+    /// <summary>
+    /// Uploads up to this size go in one Put Blob; larger ones are streamed as staged blocks of this size and
     /// committed with Put Block List, so one upload holds at most two blocks in memory whatever the artifact's size.
     /// </summary>
     public int BlockSize { get; set; } = 8 * 1024 * 1024;

@@ -1,4 +1,3 @@
-using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 using TerraFlow.Adapters.Azure.Blob;
 using TerraFlow.Core.Artifacts;
@@ -17,8 +16,7 @@ public static class ArtifactStoreFactory
         if (blob is null || (blob.ServiceUri is null && string.IsNullOrWhiteSpace(blob.ConnectionString)))
             return new LocalFolderArtifactStore(localRoot);
 
-        // Keys (connection string or account key) mean Shared Key; otherwise the managed identity / developer login.
-        var usesKey = !string.IsNullOrWhiteSpace(blob.ConnectionString) || !string.IsNullOrWhiteSpace(blob.AccountKey);
-        return new AzureBlobArtifactStore(blob, usesKey ? null : new DefaultAzureCredential());
+        // A connection string or account key means Shared Key; otherwise Entra ID (BlobContainerClients picks the credential).
+        return new AzureBlobArtifactStore(blob);
     }
 }

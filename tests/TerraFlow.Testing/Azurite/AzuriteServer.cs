@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace TerraFlow.Testing.Azurite;
@@ -28,16 +30,20 @@ public sealed class AzuriteServer : IAsyncDisposable
     private readonly string _location;
     private readonly StringBuilder _output;
 
-    private AzuriteServer(Process process, string location, int port, StringBuilder output)
+    private AzuriteServer(Process process, string location, int port, StringBuilder output, X509Certificate2? certificate)
     {
         _process = process;
         _location = location;
         _output = output;
-        BlobEndpoint = new Uri($"http://127.0.0.1:{port}/{AccountName}");
+        Certificate = certificate;
+        BlobEndpoint = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}/{AccountName}");
     }
 
-    /// <summary>Path-style endpoint of the dev account, e.g. http://127.0.0.1:54321/devstoreaccount1.</summary>
+    /// <summary>Path-style endpoint of the dev account, e.g. http://127.0.0.1:54321/devstoreaccount1 (https with OAuth).</summary>
     public Uri BlobEndpoint { get; }
+
+    /// <summary>The self-signed certificate Azurite serves HTTPS with (OAuth mode only): tests trust exactly this one.</summary>
+    public X509Certificate2? Certificate { get; }
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
@@ -54,7 +60,16 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    public static async Task<AzuriteServer> StartAsync(CancellationToken ct = default)
+    public static Task<AzuriteServer> StartAsync(CancellationToken ct = default) => StartAsync(oauth: false, ct);
+
+    /// <summary>
+    /// Azurite over HTTPS (a fresh self-signed certificate for 127.0.0.1) with <c>--oauth basic</c>: it then also accepts
+    /// Entra ID bearer tokens, checking their audience, issuer and lifetime (not their signature), as Azure would
+    /// before looking at roles. Bearer tokens are only ever sent over HTTPS, so this is how Entra auth is tested.
+    /// </summary>
+    public static Task<AzuriteServer> StartWithOAuthAsync(CancellationToken ct = default) => StartAsync(oauth: true, ct);
+
+    private static async Task<AzuriteServer> StartAsync(bool oauth, CancellationToken ct)
     {
         var executable = FindExecutable() ?? throw new InvalidOperationException(
             "Azurite is not installed, and the Azure Blob artifact-store tests need it. Run .ci/run, or `npm install -g azurite` " +
@@ -72,6 +87,16 @@ public sealed class AzuriteServer : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        X509Certificate2? certificate = null;
+        if (oauth)
+        {
+            certificate = WriteSelfSignedCertificate(location, out var certPath, out var keyPath);
+            foreach (var argument in new[] { "--cert", certPath, "--key", keyPath, "--oauth", "basic" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         var output = new StringBuilder();
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Append(output, e.Data);
@@ -79,7 +104,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new AzuriteServer(process, location, port, output);
+        var server = new AzuriteServer(process, location, port, output, certificate);
         try
         {
             await server.WaitUntilListeningAsync(port, ct);
@@ -109,6 +134,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            Certificate?.Dispose();
             try
             {
                 Directory.Delete(_location, recursive: true);
@@ -117,6 +143,22 @@ public sealed class AzuriteServer : IAsyncDisposable
             {
             }
         }
+    }
+
+    private static X509Certificate2 WriteSelfSignedCertificate(string folder, out string certPath, out string keyPath)
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        var now = DateTimeOffset.UtcNow;
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        certPath = Path.Combine(folder, "azurite-cert.pem");
+        keyPath = Path.Combine(folder, "azurite-key.pem");
+        File.WriteAllText(certPath, certificate.ExportCertificatePem());
+        File.WriteAllText(keyPath, rsa.ExportPkcs8PrivateKeyPem());
+        return X509CertificateLoader.LoadCertificate(certificate.RawData);
     }
 
     /// <summary>Looks in: the override variable, PATH, "&lt;repo&gt;/.tools/azurite/node_modules/.bin", the global npm prefix.</summary>
