@@ -51,13 +51,13 @@ internal static class TerraFlowApp
         using var startupLogs = LoggerFactory.Create(b => ConsoleLogFormat.AddConsole(b.AddConfiguration(builder.Configuration.GetSection("Logging")), builder.Configuration, RunsUnderFunctionsHost));
         // First, so the database stops last: it outlives its users.
         await builder.Services.AddTerraFlowPostgresAsync(builder.Configuration, new PostgresHostingOptions(options.DataPath, options.EmbeddedPostgresPort), startupLogs.CreateLogger<PostgresDatabase>(), ct);
-        // Next, so it stops after the engine and runner and its last flush includes their final items.
+        // OpenTelemetry to Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING is set. Registered before
+        // the engine and runner, so its providers are disposed (and flushed) after their final items.
         builder.Services.AddTerraFlowTelemetry(builder.Configuration, "terraflow-functions");
 
         AddServices(builder, options);
 
         var app = builder.Build();
-        app.UseRequestTelemetryTags();
         app.MapHealth();
         app.MapWebhooks();
         app.MapRuns();

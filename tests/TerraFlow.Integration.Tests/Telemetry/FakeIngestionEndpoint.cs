@@ -12,8 +12,9 @@ using Microsoft.Extensions.Logging;
 namespace TerraFlow.Integration.Tests.Telemetry;
 
 /// <summary>
-/// Stands in for Application Insights ingestion on 127.0.0.1: accepts <c>POST /v2.1/track</c> (gzip or plain, a
-/// JSON array or one envelope per line) and keeps every envelope for assertions.
+/// Stands in for Application Insights ingestion on 127.0.0.1: accepts <c>POST /v2.1/track</c> (gzip or plain, one
+/// envelope per line as the Azure Monitor exporter sends them, or a JSON array), keeps every envelope for assertions
+/// and answers 200 with the <c>itemsReceived</c> / <c>itemsAccepted</c> / <c>errors</c> body the real endpoint returns.
 /// </summary>
 public sealed class FakeIngestionEndpoint : IAsyncDisposable
 {
@@ -21,6 +22,7 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<JsonElement> _items = new();
+    private readonly ConcurrentQueue<string> _bodies = new();
 
     private FakeIngestionEndpoint(WebApplication app) => _app = app;
 
@@ -29,6 +31,9 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
     public string ConnectionString => $"InstrumentationKey={InstrumentationKey};IngestionEndpoint={Url}/";
 
     public IReadOnlyList<JsonElement> Items => _items.ToArray();
+
+    /// <summary>Every posted body as text (decompressed), for checks that no secret was sent at all.</summary>
+    public string RawBodies => string.Join('\n', _bodies);
 
     public static async Task<FakeIngestionEndpoint> StartAsync()
     {
@@ -50,6 +55,7 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
             body = new GZipStream(body, CompressionMode.Decompress);
         using var reader = new StreamReader(body);
         var text = (await reader.ReadToEndAsync()).Trim();
+        _bodies.Enqueue(text);
         var count = 0;
         if (text.StartsWith('['))
         {
