@@ -49,6 +49,10 @@ public static class TelemetryServiceCollectionExtensions
                 o.ConnectionString = connectionString;
                 o.SamplingRatio = options.SamplingRatio;
                 o.TracesPerSecond = null;
+                // The exporter's trace-based log filter keeps a log written inside a span only when the span's flags
+                // equal "recorded" exactly; .NET 10 also sets W3C's "random" flag (01 | 02), so every log of a request
+                // or job would be dropped. Logs of traces the ratio drops are therefore kept too.
+                o.EnableTraceBasedLogsSampler = false;
                 o.EnableLiveMetrics = options.LiveMetrics ?? connectionString.Contains("LiveEndpoint=", StringComparison.OrdinalIgnoreCase);
                 o.DisableOfflineStorage = !options.OfflineStorage;
                 if (options.StorageDirectory is { Length: > 0 } dir) o.StorageDirectory = dir;

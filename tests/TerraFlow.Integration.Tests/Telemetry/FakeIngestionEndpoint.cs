@@ -42,6 +42,13 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeIngestionEndpoint(app);
+        // The stand-in runs in the test process, where a TerraFlow host's ASP.NET Core instrumentation also sees its
+        // requests; the real endpoint is elsewhere, so its requests must not come back as telemetry of their own.
+        app.Use((http, next) =>
+        {
+            if (System.Diagnostics.Activity.Current is { } a) a.ActivityTraceFlags &= ~System.Diagnostics.ActivityTraceFlags.Recorded;
+            return next(http);
+        });
         app.MapPost("/v2.1/track", (Func<HttpContext, Task<IResult>>)fake.TrackAsync);
         await app.StartAsync();
         fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
