@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -131,6 +132,68 @@ public sealed class OpenTelemetryExportTests : IAsyncLifetime
         var password = new Npgsql.NpgsqlConnectionStringBuilder(_db).Password;
         foreach (var secret in new[] { TerraFlowTestHost.WebhookSecret, _github.Token, password }.Where(s => !string.IsNullOrEmpty(s)))
             Assert.DoesNotContain(secret!, _ingestion.RawBodies);
+    }
+
+    [Fact]
+    public async Task A_separate_runner_process_exports_its_jobs_as_children_of_the_webhook_request()
+    {
+        using var repo = new TwoProjectRepo();
+        _github.AddPullRequest("acme", "infra", 12, repo.HeadSha, repo.BaseSha, headCloneUrl: repo.Git.CloneUrl);
+        var artifacts = Path.Combine(Path.GetTempPath(), "terraflow-otel-" + Guid.NewGuid().ToString("N")[..8]);
+        await using var host = await TerraFlowTestHost.StartAsync(_db, _github, artifacts, new Dictionary<string, string>
+        {
+            [TelemetryServiceCollectionExtensions.ConnectionStringSetting] = _ingestion.ConnectionString,
+            ["TerraFlow:Telemetry:OfflineStorage"] = "false",
+            ["TerraFlow:Runner:InProcess"] = "false",
+        });
+
+        // The runner program, as a container runs it: the connection string comes from the environment.
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = AppContext.BaseDirectory };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TerraFlow.Runner.dll"));
+        psi.Environment[TelemetryServiceCollectionExtensions.ConnectionStringSetting] = _ingestion.ConnectionString;
+        psi.Environment["APPLICATIONINSIGHTS_STATSBEAT_DISABLED"] = "true";
+        psi.Environment["TerraFlow__Telemetry__OfflineStorage"] = "false";
+        psi.Environment["ConnectionStrings__Postgres"] = _db;
+        psi.Environment["TerraFlow__CloneUrls__AllowLocalPaths"] = "true";
+        psi.Environment["TerraFlow__ArtifactsPath"] = artifacts;
+        psi.Environment["TerraFlow__GitHub__ApiUrl"] = _github.ApiUrl;
+        psi.Environment["TerraFlow__GitHub__Token"] = _github.Token;
+        psi.Environment["TerraFlow__Runner__TerraformPath"] = RepoPaths.TerraformStandIn;
+        psi.Environment["TerraFlow__Runner__PollInterval"] = "00:00:00.200";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var runner = Process.Start(psi)!;
+        runner.OutputDataReceived += (_, _) => { };
+        runner.ErrorDataReceived += (_, _) => { };
+        runner.BeginOutputReadLine();
+        runner.BeginErrorReadLine();
+        try
+        {
+            var body = GitHubWebhooks.PullRequest(new("acme", "infra", 12, repo.HeadSha, repo.BaseSha, repo.Git.CloneUrl, "opened"));
+            var response = await GitHubWebhooks.SendAsync(_http, host.BaseUrl, "pull_request", body, TerraFlowTestHost.WebhookSecret, "otel-delivery-2");
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var flush = new Flush(host.Services);
+
+            var request = (await Eventually.ValueAsync(() => { flush.All(); return _ingestion.Items; },
+                items => items.Any(i => BaseType(i) == "RequestData" && Property(i, "terraflow.delivery_id") == "otel-delivery-2"),
+                what: "the webhook request item")).First(i => BaseType(i) == "RequestData" && Property(i, "terraflow.delivery_id") == "otel-delivery-2");
+            var operationId = OperationId(request);
+
+            // The runner exports on its own schedule (a batch every few seconds); its jobs are in the same operation.
+            var jobs = await Eventually.ValueAsync(() => _ingestion.Items.Where(i => BaseType(i) == "RequestData" && OperationId(i) == operationId && Name(i)!.StartsWith("job ", StringComparison.Ordinal)).ToList(),
+                items => items.Count(i => Name(i) == "job plan") >= 2 && items.Any(i => Name(i) == "job discover"),
+                what: "the separate runner's job items under the webhook's operation");
+            Assert.All(jobs, j => Assert.Equal("terraflow-runner", Role(j)));
+            Assert.Equal(Field(request, "id"), ParentId(jobs.Single(j => Name(j) == "job discover")));
+            // Its own calls (the PostgreSQL queue's completion, inside the job) are dependencies of that operation too.
+            await Eventually.ValueAsync(() => _ingestion.Items,
+                items => items.Any(i => BaseType(i) == "RemoteDependencyData" && Role(i) == "terraflow-runner" && OperationId(i) == operationId),
+                what: "a dependency from the runner process under the webhook's operation");
+        }
+        finally
+        {
+            runner.Kill(entireProcessTree: true);
+            await runner.WaitForExitAsync();
+        }
     }
 
     /// <summary>Forces the exporter's batches out (traces, metrics, logs) before each look at the stand-in.</summary>
