@@ -32,6 +32,11 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
 
     public IReadOnlyList<JsonElement> Items => _items.ToArray();
 
+    /// <summary>Posts that came gzip-compressed (the exporter compresses every batch).</summary>
+    public int GzipPosts => _gzipPosts;
+
+    private int _gzipPosts;
+
     /// <summary>Every posted body as text (decompressed), for checks that no secret was sent at all.</summary>
     public string RawBodies => string.Join('\n', _bodies);
 
@@ -59,7 +64,10 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
     {
         Stream body = http.Request.Body;
         if (http.Request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        {
             body = new GZipStream(body, CompressionMode.Decompress);
+            Interlocked.Increment(ref _gzipPosts);
+        }
         using var reader = new StreamReader(body);
         var text = (await reader.ReadToEndAsync()).Trim();
         _bodies.Enqueue(text);
