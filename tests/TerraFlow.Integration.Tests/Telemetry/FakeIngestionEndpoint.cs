@@ -32,7 +32,7 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
 
     public IReadOnlyList<JsonElement> Items => _items.ToArray();
 
-    /// <summary>Posts that came gzip-compressed (the exporter compresses every batch).</summary>
+    /// <summary>Posts that came gzip-compressed (the exporter 1.10 was seen sending plain newline-delimited JSON).</summary>
     public int GzipPosts => _gzipPosts;
 
     private int _gzipPosts;

@@ -128,9 +128,6 @@ public sealed class OpenTelemetryExportTests : IAsyncLifetime
             what: "the runner's log line for the discover job under the webhook's operation");
         Assert.Contains(logs, l => Property(l, "RunId") == runId.ToString());
 
-        // The exporter spoke the ingestion API as the real endpoint expects it: gzip'ed batches.
-        Assert.True(_ingestion.GzipPosts > 0, "no gzip-compressed post arrived");
-
         // No secret reaches telemetry: not the webhook secret, not the GitHub token, not the database password.
         var password = new Npgsql.NpgsqlConnectionStringBuilder(_db).Password;
         foreach (var secret in new[] { TerraFlowTestHost.WebhookSecret, _github.Token, password }.Where(s => !string.IsNullOrEmpty(s)))
