@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace TerraFlow.Adapters.Postgres;
@@ -12,6 +13,12 @@ public static class PostgresDataSource
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
         builder.ConnectionStringBuilder.NoResetOnClose = true;
+        // Telemetry (when on) traces the commands of a request or a job, the ones an operator follows. The engine,
+        // outbox and queue loops poll thousands of times an hour outside any trace; those would only be noise.
+        builder.ConfigureTracing(t => t
+            .ConfigureCommandFilter(_ => Activity.Current is not null)
+            .ConfigureBatchFilter(_ => Activity.Current is not null)
+            .EnableFirstResponseEvent(false));
         return builder.Build();
     }
 }

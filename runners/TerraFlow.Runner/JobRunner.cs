@@ -88,7 +88,7 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
         activity?.SetTag("terraflow.job.attempt", lease.Attempt);
         using var scope = logger.BeginScope(new Dictionary<string, object>
         {
-            ["OperationId"] = lease.Spec.OperationId, ["JobId"] = lease.JobId, ["RunId"] = lease.Spec.RunId,
+            ["OperationId"] = TerraFlowTelemetry.OperationIdOf(lease.Spec.OperationId), ["JobId"] = lease.JobId, ["RunId"] = lease.Spec.RunId,
         });
         var kindTag = new KeyValuePair<string, object?>("kind", lease.Spec.Kind);
         if (lease.QueueWaitMs is { } wait) TerraFlowTelemetry.JobQueueWait.Record(wait, kindTag);
@@ -109,7 +109,7 @@ public sealed class JobRunner(IJobQueue queue, IEnumerable<IJobHandler> handlers
         // Per job: the job adds its own secrets (the clone token) to a copy of the process-wide ones.
         var masker = _environmentSecrets.Clone();
         logger.LogInformation("Job {JobId} ({Kind}, run {RunId}, attempt {Attempt}) started [operation {OperationId}]",
-            lease.JobId, lease.Spec.Kind, lease.Spec.RunId, lease.Attempt, lease.Spec.OperationId);
+            lease.JobId, lease.Spec.Kind, lease.Spec.RunId, lease.Attempt, TerraFlowTelemetry.OperationIdOf(lease.Spec.OperationId));
         JobResult result;
         try
         {

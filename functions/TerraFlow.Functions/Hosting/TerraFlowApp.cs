@@ -42,7 +42,6 @@ internal static class TerraFlowApp
         await AddTerraFlowAsync(builder.Services, builder.Configuration, underFunctionsHost: false, ct);
 
         var app = builder.Build();
-        app.UseRequestTelemetryTags();
         app.MapHealth();
         app.MapWebhooks();
         app.MapRuns();

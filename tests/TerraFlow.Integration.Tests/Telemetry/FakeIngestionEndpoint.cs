@@ -12,8 +12,9 @@ using Microsoft.Extensions.Logging;
 namespace TerraFlow.Integration.Tests.Telemetry;
 
 /// <summary>
-/// Stands in for Application Insights ingestion on 127.0.0.1: accepts <c>POST /v2.1/track</c> (gzip or plain, a
-/// JSON array or one envelope per line) and keeps every envelope for assertions.
+/// Stands in for Application Insights ingestion on 127.0.0.1: accepts <c>POST /v2.1/track</c> (gzip or plain, one
+/// envelope per line as the Azure Monitor exporter sends them, or a JSON array), keeps every envelope for assertions
+/// and answers 200 with the <c>itemsReceived</c> / <c>itemsAccepted</c> / <c>errors</c> body the real endpoint returns.
 /// </summary>
 public sealed class FakeIngestionEndpoint : IAsyncDisposable
 {
@@ -21,6 +22,7 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<JsonElement> _items = new();
+    private readonly ConcurrentQueue<string> _bodies = new();
 
     private FakeIngestionEndpoint(WebApplication app) => _app = app;
 
@@ -30,6 +32,14 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
 
     public IReadOnlyList<JsonElement> Items => _items.ToArray();
 
+    /// <summary>Posts that came gzip-compressed (the exporter 1.10 was seen sending plain newline-delimited JSON).</summary>
+    public int GzipPosts => _gzipPosts;
+
+    private int _gzipPosts;
+
+    /// <summary>Every posted body as text (decompressed), for checks that no secret was sent at all.</summary>
+    public string RawBodies => string.Join('\n', _bodies);
+
     public static async Task<FakeIngestionEndpoint> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -37,6 +47,13 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var fake = new FakeIngestionEndpoint(app);
+        // The stand-in runs in the test process, where a TerraFlow host's ASP.NET Core instrumentation also sees its
+        // requests; the real endpoint is elsewhere, so its requests must not come back as telemetry of their own.
+        app.Use((http, next) =>
+        {
+            if (System.Diagnostics.Activity.Current is { } a) a.ActivityTraceFlags &= ~System.Diagnostics.ActivityTraceFlags.Recorded;
+            return next(http);
+        });
         app.MapPost("/v2.1/track", (Func<HttpContext, Task<IResult>>)fake.TrackAsync);
         await app.StartAsync();
         fake.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -47,9 +64,13 @@ public sealed class FakeIngestionEndpoint : IAsyncDisposable
     {
         Stream body = http.Request.Body;
         if (http.Request.Headers.ContentEncoding.ToString().Contains("gzip", StringComparison.OrdinalIgnoreCase))
+        {
             body = new GZipStream(body, CompressionMode.Decompress);
+            Interlocked.Increment(ref _gzipPosts);
+        }
         using var reader = new StreamReader(body);
         var text = (await reader.ReadToEndAsync()).Trim();
+        _bodies.Enqueue(text);
         var count = 0;
         if (text.StartsWith('['))
         {

@@ -13,6 +13,8 @@ public static class TelemetryItem
 
     public static string? OperationId(JsonElement e) => Str(e, "tags", "ai.operation.id");
 
+    public static string? ParentId(JsonElement e) => Str(e, "tags", "ai.operation.parentId");
+
     public static string? Role(JsonElement e) => Str(e, "tags", "ai.cloud.role");
 
     public static string? Property(JsonElement e, string key) => Str(e, "data", "baseData", "properties", key);
