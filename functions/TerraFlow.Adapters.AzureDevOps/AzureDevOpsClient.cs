@@ -21,8 +21,8 @@ public sealed class AzureDevOpsClient : IVcsClient
     /// <summary>The security namespace "Git Repositories".</summary>
     public const string GitRepositoriesNamespace = "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87";
 
-    /// <summary>Git Repositories permission bits: Administer 1, GenericRead 2, GenericContribute 4, ManagePermissions 8192.</summary>
-    public const int Administer = 1, GenericRead = 2, GenericContribute = 4, ManagePermissions = 8192;
+    /// <summary>Git Repositories permission bits: Administer 1, GenericRead 2, GenericContribute 4, ForcePush 8, PolicyExempt 128, ManagePermissions 8192.</summary>
+    public const int Administer = 1, GenericRead = 2, GenericContribute = 4, ForcePush = 8, PolicyExempt = 128, ManagePermissions = 8192;
 
     /// <summary>Votes: 10 approved, 5 approved with suggestions, 0 none, -5 waiting for author, -10 rejected.</summary>
     public const int ApprovedVote = 10, ApprovedWithSuggestionsVote = 5;
@@ -47,6 +47,13 @@ public sealed class AzureDevOpsClient : IVcsClient
         var pr = await GetAsync(_http, AzureDevOpsNames.PullRequestPath(repo, number), AzureDevOpsJsonContext.Default.AzDoPullRequest, ct).ConfigureAwait(false);
         var head = pr.LastMergeSourceCommit?.CommitId ?? "";
         if (head.Length > 0) _pullRequestOfCommit[head] = number;
+        var mergeable = MergeableFrom(pr.MergeStatus);
+        var state = pr.MergeStatus switch { "succeeded" => "clean", "conflicts" => "dirty", "rejectedByPolicy" => "blocked", var s => s };
+        // Azure DevOps rebuilds the merge commit whenever the target moves, so its merge status never says "behind";
+        // whether the source lacks commits of the target comes from the commit diff (Diffs - Get: behindCount).
+        if (mergeable == true && pr.Status == "active" && head.Length > 0 && pr.TargetRefName is { Length: > 0 } target
+            && await BehindCountAsync(repo, AzureDevOpsNames.BranchOf(target), head, ct).ConfigureAwait(false) > 0)
+            state = "behind";
         return new PullRequestInfo(
             repo,
             number,
@@ -59,10 +66,18 @@ public sealed class AzureDevOpsClient : IVcsClient
             Open: pr.Status == "active",
             Merged: pr.Status == "completed")
         {
-            Mergeable = MergeableFrom(pr.MergeStatus),
-            MergeableState = pr.MergeStatus switch { "succeeded" => "clean", "conflicts" => "dirty", "rejectedByPolicy" => "blocked", var s => s },
+            Mergeable = mergeable,
+            MergeableState = state,
             FromFork = pr.ForkSource is { ValueKind: JsonValueKind.Object },
         };
+    }
+
+    private async Task<int> BehindCountAsync(RepoRef repo, string targetBranch, string head, CancellationToken ct)
+    {
+        var diff = await GetAsync(_http,
+            $"{AzureDevOpsNames.RepositoryPath(repo)}/diffs/commits?baseVersion={Uri.EscapeDataString(targetBranch)}&baseVersionType=branch&targetVersion={Uri.EscapeDataString(head)}&targetVersionType=commit&$top=1",
+            AzureDevOpsJsonContext.Default.AzDoCommitDiffs, ct).ConfigureAwait(false);
+        return diff.BehindCount;
     }
 
     /// <summary>"succeeded" → true; "queued"/"notSet" (still computing) → null; "conflicts", "failure", "rejectedByPolicy" → false.</summary>
@@ -154,7 +169,8 @@ public sealed class AzureDevOpsClient : IVcsClient
     /// <summary>
     /// The user's permission from the Git Repositories security namespace: the repository's ACL queried for the user's
     /// identity descriptor with <c>includeExtendedInfo=true</c>, whose <c>effectiveAllow</c> includes what groups and
-    /// the project grant. Administer/ManagePermissions → Admin, Contribute → Write, Read → Read, otherwise None.
+    /// the project grant. Administer/ManagePermissions → Admin, Contribute with Force push or Bypass policies → Maintain,
+    /// Contribute → Write, Read → Read, otherwise None.
     /// </summary>
     public async Task<RepoPermission> GetPermissionAsync(RepoRef repo, string user, CancellationToken ct)
     {
@@ -176,6 +192,8 @@ public sealed class AzureDevOpsClient : IVcsClient
 
     public static RepoPermission PermissionFrom(int effectiveAllow) =>
         (effectiveAllow & (Administer | ManagePermissions)) != 0 ? RepoPermission.Admin
+        // Bypassing policies or force-pushing is what separates a maintainer from a contributor.
+        : (effectiveAllow & GenericContribute) != 0 && (effectiveAllow & (ForcePush | PolicyExempt)) != 0 ? RepoPermission.Maintain
         : (effectiveAllow & GenericContribute) != 0 ? RepoPermission.Write
         : (effectiveAllow & GenericRead) != 0 ? RepoPermission.Read
         : RepoPermission.None;

@@ -71,6 +71,9 @@ internal sealed record AzDoStatus(int Id, string? State, string? Description, Az
 
 internal sealed record AzDoStatusList(List<AzDoStatus> Value);
 
+/// <summary>GET …/diffs/commits (GitCommitDiffs): how far the target version is ahead of / behind the base version.</summary>
+internal sealed record AzDoCommitDiffs(int AheadCount, int BehindCount);
+
 internal sealed record AzDoIteration(int Id, AzDoCommitRef? SourceRefCommit);
 
 internal sealed record AzDoIterationList(List<AzDoIteration> Value);
@@ -111,6 +114,7 @@ internal sealed record AzDoAclList(List<AzDoAcl> Value);
 [JsonSerializable(typeof(AzDoStatus))]
 [JsonSerializable(typeof(AzDoStatusList))]
 [JsonSerializable(typeof(AzDoIterationList))]
+[JsonSerializable(typeof(AzDoCommitDiffs))]
 [JsonSerializable(typeof(AzDoConnectionData))]
 [JsonSerializable(typeof(AzDoIdentityList))]
 [JsonSerializable(typeof(AzDoAclList))]

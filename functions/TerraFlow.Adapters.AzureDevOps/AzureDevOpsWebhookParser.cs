@@ -181,8 +181,8 @@ public static partial class AzureDevOpsWebhookParser
         if (comment.OptionalBool("isDeleted", fallback: false)) return new IgnoredEvent("comment deleted");
         var type = comment.OptionalString("commentType") ?? "text";
         if (type != "text") return new IgnoredEvent($"comment type '{type}' is Azure DevOps' own activity, not a command");
-        if (comment.OptionalString("lastUpdatedDate") is { } updated && comment.OptionalString("publishedDate") is { } published && updated != published)
-            return new IgnoredEvent("comment edited: an edit is not a new command");
+        // Edits arrive as the same event with the same comment id; intake ignores a comment id it has seen, so an
+        // edited command never runs twice (the payload's dates do not tell edits apart reliably).
         var body = comment.OptionalText("content") ?? "";
         if (body.Length > WebhookText.MaxCommentChars)
             return new IgnoredEvent($"comment is longer than {WebhookText.MaxCommentChars} characters, so it is not a TerraFlow command");

@@ -38,6 +38,13 @@ internal sealed class FakeAzureDevOpsRouter(FakeAzureDevOpsOptions options, Fake
 
     private Answer Dispatch(HttpRequest request, string rawPath, string authorization, string body)
     {
+        if (state.TakeFailure() is { } failure)
+            return failure switch
+            {
+                401 => new Answer(401, null),
+                429 => Error(429, "Request was blocked due to exceeding usage of resource 'Concurrency' in namespace 'User'.", "RequestBlockedException"),
+                _ => Error(failure, "TF400898: An Internal Error Occurred.", "InternalServerException"),
+            };
         if (!Authenticated(authorization)) return new Answer(401, null);
         var version = request.Query["api-version"].ToString();
         if (version.Length == 0)
@@ -67,6 +74,7 @@ internal sealed class FakeAzureDevOpsRouter(FakeAzureDevOpsOptions options, Fake
         if (s.Length == 6 && method == "GET") return new Answer(200, Repository(repo));
         if (s.Length == 7 && Is(6, "items") && method == "GET") return Item(repo, request);
         if (s.Length == 7 && Is(6, "pullrequests") && method == "GET") return PullRequestList(repo, request);
+        if (s.Length == 8 && Is(6, "diffs") && Is(7, "commits") && method == "GET") return Diffs(repo, request);
         if (s.Length == 9 && Is(6, "commits") && Is(8, "statuses"))
             return method == "POST" ? CreateStatus(null, s[7], body) : method == "GET" ? StatusList(st => st.CommitId == s[7]) : NotAllowed();
         if (!Is(6, "pullrequests") || s.Length < 8) return Error(404, "API resource location was not found.", "ApiResourceNotFoundException");
@@ -418,6 +426,27 @@ internal sealed class FakeAzureDevOpsRouter(FakeAzureDevOpsOptions options, Fake
         var r = IdentityRef(me);
         r["vote"] = vote;
         return new Answer(200, r);
+    }
+
+    /// <summary>Base = a branch, target = a commit: the behind count of the pull request whose head that commit is.</summary>
+    private Answer Diffs(FakeAzDoRepository repo, HttpRequest request)
+    {
+        var target = request.Query["targetVersion"].ToString();
+        var baseVersion = request.Query["baseVersion"].ToString();
+        var pr = state.PullRequests(repo).FirstOrDefault(p => p.HeadSha == target && p.TargetBranch == baseVersion);
+        if (pr is null)
+            return Error(404, $"TF401175:The version descriptor <Commit: {target}> could not be resolved to a version in the repository {repo.Name}", "GitUnresolvableToCommitException");
+        return new Answer(200, new JsonObject
+        {
+            ["allChangesIncluded"] = true,
+            ["changeCounts"] = new JsonObject(),
+            ["changes"] = new JsonArray(),
+            ["commonCommit"] = pr.BaseSha,
+            ["aheadCount"] = 1,
+            ["behindCount"] = pr.BehindCount,
+            ["baseCommit"] = pr.BaseSha,
+            ["targetCommit"] = pr.HeadSha,
+        });
     }
 
     private Answer Item(FakeAzDoRepository repo, HttpRequest request)

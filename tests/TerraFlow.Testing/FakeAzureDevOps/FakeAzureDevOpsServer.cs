@@ -22,7 +22,7 @@ namespace TerraFlow.Testing.FakeAzureDevOps;
 public sealed class FakeAzureDevOpsServer : IAsyncDisposable
 {
     /// <summary>Git Repositories permission bits.</summary>
-    public const int Read = 2, Contribute = 4 | 2, Administer = 1 | 4 | 2 | 8192;
+    public const int Read = 2, Contribute = 4 | 2, Maintain = 4 | 2 | 8 | 128, Administer = 1 | 4 | 2 | 8192;
 
     private readonly WebApplication _app;
     private readonly FakeAzureDevOpsState _state;
@@ -111,6 +111,9 @@ public sealed class FakeAzureDevOpsServer : IAsyncDisposable
     public IReadOnlyList<FakeAzDoStatus> Statuses => _state.Statuses();
 
     public IReadOnlyList<FakeAzDoRequest> Requests => _state.Requests();
+
+    /// <summary>The next <paramref name="count"/> requests fail with <paramref name="statusCode"/> (Azure DevOps' error body; 401 without one).</summary>
+    public void FailNextRequests(int count, int statusCode) => _state.FailNext(count, statusCode);
 
     public FakeAzDoUser User(string uniqueName) => _state.User(uniqueName);
 

@@ -7,6 +7,9 @@ public sealed record FakeAzDoPullRequest(
     string Author, string Status = "active", string MergeStatus = "succeeded")
 {
     public bool FromFork { get; init; }
+
+    /// <summary>Commits of the target branch the source lacks (Diffs - Get: behindCount).</summary>
+    public int BehindCount { get; init; }
 }
 
 public sealed record FakeAzDoComment(int Id, int ParentCommentId, string Author, string Content, string CommentType, DateTimeOffset Published, DateTimeOffset Updated);
@@ -142,6 +145,12 @@ internal sealed class FakeAzureDevOpsState
     public void PutFile(FakeAzDoRepository repo, string path, string content) => Locked(() => _files[(repo.Id, "/" + path.TrimStart('/'))] = content);
 
     public string? File(FakeAzDoRepository repo, string path) => Locked(() => _files.GetValueOrDefault((repo.Id, "/" + path.TrimStart('/'))));
+
+    private readonly Queue<int> _failures = new();
+
+    public void FailNext(int count, int status) => Locked(() => { for (var i = 0; i < count; i++) _failures.Enqueue(status); return 0; });
+
+    public int? TakeFailure() => Locked(() => _failures.Count > 0 ? _failures.Dequeue() : (int?)null);
 
     public void Log(FakeAzDoRequest request) => Locked(() => { _requests.Add(request); return 0; });
 
