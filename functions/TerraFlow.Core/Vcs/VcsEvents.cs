@@ -21,7 +21,7 @@ public sealed record PullRequestReviewEvent(RepoRef Repo, int Number, long Revie
 
 /// <summary>
 /// The people whose approval of <paramref name="CommitSha"/> the host reports at once (Azure DevOps sends a pull
-/// request's reviewer votes, not who just voted); each counts like an approving <see cref="PullRequestReviewEvent"/>,
+/// (some hosts send every reviewer's current vote, not who just voted); each counts like an approving <see cref="PullRequestReviewEvent"/>,
 /// and an approval already recorded is a no-op.
 /// </summary>
 public sealed record PullRequestApprovalsEvent(RepoRef Repo, int Number, IReadOnlyList<string> Approvers, string CommitSha) : VcsEvent;
