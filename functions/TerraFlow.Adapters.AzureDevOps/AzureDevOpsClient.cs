@@ -16,7 +16,8 @@ public sealed class AzureDevOpsClient : IVcsClient
     /// <summary>Azure DevOps refuses pull request comments longer than 150,000 characters.</summary>
     public const int MaxCommentLength = 150_000;
 
-    public const int MaxStatusDescriptionLength = 1024;
+    /// <summary>Azure DevOps documents no limit; 255 keeps statuses readable in the policy list and matches what the other hosts accept.</summary>
+    public const int MaxStatusDescriptionLength = 255;
 
     /// <summary>The security namespace "Git Repositories".</summary>
     public const string GitRepositoriesNamespace = "2e9eb7ed-3c0a-47d4-87c1-0ffdd275fd87";

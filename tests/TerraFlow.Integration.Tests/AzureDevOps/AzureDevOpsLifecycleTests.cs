@@ -101,9 +101,9 @@ public sealed class AzureDevOpsLifecycleTests : IAsyncLifetime
         // A redelivery (same event id), a delivery without credentials and a malformed body change nothing.
         var runs = await Scalar("select count(*) from runs");
         Assert.Equal(HttpStatusCode.OK, (await Send(host, created)).StatusCode);
-        using (var unauthenticated = await AzureDevOpsWebhooks.SendAsync(_http, host.BaseUrl, created.ToJsonString(), basic: null))
+        using (var unauthenticated = await AzureDevOpsWebhooks.SendAsync(_http, host.BaseUrl, created.ToJsonString(), user: null))
             Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
-        using (var wrong = await AzureDevOpsWebhooks.SendAsync(_http, host.BaseUrl, created.ToJsonString(), basic: (AzureDevOpsWebhooks.User, "wrong")))
+        using (var wrong = await AzureDevOpsWebhooks.SendAsync(_http, host.BaseUrl, created.ToJsonString(), password: "wrong"))
             Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
         using (var malformed = await AzureDevOpsWebhooks.SendAsync(_http, host.BaseUrl, "{\"id\":\"x\",\"eventType\":\"git.pullrequest.created\",\"resource\":{}}"))
             Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);

@@ -75,8 +75,8 @@ public static class AzureDevOpsWebhooks
         resource["lastMergeTargetCommit"]!["commitId"] = pr.BaseSha;
     }
 
-    /// <summary>Posts to /api/webhooks/azuredevops with the subscription's Basic credentials (null: none) and headers.</summary>
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, string baseUrl, string body, (string User, string Password)? basic = (User, Password), string? notification = null)
+    /// <summary>Posts to /api/webhooks/azuredevops with the subscription's Basic credentials (<paramref name="user"/> null: none) and headers.</summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, string baseUrl, string body, string? notification = null, string? user = User, string password = Password)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl.TrimEnd('/') + "/api/webhooks/azuredevops")
         {
@@ -84,8 +84,8 @@ public static class AzureDevOpsWebhooks
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add("User-Agent", "VSServices/19.247.35122.1");
-        if (basic is { } b)
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(b.User + ":" + b.Password)));
+        if (user is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
         if (notification is not null) request.Headers.Add("X-TerraFlow-Notification", notification);
         return await http.SendAsync(request);
     }

@@ -88,17 +88,17 @@ public sealed class AzureDevOpsVcsComplianceTests : VcsClientCompliance
         Assert.Equal(["erin", "frank"], approvers.Order());
     }
 
-    private sealed class RecordingCredential(string token) : Azure.Core.TokenCredential
+    private sealed class RecordingCredential(string token) : global::Azure.Core.TokenCredential
     {
         public List<string[]> Requests { get; } = [];
 
-        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken)
+        public override global::Azure.Core.AccessToken GetToken(global::Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken)
         {
             Requests.Add(requestContext.Scopes);
-            return new Azure.Core.AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
+            return new global::Azure.Core.AccessToken(token, DateTimeOffset.UtcNow.AddHours(1));
         }
 
-        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+        public override ValueTask<global::Azure.Core.AccessToken> GetTokenAsync(global::Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
             ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 }
