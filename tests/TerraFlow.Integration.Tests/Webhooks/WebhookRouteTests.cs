@@ -53,7 +53,7 @@ public sealed class WebhookRouteTests : IAsyncLifetime
         var (status, reason) = await Answer(response);
         Assert.Equal("rejected", status);
         Assert.Contains($"no VCS host '{provider}' is registered", reason);
-        Assert.Contains("registered: github, gitlab, azuredevops", reason);
+        Assert.Contains("registered: azuredevops, github, gitlab", reason);
         Assert.Equal(0L, await Deliveries());
     }
 
@@ -65,7 +65,7 @@ public sealed class WebhookRouteTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var (_, reason) = await Answer(response);
         Assert.DoesNotContain("script", reason);
-        Assert.Contains("registered: github, gitlab, azuredevops", reason);
+        Assert.Contains("registered: azuredevops, github, gitlab", reason);
     }
 
     [Fact]
