@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TerraFlow.Adapters.Artifacts;
+using TerraFlow.Adapters.AzureDevOps;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.Jobs;
@@ -36,6 +37,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 // VCS hosts, one line each: a job clones with its provider's token, presented the way that host wants it.
 builder.Services.AddGitHub(config);
 builder.Services.AddGitLab(config);
+builder.Services.AddAzureDevOps(config);
 // Defence in depth: the runner refuses clone URLs not on the configured hosts before fetching any token.
 builder.Services.AddCloneUrlPolicy(config);
 var artifacts = config["TerraFlow:ArtifactsPath"] ?? Path.Combine(".terraflow", "artifacts");

@@ -32,6 +32,18 @@ public interface IWebhookSource
     /// <summary>The delivery's dedupe key (the same for every retry of one delivery), "" when none is sent.</summary>
     string ReadDeliveryId(WebhookHeaderReader headers);
 
+    /// <summary>
+    /// The event name of a verified delivery. By default the <see cref="EventHeader"/> value; a host that names the
+    /// event only in the body (Azure DevOps service hooks: <c>eventType</c>) reads it there.
+    /// </summary>
+    string ReadEventName(WebhookHeaderReader headers, ReadOnlySpan<byte> body) => headers(EventHeader);
+
+    /// <summary>
+    /// The dedupe key of a verified delivery. By default <see cref="ReadDeliveryId(WebhookHeaderReader)"/>; a host
+    /// whose deliveries carry their id only in the body (Azure DevOps: <c>id</c>) reads it there.
+    /// </summary>
+    string ReadDeliveryId(WebhookHeaderReader headers, ReadOnlySpan<byte> body) => ReadDeliveryId(headers);
+
     /// <summary>The verified body as a provider-neutral event, or why it cannot be read (answered 400).</summary>
     WebhookParse Parse(string eventName, ReadOnlySpan<byte> body);
 }

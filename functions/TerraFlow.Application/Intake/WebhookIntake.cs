@@ -76,6 +76,16 @@ public sealed class WebhookIntake(IWorkflowStore store, ICloneUrlGuard cloneUrls
                 work.Inbox.Add(new ReviewReceived(new PullRequestAddress(provider, review.Repo, review.Number), review.Reviewer, review.CommitSha, deliveryId));
                 work.Audit.Add(null, review.Reviewer, "review-approved", $"{review.Repo}#{review.Number} at {review.CommitSha}", deliveryId);
                 return new IntakeResult(IntakeStatus.Accepted, "approving review queued");
+            case PullRequestApprovalsEvent { Approvers.Count: 0 }:
+                return new IntakeResult(IntakeStatus.Ignored, "no approving votes");
+            case PullRequestApprovalsEvent votes:
+                var votedOn = new PullRequestAddress(provider, votes.Repo, votes.Number);
+                foreach (var approver in votes.Approvers)
+                {
+                    work.Inbox.Add(new ReviewReceived(votedOn, approver, votes.CommitSha, deliveryId));
+                    work.Audit.Add(null, approver, "review-approved", $"{votes.Repo}#{votes.Number} at {votes.CommitSha}", deliveryId);
+                }
+                return new IntakeResult(IntakeStatus.Accepted, $"{votes.Approvers.Count} approving vote(s) queued");
             default:
                 return new IntakeResult(IntakeStatus.Ignored, $"event {ev.GetType().Name} is not handled");
         }
@@ -138,7 +148,7 @@ public sealed class WebhookIntake(IWorkflowStore store, ICloneUrlGuard cloneUrls
         PullRequestEvent p => p.Action.ToString().ToLowerInvariant(),
         InstallationEvent i => i.Action,
         PullRequestCommentEvent => "created",
-        PullRequestReviewEvent => "submitted",
+        PullRequestReviewEvent or PullRequestApprovalsEvent => "submitted",
         _ => null,
     };
 }

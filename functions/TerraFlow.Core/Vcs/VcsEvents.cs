@@ -19,6 +19,13 @@ public sealed record PullRequestCommentEvent(RepoRef Repo, int Number, long Comm
 /// <param name="CommitSha">The commit the review was made on.</param>
 public sealed record PullRequestReviewEvent(RepoRef Repo, int Number, long ReviewId, string Reviewer, bool Approved, string CommitSha) : VcsEvent;
 
+/// <summary>
+/// The people whose approval of <paramref name="CommitSha"/> the host reports at once (Azure DevOps sends a pull
+/// (some hosts send every reviewer's current vote, not who just voted); each counts like an approving <see cref="PullRequestReviewEvent"/>,
+/// and an approval already recorded is a no-op.
+/// </summary>
+public sealed record PullRequestApprovalsEvent(RepoRef Repo, int Number, IReadOnlyList<string> Approvers, string CommitSha) : VcsEvent;
+
 public sealed record InstallationEvent(long InstallationId, string Action, string Account) : VcsEvent;
 
 public sealed record PingEvent(string Zen) : VcsEvent;

@@ -1,4 +1,6 @@
 using TerraFlow.Adapters.Artifacts;
+using TerraFlow.Adapters.Azure.ServiceBus;
+using TerraFlow.Adapters.AzureDevOps;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.Jobs;
@@ -76,6 +78,7 @@ internal static class TerraFlowApp
         // locations and approver sign-in. Runs, jobs and outbox rows find theirs by provider name (VcsHosts).
         services.AddGitHub(config);
         services.AddGitLab(config);
+        services.AddAzureDevOps(config);
         // Clone URLs from webhooks must be on these hosts (intake and runner check; TerraFlow:CloneUrls).
         services.AddCloneUrlPolicy(config);
 

@@ -68,11 +68,11 @@ internal static class WebhookEndpoint
 
         if (source.Verify(Header, body.Span) is { } forged) return Refuse(forged, logger);
 
-        var eventName = Header(source.EventHeader);
+        var eventName = source.ReadEventName(Header, body.Span);
         if (eventName.Length == 0) return Refuse(WebhookRefusal.BadRequest($"missing {source.EventHeader} header"), logger);
         if (!WebhookHeaders.IsPlausible(eventName, WebhookHeaders.MaxEventChars))
             return Refuse(WebhookRefusal.BadRequest($"invalid {source.EventHeader} header (printable ASCII, at most {WebhookHeaders.MaxEventChars} characters)"), logger);
-        var deliveryId = source.ReadDeliveryId(Header);
+        var deliveryId = source.ReadDeliveryId(Header, body.Span);
         if (!WebhookHeaders.IsPlausible(deliveryId, WebhookHeaders.MaxDeliveryIdChars))
             return Refuse(WebhookRefusal.BadRequest($"missing or invalid {source.DeliveryIdHeaderDescription} header"), logger);
 

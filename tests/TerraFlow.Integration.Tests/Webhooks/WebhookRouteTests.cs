@@ -43,7 +43,7 @@ public sealed class WebhookRouteTests : IAsyncLifetime
 
     [Theory]
     [InlineData("bitbucket")]
-    [InlineData("azuredevops")]
+    [InlineData("gitea")]
     public async Task An_unknown_provider_is_a_404_naming_the_registered_hosts_and_stores_nothing(string provider)
     {
         // A delivery GitHub would sign correctly: the route, not the signature, decides which host's rules apply.
@@ -53,7 +53,7 @@ public sealed class WebhookRouteTests : IAsyncLifetime
         var (status, reason) = await Answer(response);
         Assert.Equal("rejected", status);
         Assert.Contains($"no VCS host '{provider}' is registered", reason);
-        Assert.Contains("registered: github, gitlab", reason);
+        Assert.Contains("registered: azuredevops, github, gitlab", reason);
         Assert.Equal(0L, await Deliveries());
     }
 
@@ -65,7 +65,7 @@ public sealed class WebhookRouteTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var (_, reason) = await Answer(response);
         Assert.DoesNotContain("script", reason);
-        Assert.Contains("registered: github, gitlab", reason);
+        Assert.Contains("registered: azuredevops, github, gitlab", reason);
     }
 
     [Fact]
