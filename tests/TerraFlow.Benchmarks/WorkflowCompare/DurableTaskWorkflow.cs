@@ -76,6 +76,20 @@ internal sealed class DurableTaskWorkflow : IWorkflowUnderTest
     public Task ApproveAsync(int number, CancellationToken ct) =>
         _client.RaiseEventAsync(_instances[number], PullRequestOrchestration.ApprovalEvent, "approver");
 
+    public async Task<string> VerifyAsync(int pullRequests, CancellationToken ct)
+    {
+        // Every orchestration completed, after its approval (the output names the approver).
+        var completed = 0;
+        foreach (var instance in _instances.Values)
+        {
+            var state = await _client.GetOrchestrationStateAsync(instance);
+            if (state?.OrchestrationStatus == OrchestrationStatus.Completed && state.Output?.Contains("applied by approver", StringComparison.Ordinal) == true) completed++;
+        }
+        if (completed != pullRequests)
+            throw new InvalidOperationException($"{Name}: {completed} of {pullRequests} orchestrations completed after their approval");
+        return $"{completed} orchestrations completed after their approval (applies awaited one by one)";
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _worker.StopAsync(isForced: true);

@@ -13,4 +13,7 @@ internal interface IWorkflowUnderTest : IAsyncDisposable
 
     /// <summary>Sends the approval event for <paramref name="number"/>; returns once the system has durably accepted it.</summary>
     Task ApproveAsync(int number, CancellationToken ct);
+
+    /// <summary>After a run: checks from the system's own store that all <paramref name="pullRequests"/> (warm-up included) were applied, in order; says what it checked.</summary>
+    Task<string> VerifyAsync(int pullRequests, CancellationToken ct);
 }

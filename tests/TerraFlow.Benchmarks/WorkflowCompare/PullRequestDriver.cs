@@ -58,15 +58,20 @@ internal static class PullRequestDriver
         return new RepetitionResult(system.Name, pullRequests, projects, seconds, total, toApproval, afterApproval);
     }
 
-    /// <summary>Runs one pull request alone (JIT, connections, queues and tables created) before the clock starts.</summary>
-    public static async Task WarmUpAsync(IWorkflowUnderTest system, Milestones milestones, int number, CancellationToken ct)
-    {
-        var m = milestones.Register(number);
-        await system.StartAsync(number, ct);
-        await Wait(m.AwaitingApproval.Task, $"{system.Name}: warm-up #{number} never waited for approval", ct);
-        await system.ApproveAsync(number, ct);
-        await Wait(m.Done.Task, $"{system.Name}: warm-up #{number} never finished", ct);
-    }
+    /// <summary>
+    /// Runs <paramref name="count"/> pull requests at once before the clock starts: JIT, connection pools, queues and
+    /// tables created, and (Durable Task) the worker owning every partition's lease; the orchestrations of these
+    /// pull requests hash to different partitions, and a partition not yet owned holds its orchestrations back.
+    /// </summary>
+    public static async Task WarmUpAsync(IWorkflowUnderTest system, Milestones milestones, int count, CancellationToken ct) =>
+        await Task.WhenAll(Enumerable.Range(1, count).Select(async number =>
+        {
+            var m = milestones.Register(number);
+            await system.StartAsync(number, ct);
+            await Wait(m.AwaitingApproval.Task, $"{system.Name}: warm-up #{number} never waited for approval", ct);
+            await system.ApproveAsync(number, ct);
+            await Wait(m.Done.Task, $"{system.Name}: warm-up #{number} never finished", ct);
+        }));
 
     private static async Task Wait(Task task, string what, CancellationToken ct)
     {

@@ -122,6 +122,25 @@ internal sealed class TerraFlowWorkflow : IWorkflowUnderTest
         await SendAsync("issue_comment", payload, 202, ct);
     }
 
+    public async Task<string> VerifyAsync(int pullRequests, CancellationToken ct)
+    {
+        // Every apply succeeded, and each project's apply job was queued only after the one before it had finished.
+        await using var cmd = _db.CreateCommand("""
+            select (select count(*) from jobs where kind = 'apply' and status = 'succeeded'),
+                   (select count(*) from jobs a join jobs b on a.run_id = b.run_id
+                    where a.kind = 'apply' and b.kind = 'apply'
+                      and a.project_name = 'project-' || (substring(b.project_name from 9)::int + 1)
+                      and (b.finished_at is null or a.created_at < b.finished_at))
+            """);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var (applied, outOfOrder) = (reader.GetInt64(0), reader.GetInt64(1));
+        var expected = (long)pullRequests * _projects;
+        if (applied != expected || outOfOrder != 0)
+            throw new InvalidOperationException($"{Name}: {applied} of {expected} applies succeeded, {outOfOrder} started before the project before them finished");
+        return $"{applied} applies succeeded, each queued after the previous project's apply finished";
+    }
+
     /// <summary>Waiting for approval: the run is planned with all N plans recorded. Done: all N applies recorded.</summary>
     private async Task PollAsync(CancellationToken ct)
     {

@@ -10,6 +10,9 @@ namespace TerraFlow.Benchmarks.WorkflowCompare;
 /// </summary>
 public static class WorkflowCompareTool
 {
+    /// <summary>Pull requests run at once before each measurement (not counted).</summary>
+    public const int WarmUp = 16;
+
     public static async Task<int> RunAsync(string[] args)
     {
         var pullRequests = IntArg(args, "--pull-requests", 200);
@@ -43,10 +46,11 @@ public static class WorkflowCompareTool
                 await using IWorkflowUnderTest system = side == "terraflow"
                     ? await TerraFlowWorkflow.StartAsync(milestones, projects, concurrency, workers)
                     : await DurableTaskWorkflow.StartAsync(milestones, projects, dtf, cts.Token);
-                await PullRequestDriver.WarmUpAsync(system, milestones, 1, cts.Token);
-                var result = await PullRequestDriver.RunAsync(system, milestones, 2, pullRequests, projects, concurrency, cts.Token);
+                await PullRequestDriver.WarmUpAsync(system, milestones, WarmUp, cts.Token);
+                var result = await PullRequestDriver.RunAsync(system, milestones, WarmUp + 1, pullRequests, projects, concurrency, cts.Token);
                 results.Add(result);
                 Console.WriteLine($"rep {rep}  {Line(result)}");
+                Console.WriteLine($"       checked: {await system.VerifyAsync(WarmUp + pullRequests, cts.Token)}");
             }
         }
 
