@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace TerraFlow.Benchmarks.WorkflowCompare;
 
 /// <summary>Settings of the Durable Task side, printed with the results.</summary>
-internal sealed record DurableTaskSettings(TimeSpan MaxQueuePollingInterval, int PartitionCount, int ControlQueueBatchSize, int ActivityConcurrency, int OrchestrationConcurrency)
+internal sealed record DurableTaskSettings(TimeSpan MaxQueuePollingInterval, int PartitionCount, int ControlQueueBatchSize, int ActivityConcurrency, int OrchestrationConcurrency, bool LogWarnings = false)
 {
     public override string ToString() =>
         $"MaxQueuePollingInterval {MaxQueuePollingInterval.TotalMilliseconds:0} ms, PartitionCount {PartitionCount}, ControlQueueBatchSize {ControlQueueBatchSize}, " +
@@ -51,6 +53,10 @@ internal sealed class DurableTaskWorkflow : IWorkflowUnderTest
                 MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
                 MaxConcurrentTaskActivityWorkItems = settings.ActivityConcurrency,
                 MaxConcurrentTaskOrchestrationWorkItems = settings.OrchestrationConcurrency,
+                // --dtf-log: the backend's own warnings (lost partition leases, discarded messages) on the console.
+                LoggerFactory = settings.LogWarnings
+                    ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Warning))
+                    : NullLoggerFactory.Instance,
             });
             await service.CreateIfNotExistsAsync();
             var worker = new TaskHubWorker(service);

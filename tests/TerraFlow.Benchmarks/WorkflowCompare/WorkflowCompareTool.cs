@@ -26,7 +26,8 @@ public static class WorkflowCompareTool
             PartitionCount: IntArg(args, "--dtf-partitions", 4),
             ControlQueueBatchSize: IntArg(args, "--dtf-control-batch", 32),
             ActivityConcurrency: workers,
-            OrchestrationConcurrency: IntArg(args, "--dtf-orchestrations", 100));
+            OrchestrationConcurrency: IntArg(args, "--dtf-orchestrations", 100),
+            LogWarnings: args.Contains("--dtf-log"));
 
         Console.WriteLine($"workflow-compare: {pullRequests} pull requests × {projects} projects, {concurrency} in flight, {workers} job workers, {repetitions} repetitions");
         Console.WriteLine($"TerraFlow: runner {workers} workers, 200 ms idle poll + NOTIFY; engine defaults; milestones polled every {TerraFlowWorkflow.PollInterval.TotalMilliseconds:0} ms");
