@@ -7,11 +7,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace TerraFlow.Benchmarks.WorkflowCompare;
 
 /// <summary>Settings of the Durable Task side, printed with the results.</summary>
-internal sealed record DurableTaskSettings(TimeSpan MaxQueuePollingInterval, int PartitionCount, int ControlQueueBatchSize, int ActivityConcurrency, int OrchestrationConcurrency, bool LogWarnings = false)
+internal sealed record DurableTaskSettings(TimeSpan MaxQueuePollingInterval, int PartitionCount, int ControlQueueBatchSize, int ActivityConcurrency, int OrchestrationConcurrency, TimeSpan PartitionTableTimeout, bool LogWarnings = false)
 {
     public override string ToString() =>
         $"MaxQueuePollingInterval {MaxQueuePollingInterval.TotalMilliseconds:0} ms, PartitionCount {PartitionCount}, ControlQueueBatchSize {ControlQueueBatchSize}, " +
-        $"MaxConcurrentTaskActivityWorkItems {ActivityConcurrency}, MaxConcurrentTaskOrchestrationWorkItems {OrchestrationConcurrency}";
+        $"MaxConcurrentTaskActivityWorkItems {ActivityConcurrency}, MaxConcurrentTaskOrchestrationWorkItems {OrchestrationConcurrency}, " +
+        $"PartitionTableOperationTimeout {PartitionTableTimeout.TotalSeconds:0} s";
 }
 
 /// <summary>
@@ -53,6 +54,9 @@ internal sealed class DurableTaskWorkflow : IWorkflowUnderTest
                 MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
                 MaxConcurrentTaskActivityWorkItems = settings.ActivityConcurrency,
                 MaxConcurrentTaskOrchestrationWorkItems = settings.OrchestrationConcurrency,
+                // Default 2 s: on a loaded machine Azurite's table answers slower than that, the partition manager gives
+                // up and the partitions' orchestrations stall for minutes (seen here); a generous limit is the fair setting.
+                PartitionTableOperationTimeout = settings.PartitionTableTimeout,
                 // --dtf-log: the backend's own warnings (lost partition leases, discarded messages) on the console.
                 LoggerFactory = settings.LogWarnings
                     ? LoggerFactory.Create(b => b.AddSimpleConsole(o => o.TimestampFormat = "HH:mm:ss.fff ").SetMinimumLevel(LogLevel.Warning))

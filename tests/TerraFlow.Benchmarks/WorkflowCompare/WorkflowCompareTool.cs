@@ -27,6 +27,7 @@ public static class WorkflowCompareTool
             ControlQueueBatchSize: IntArg(args, "--dtf-control-batch", 32),
             ActivityConcurrency: workers,
             OrchestrationConcurrency: IntArg(args, "--dtf-orchestrations", 100),
+            PartitionTableTimeout: TimeSpan.FromSeconds(IntArg(args, "--dtf-partition-table-timeout-s", 30)),
             LogWarnings: args.Contains("--dtf-log"));
 
         Console.WriteLine($"workflow-compare: {pullRequests} pull requests × {projects} projects, {concurrency} in flight, {workers} job workers, {repetitions} repetitions");
