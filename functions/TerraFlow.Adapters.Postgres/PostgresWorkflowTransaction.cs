@@ -63,22 +63,16 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
 
     // ---- runs
 
-    async Task<StoredRun?> IRunStore.LoadAsync(long runId, bool forUpdate, CancellationToken ct, IReadOnlyCollection<string>? lockKeys)
+    async Task<StoredRun?> IRunStore.LoadAsync(long runId, bool forUpdate, CancellationToken ct, IReadOnlyCollection<string>? lockKeys, bool previousPlans)
     {
         await FlushAsync(ct);
-        return await RunRepository.LoadAsync(_conn, _tx, runId, forUpdate, ct, lockKeys);
+        return await RunRepository.LoadAsync(_conn, _tx, runId, forUpdate, ct, lockKeys, previousPlans);
     }
 
     async Task<string?> IRunStore.RequestedProjectAsync(long runId, CancellationToken ct)
     {
         await FlushAsync(ct);
         return await RunRepository.RequestedProjectAsync(_conn, _tx, runId, ct);
-    }
-
-    async Task<IReadOnlyDictionary<string, PreviousPlan>> IRunStore.PreviousPlansAsync(long runId, CancellationToken ct)
-    {
-        await FlushAsync(ct);
-        return await PreviousPlanRepository.ForRunAsync(_conn, _tx, runId, ct);
     }
 
     async Task<(long RunId, IReadOnlyList<long> Superseded)> IRunStore.InsertSupersedingAsync(NewRun run, CancellationToken ct)
@@ -132,19 +126,32 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
 
     void IInbox.Add(InboxMessage message) => InboxRepository.Add(_pending, message);
 
-    async Task<ClaimedInboxItem?> IInbox.ClaimNextAsync(CancellationToken ct)
+    async Task<ClaimedInboxItem?> IInbox.ClaimNextAsync(TimeSpan? factsLease, CancellationToken ct)
     {
         await FlushAsync(ct);
-        // Claim and savepoint in one round trip; the savepoint lets a failed attempt be undone while the row stays locked.
-        await using var claim = WorkItemTransaction.ClaimBatch(_conn, _tx, """
-            select id, kind, payload::text, attempts from workflow_inbox
-            where processed_at is null and available_at <= now()
-            order by available_at, id limit 1 for update skip locked
+        // Claim, lease and savepoint in one round trip; the savepoint lets a failed attempt be undone while the row
+        // stays locked (a lease taken by the claim stays too: recording the failure sets the next due time anyway).
+        // Job results are decided without the VCS host (WorkflowEngine), so they are never leased.
+        await using var claim = WorkItemTransaction.ClaimBatch(_conn, _tx, $"""
+            with claimed as (
+                select id, kind, payload, attempts from workflow_inbox
+                where processed_at is null and available_at <= now()
+                order by available_at, id limit 1 for update skip locked
+            ), leased as (
+                update workflow_inbox w set available_at = now() + $1::interval
+                from claimed c where w.id = c.id and $1::interval is not null and c.kind <> '{InboxKinds.JobResult}'
+                returning w.id, w.available_at
+            )
+            select c.id, c.kind, c.payload::text, c.attempts, l.available_at from claimed c left join leased l on l.id = c.id
             """);
+        claim.BatchCommands[0].Parameters.Add(new NpgsqlParameter { Value = (object?)factsLease ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Interval });
         await using var r = await claim.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var kind = r.GetString(1);
-        return new ClaimedInboxItem(r.GetInt64(0), kind, InboxCodec.Decode(kind, r.GetString(2)), r.GetInt32(3));
+        return new ClaimedInboxItem(r.GetInt64(0), kind, InboxCodec.Decode(kind, r.GetString(2)), r.GetInt32(3))
+        {
+            LeasedUntil = r.IsDBNull(4) ? null : r.GetFieldValue<DateTimeOffset>(4),
+        };
     }
 
     async Task<InboxLease> IInbox.LeaseAsync(ClaimedInboxItem item, TimeSpan lease, CancellationToken ct)

@@ -102,7 +102,10 @@ public static class RunRepository
     /// plus every key the pull request holds. Every decision that may take, queue for or release a lock loads the run
     /// this way, so decisions about one lock never race, while different locks (other projects of a monorepo) proceed
     /// in parallel.</param>
-    public static async Task<StoredRun?> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, bool forUpdate, CancellationToken ct, IReadOnlyCollection<string>? lockKeys = null)
+    /// <param name="previousPlans">Also read <see cref="StoredRun.PreviousPlans"/> (<see cref="PreviousPlanRepository"/>),
+    /// after the locks.</param>
+    public static async Task<StoredRun?> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, bool forUpdate, CancellationToken ct,
+        IReadOnlyCollection<string>? lockKeys = null, bool previousPlans = false)
     {
         await using var batch = new NpgsqlBatch(conn, tx);
         var run = new NpgsqlBatchCommand("""
@@ -143,6 +146,7 @@ public static class RunRepository
                 batch.BatchCommands.Add(command);
             }
         }
+        if (previousPlans) batch.BatchCommands.Add(PreviousPlanRepository.ForRunCommand(runId));
 
         await using var r = await batch.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
@@ -173,7 +177,10 @@ public static class RunRepository
             while (await r.ReadAsync(ct)) holders[r.GetString(0)] = r.GetInt32(1);
             lockView = new LockView(context.PullRequestNumber, holders);
         }
-        return new StoredRun(context, state with { Projects = list }, commentIds) { Locks = lockView };
+        var stored = new StoredRun(context, state with { Projects = list }, commentIds) { Locks = lockView };
+        if (!previousPlans) return stored;
+        await r.NextResultAsync(ct);
+        return stored with { PreviousPlans = await PreviousPlanRepository.ReadAsync(r, ct) };
     }
 
     /// <summary>The columns <see cref="ReadProjectRun"/> reads, in its order (from <c>project_runs</c>).</summary>

@@ -5,7 +5,8 @@ namespace TerraFlow.Adapters.Postgres;
 
 /// <summary>
 /// One claimed outbox row: the row's advisory lock (and, for a comment sync, the run's) held on this connection,
-/// with no transaction open. The outcome is written in one short transaction; disposing releases the locks.
+/// with no transaction open. The outcome is written in one short transaction and the locks are released right after
+/// it commits, in the same round trip; disposing releases them when no outcome was written.
 /// </summary>
 internal sealed class PostgresOutboxClaim(NpgsqlConnection conn, OutboxItem item) : IOutboxClaim
 {
@@ -33,7 +34,12 @@ internal sealed class PostgresOutboxClaim(NpgsqlConnection conn, OutboxItem item
 
     private const string GiveUpSql = "update outbox set attempts = attempts + 1, last_error = $2, status = 'failed' where id = $1 and status = 'pending'";
 
+    private const string UnlockAllSql = "select pg_advisory_unlock_all()";
+
     private long[] _covers = [item.Id];
+
+    /// <summary>True once the outcome's round trip also released the locks.</summary>
+    private bool _released;
 
     public OutboxItem Item => item;
 
@@ -42,25 +48,34 @@ internal sealed class PostgresOutboxClaim(NpgsqlConnection conn, OutboxItem item
         var runId = item.Message.RunId ?? throw new InvalidOperationException($"outbox {item.Id} has no run");
         // Asked again and again rather than waited for in one statement: a statement blocked on a lock is a
         // transaction open for as long as the other dispatcher's VCS calls take.
-        while (!await TryLockRunCommentAsync(runId, ct)) await Task.Delay(RunCommentRetry, ct);
-        var pending = new List<long>();
-        await using (var read = new NpgsqlCommand(CoveredSyncsSql, conn))
-        {
-            read.Parameters.AddWithValue(runId);
-            await using var r = await read.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) pending.Add(r.GetInt64(0));
-        }
+        List<long>? pending;
+        while ((pending = await TryLockRunCommentAsync(runId, ct)) is null) await Task.Delay(RunCommentRetry, ct);
         if (!pending.Contains(item.Id)) return false;
         _covers = [.. pending];
         return true;
     }
 
-    private async Task<bool> TryLockRunCommentAsync(long runId, CancellationToken ct)
+    /// <summary>
+    /// Takes the run's comment lock and reads its pending syncs in one round trip (the read is a later statement, so
+    /// its snapshot is taken after the lock is held); null when another dispatcher holds the lock.
+    /// </summary>
+    private async Task<List<long>?> TryLockRunCommentAsync(long runId, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(TryLockRunCommentSql, conn);
-        cmd.Parameters.AddWithValue(PostgresOutboxQueue.RunCommentLockClass);
-        cmd.Parameters.AddWithValue(runId);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var batch = new NpgsqlBatch(conn);
+        var tryLock = new NpgsqlBatchCommand(TryLockRunCommentSql);
+        tryLock.Parameters.AddWithValue(PostgresOutboxQueue.RunCommentLockClass);
+        tryLock.Parameters.AddWithValue(runId);
+        var covered = new NpgsqlBatchCommand(CoveredSyncsSql);
+        covered.Parameters.AddWithValue(runId);
+        batch.BatchCommands.Add(tryLock);
+        batch.BatchCommands.Add(covered);
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        if (!r.GetBoolean(0)) return null;
+        await r.NextResultAsync(ct);
+        var pending = new List<long>();
+        while (await r.ReadAsync(ct)) pending.Add(r.GetInt64(0));
+        return pending;
     }
 
     public async Task CompleteAsync(RunCommentIds? commentIds, CancellationToken ct)
@@ -77,19 +92,30 @@ internal sealed class PostgresOutboxClaim(NpgsqlConnection conn, OutboxItem item
             save.Parameters.AddWithValue(commentIds.Ids.ToArray());
             batch.BatchCommands.Add(save);
         }
-        // A batch without an explicit transaction runs as one implicit transaction: both writes or neither.
-        await batch.ExecuteNonQueryAsync(ct);
+        // The statements before the barrier run as one implicit transaction (both writes or neither), which the
+        // barrier (a Sync) commits before the locks are released: the next holder's read sees the row done.
+        await ExecuteThenUnlockAsync(batch, ct);
     }
 
     public async Task FailAsync(string error, bool giveUp, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(giveUp ? GiveUpSql : FailSql, conn);
-        cmd.Parameters.AddWithValue(item.Id);
-        cmd.Parameters.AddWithValue(error);
-        await cmd.ExecuteNonQueryAsync(ct);
+        await using var batch = new NpgsqlBatch(conn);
+        var fail = new NpgsqlBatchCommand(giveUp ? GiveUpSql : FailSql);
+        fail.Parameters.AddWithValue(item.Id);
+        fail.Parameters.AddWithValue(error);
+        batch.BatchCommands.Add(fail);
+        await ExecuteThenUnlockAsync(batch, ct);
     }
 
-    public ValueTask DisposeAsync() => new(ReleaseAsync(conn));
+    private async Task ExecuteThenUnlockAsync(NpgsqlBatch batch, CancellationToken ct)
+    {
+        batch.BatchCommands[^1].AppendErrorBarrier = true;
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(UnlockAllSql));
+        await batch.ExecuteNonQueryAsync(ct);
+        _released = true;
+    }
+
+    public ValueTask DisposeAsync() => _released ? conn.DisposeAsync() : new(ReleaseAsync(conn));
 
     /// <summary>Releases every advisory lock the connection holds and returns it to the pool.</summary>
     internal static async Task ReleaseAsync(NpgsqlConnection conn)
@@ -98,7 +124,7 @@ internal sealed class PostgresOutboxClaim(NpgsqlConnection conn, OutboxItem item
         {
             if (conn.State == System.Data.ConnectionState.Open)
             {
-                await using var cmd = new NpgsqlCommand("select pg_advisory_unlock_all()", conn);
+                await using var cmd = new NpgsqlCommand(UnlockAllSql, conn);
                 // Not cancellable: a pooled connection must not keep a claim into its next use.
                 await cmd.ExecuteNonQueryAsync(CancellationToken.None);
             }

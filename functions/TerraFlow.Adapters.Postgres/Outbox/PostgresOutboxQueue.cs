@@ -20,15 +20,24 @@ public sealed class PostgresOutboxQueue(NpgsqlDataSource dataSource) : IOutboxQu
     /// <summary>Due rows looked at per claim: rows another dispatcher holds are skipped.</summary>
     private const int Candidates = 64;
 
-    private const string CandidatesSql = """
-        select id from outbox where status = 'pending' and next_attempt_at <= now()
-        order by next_attempt_at, id limit $1
+    /// <summary>Claims that find their row already finished by another dispatcher before giving up for this turn.</summary>
+    private const int MaxStaleClaims = 8;
+
+    // One round trip tries the due rows in order and stops at the first one whose advisory lock it gets: the lock is
+    // a filter above the subquery's LIMIT (a volatile function is not pushed into it), and the outer LIMIT stops
+    // pulling rows as soon as one passes, so at most one row is locked. (Before: the candidate ids, then one
+    // pg_try_advisory_lock round trip per candidate, about 3.4 per claim with four dispatchers.)
+    private const string ClaimSql = """
+        select id from (
+            select id from outbox where status = 'pending' and next_attempt_at <= now()
+            order by next_attempt_at, id limit $1
+        ) due
+        where pg_try_advisory_lock($2, (id % 2147483647)::int)
+        limit 1
         """;
 
     // Lock first, read second (separate statements): the read's snapshot then includes whatever the lock's previous
     // holder committed before releasing it, so a row it just finished is seen as done and not sent twice.
-    private const string TryLockSql = "select pg_try_advisory_lock($1, ($2 % 2147483647)::int)";
-
     private const string ReadClaimedSql = """
         select run_id, kind, payload::text, attempts, created_at from outbox
         where id = $1 and status = 'pending' and next_attempt_at <= now()
@@ -39,9 +48,9 @@ public sealed class PostgresOutboxQueue(NpgsqlDataSource dataSource) : IOutboxQu
         var conn = await dataSource.OpenConnectionAsync(ct);
         try
         {
-            foreach (var id in await CandidateIdsAsync(conn, ct))
+            for (var attempt = 0; attempt < MaxStaleClaims; attempt++)
             {
-                if (!await TryLockAsync(conn, id, ct)) continue;
+                if (await TryLockNextAsync(conn, ct) is not { } id) break;
                 var item = await ReadClaimedAsync(conn, id, ct);
                 if (item is not null) return new PostgresOutboxClaim(conn, item);
                 await PostgresOutboxClaim.UnlockAsync(conn, RowLockClass, id);
@@ -56,22 +65,12 @@ public sealed class PostgresOutboxQueue(NpgsqlDataSource dataSource) : IOutboxQu
         return null;
     }
 
-    private static async Task<List<long>> CandidateIdsAsync(NpgsqlConnection conn, CancellationToken ct)
+    private static async Task<long?> TryLockNextAsync(NpgsqlConnection conn, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(CandidatesSql, conn);
+        await using var cmd = new NpgsqlCommand(ClaimSql, conn);
         cmd.Parameters.AddWithValue(Candidates);
-        var ids = new List<long>(Candidates);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) ids.Add(r.GetInt64(0));
-        return ids;
-    }
-
-    private static async Task<bool> TryLockAsync(NpgsqlConnection conn, long id, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(TryLockSql, conn);
         cmd.Parameters.AddWithValue(RowLockClass);
-        cmd.Parameters.AddWithValue(id);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        return await cmd.ExecuteScalarAsync(ct) is long id ? id : null;
     }
 
     private static async Task<OutboxItem?> ReadClaimedAsync(NpgsqlConnection conn, long id, CancellationToken ct)

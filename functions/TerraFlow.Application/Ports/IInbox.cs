@@ -11,8 +11,11 @@ public interface IInbox
     /// <summary>
     /// Claims the next due item, locked until the transaction ends (other engines skip it), and marks a point the
     /// transaction can return to if handling it fails (<see cref="RecordFailureAsync"/>). Null when none is due.
+    /// With <paramref name="factsLease"/>, an item whose message may need facts from the VCS host (every message but a
+    /// job result) is also leased as <see cref="LeaseAsync"/> would, in the same round trip
+    /// (<see cref="ClaimedInboxItem.LeasedUntil"/>): the engine then only commits before reading the facts.
     /// </summary>
-    Task<ClaimedInboxItem?> ClaimNextAsync(CancellationToken ct);
+    Task<ClaimedInboxItem?> ClaimNextAsync(TimeSpan? factsLease, CancellationToken ct);
 
     /// <summary>
     /// Keeps a claimed item away from other engines for <paramref name="lease"/> after this transaction commits, so
@@ -37,7 +40,11 @@ public interface IInbox
 }
 
 /// <summary>A claimed inbox item. <see cref="Message"/> is <see cref="UnreadableInboxMessage"/> when the stored row cannot be read.</summary>
-public sealed record ClaimedInboxItem(long Id, string Kind, InboxMessage Message, int Attempts);
+public sealed record ClaimedInboxItem(long Id, string Kind, InboxMessage Message, int Attempts)
+{
+    /// <summary>The lease the claim took (see <see cref="IInbox.ClaimNextAsync"/>), or null.</summary>
+    public DateTimeOffset? LeasedUntil { get; init; }
+}
 
 /// <summary>Proof of a lease: the due time this engine set, which another engine's lease would have changed.</summary>
 public sealed record InboxLease(ClaimedInboxItem Item, DateTimeOffset Until);

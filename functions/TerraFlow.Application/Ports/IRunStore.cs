@@ -9,17 +9,14 @@ public interface IRunStore
     /// Loads a run and its project runs; with <paramref name="forUpdate"/> the run stays locked until the transaction
     /// ends. With <paramref name="lockKeys"/> it also takes the project locks' advisory locks (the given keys, the run's
     /// projects' keys and every key its pull request holds) and reads their holders into <see cref="StoredRun.Locks"/>.
+    /// With <paramref name="previousPlans"/> it also reads <see cref="StoredRun.PreviousPlans"/>: project name → the
+    /// pull request's latest result for that project in an older run (whatever its status), for smart re-plans.
+    /// All of it is one round trip.
     /// </summary>
-    Task<StoredRun?> LoadAsync(long runId, bool forUpdate, CancellationToken ct, IReadOnlyCollection<string>? lockKeys = null);
+    Task<StoredRun?> LoadAsync(long runId, bool forUpdate, CancellationToken ct, IReadOnlyCollection<string>? lockKeys = null, bool previousPlans = false);
 
     /// <summary>The project a run was asked for (<c>terraflow plan -p</c>), or null for all affected projects.</summary>
     Task<string?> RequestedProjectAsync(long runId, CancellationToken ct);
-
-    /// <summary>
-    /// Project name → the pull request's latest result for that project in a run older than <paramref name="runId"/>
-    /// (whatever its status), for smart re-plans (<see cref="CarriedPlans"/>).
-    /// </summary>
-    Task<IReadOnlyDictionary<string, PreviousPlan>> PreviousPlansAsync(long runId, CancellationToken ct);
 
     /// <summary>Inserts the run and returns its id with the pull request's open runs it supersedes, oldest first.</summary>
     Task<(long RunId, IReadOnlyList<long> Superseded)> InsertSupersedingAsync(NewRun run, CancellationToken ct);

@@ -60,12 +60,14 @@ public static class RunTransitions
             DiscoveryFinished d => await DiscoveryLockKeysAsync(tx, runId, d.Outcome, ct),
             _ => (IReadOnlyCollection<string>)[],
         };
-        var run = await tx.Runs.LoadAsync(runId, forUpdate: true, ct, lockKeys);
+        // Successful discoveries also get the pull request's earlier results, so unchanged projects keep their plan;
+        // they are read with the run, in the same round trip.
+        var previousPlans = ev is DiscoveryFinished { Outcome.Succeeded: true };
+        var run = await tx.Runs.LoadAsync(runId, forUpdate: true, ct, lockKeys, previousPlans);
         if (run is null) return null;
         ev = ev switch
         {
-            // Successful discoveries also get the pull request's earlier results, so unchanged projects keep their plan.
-            DiscoveryFinished d => d with { Locks = run.Locks, PreviousPlans = d.Outcome.Succeeded ? await tx.Runs.PreviousPlansAsync(runId, ct) : d.PreviousPlans },
+            DiscoveryFinished d => d with { Locks = run.Locks, PreviousPlans = previousPlans ? run.PreviousPlans : d.PreviousPlans },
             ApprovalSubmitted a => a with { Locks = run.Locks },
             ApplyRequested r => r with { Locks = run.Locks },
             PolicyOverrideRequested o => o with { Locks = run.Locks },

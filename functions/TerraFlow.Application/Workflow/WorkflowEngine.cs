@@ -30,7 +30,8 @@ public sealed class WorkflowEngine(IWorkflowStore store, LifecycleCommandHandler
         InboxLease lease;
         await using (var tx = await store.BeginAsync(ct))
         {
-            var item = await tx.Inbox.ClaimNextAsync(ct);
+            // Items that need facts are leased by the claim itself: one round trip, then the commit.
+            var item = await tx.Inbox.ClaimNextAsync(FactsLease, ct);
             if (item is null) return false;
             if (StepWithoutFacts(item.Message) is { } step)
             {
@@ -38,7 +39,7 @@ public sealed class WorkflowEngine(IWorkflowStore store, LifecycleCommandHandler
                 await tx.CommitAsync(ct);
                 return true;
             }
-            lease = await tx.Inbox.LeaseAsync(item, FactsLease, ct);
+            lease = item.LeasedUntil is { } until ? new InboxLease(item, until) : await tx.Inbox.LeaseAsync(item, FactsLease, ct);
             await tx.CommitAsync(ct);
         }
         try

@@ -28,4 +28,10 @@ public sealed record StoredRun(RunContext Context, RunState State, IReadOnlyList
 {
     /// <summary>The repository's lock holders, when the run was loaded with its locks.</summary>
     public LockView Locks { get; init; } = LockView.Empty;
+
+    /// <summary>
+    /// Project name → the pull request's latest result for that project in an older run, when the run was loaded
+    /// with them (for smart re-plans, <see cref="CarriedPlans"/>); empty otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<string, PreviousPlan> PreviousPlans { get; init; } = new Dictionary<string, PreviousPlan>();
 }

@@ -183,4 +183,50 @@ public sealed class CatalogTests : IAsyncLifetime
             """));
         Assert.Equal(PostgresErrorCodes.CheckViolation, ex.SqlState);
     }
+
+    [Fact]
+    public async Task A_discovery_records_its_projects_without_waiting_for_another_open_discovery_of_the_repository()
+    {
+        await MigrateAsync();
+        await using var first = await _db.OpenConnectionAsync();
+        await using var second = await _db.OpenConnectionAsync();
+        var run1 = await StartAsync(first, new NewRun("github", Pr(5), null, false, "op"));
+        var run2 = await StartAsync(first, new NewRun("github", Pr(6), null, false, "op"));
+        var run3 = await StartAsync(first, new NewRun("github", Pr(7), null, false, "op"));
+        await using (var tx = await first.BeginTransactionAsync())
+        {
+            await SaveDiscoveryAsync(first, tx, run1, ("net", "network"));
+            await tx.CommitAsync();
+        }
+
+        // Run 2's discovery moves "net" and stays open; run 3's discovery (another directory for "net", and a new
+        // project) must not wait for it: a wait fails here after the lock timeout instead of hanging.
+        await using var open = await first.BeginTransactionAsync();
+        await SaveDiscoveryAsync(first, open, run2, ("net", "stacks/two"));
+        await using (var tx = await second.BeginTransactionAsync())
+        {
+            await Exec(second, "set local lock_timeout = '2s'");
+            await SaveDiscoveryAsync(second, tx, run3, ("app", "apps/web"), ("net", "stacks/three"));
+            await tx.CommitAsync();
+        }
+        await open.CommitAsync();
+
+        // The row being refreshed was left to the open discovery, which wrote its view when it committed.
+        var repo = await CatalogRepository.RepositoryOfRunAsync(first, null, run1, CancellationToken.None);
+        var projects = await CatalogRepository.ProjectsAsync(first, null, repo!.Id, CancellationToken.None);
+        Assert.Equal([("app", "apps/web"), ("net", "stacks/two")], projects.Select(p => (p.Name, p.Dir)));
+    }
+
+    private static async Task SaveDiscoveryAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long runId, params (string Name, string Dir)[] found)
+    {
+        var before = (await RunRepository.LoadAsync(conn, tx, runId, forUpdate: true, CancellationToken.None))!.State;
+        var after = before with
+        {
+            Status = RunStatus.Planning,
+            Projects = [.. found.Select(p => new ProjectRunState(new ProjectDefinition(p.Name, p.Dir, "default", ["*.tf"], [], true), ProjectRunStatus.Queued, null, null, null, null))],
+        };
+        var batch = new SqlBatch(conn, tx);
+        RunRepository.AddSaveState(batch, before, after);
+        await batch.ExecuteAsync(CancellationToken.None);
+    }
 }
