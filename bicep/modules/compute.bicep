@@ -73,7 +73,7 @@ var functionSettings = union(sharedSettings, {
   TerraFlow__GitHub__WebhookSecret: '@Microsoft.KeyVault(SecretUri=${secretUris.githubWebhookSecret})'
   // The Function App never clones or runs Terraform; runners do (ARCHITECTURE.md).
   TerraFlow__Runner__InProcess: 'false'
-  // No Service Bus trigger (and so no ServiceBusConnection__* setting): a hosted receiver and the timer take results.
+  // No Service Bus trigger, so no trigger connection setting: a hosted receiver and the timer take results.
 })
 
 var runnerSettings = union(sharedSettings, {
