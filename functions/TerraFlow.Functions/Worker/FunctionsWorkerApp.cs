@@ -1,4 +1,5 @@
 using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using TerraFlow.Adapters.Postgres.Hosting;
 using TerraFlow.Adapters.Telemetry;
 
@@ -33,6 +34,10 @@ internal static class FunctionsWorkerApp
         builder.ConfigureFunctionsWebApplication();
         ConsoleLogFormat.Apply(builder.Logging, builder.Configuration, underFunctionsHost: true);
         await TerraFlowApp.AddTerraFlowAsync(builder.Services, builder.Configuration, underFunctionsHost: true, ct);
+        // Under the Functions host, the worker's own invocation spans join the host's trace (and carry the function
+        // name and invocation id), so an invocation and TerraFlow's spans and logs inside it are one operation.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[TelemetryServiceCollectionExtensions.ConnectionStringSetting]))
+            builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults();
 
         var host = builder.Build();
         // Several instances may start at once (scale-out): migrations run under an advisory lock.
