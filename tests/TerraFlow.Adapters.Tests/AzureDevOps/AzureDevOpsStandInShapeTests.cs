@@ -119,10 +119,6 @@ public sealed class AzureDevOpsStandInShapeTests : IAsyncLifetime
             Assert.Empty(Names(fake, "value[]").Except(reals.SelectMany(r => Names(r.Json, "value[]"))).Order().Select(n => $"{name}: value[] '{n}' is in no real example"));
     }
 
-    [Fact]
-    public void Every_call_the_client_makes_with_a_real_example_is_compared() =>
-        Assert.Equal(12, Calls.Length);
-
     private async Task<JsonElement> AskAsync(Call call)
     {
         var path = call.Path;
