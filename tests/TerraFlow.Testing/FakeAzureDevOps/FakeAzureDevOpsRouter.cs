@@ -177,7 +177,6 @@ internal sealed class FakeAzureDevOpsRouter(FakeAzureDevOpsOptions options, Fake
                 ["subjectDescriptor"] = "aad." + Convert.ToBase64String(Encoding.UTF8.GetBytes(user.Id)),
                 ["providerDisplayName"] = user.UniqueName.Split('@')[0],
                 ["isActive"] = true,
-                ["isContainer"] = false,
                 ["members"] = new JsonArray(),
                 ["memberOf"] = memberOf,
                 ["memberIds"] = new JsonArray(),
@@ -296,7 +295,8 @@ internal sealed class FakeAzureDevOpsRouter(FakeAzureDevOpsOptions options, Fake
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private JsonObject Thread(FakeAzDoThread thread)
+    /// <summary>A GitPullRequestCommentThread; <c>_links</c> only in the answer to its creation, as in the real examples.</summary>
+    private JsonObject Thread(FakeAzDoThread thread, bool links = false)
     {
         var comments = new JsonArray();
         foreach (var c in thread.Comments)
@@ -309,13 +309,12 @@ internal sealed class FakeAzureDevOpsRouter(FakeAzureDevOpsOptions options, Fake
                 ["content"] = c.Content,
                 ["publishedDate"] = Time(c.Published),
                 ["lastUpdatedDate"] = Time(c.Updated),
-                ["lastContentUpdatedDate"] = Time(c.Updated),
                 ["commentType"] = c.CommentType,
                 ["usersLiked"] = new JsonArray(),
             });
         }
         var first = thread.Comments.FirstOrDefault();
-        return new JsonObject
+        var json = new JsonObject
         {
             ["pullRequestThreadContext"] = null,
             ["id"] = thread.Id,
@@ -324,10 +323,10 @@ internal sealed class FakeAzureDevOpsRouter(FakeAzureDevOpsOptions options, Fake
             ["comments"] = comments,
             ["threadContext"] = null,
             ["properties"] = new JsonObject(),
-            ["identities"] = null,
             ["isDeleted"] = false,
-            ["_links"] = new JsonObject { ["self"] = new JsonObject { ["href"] = $"{rootUrl()}/{options.Organization}/_apis/git/repositories/x/pullRequests/{thread.PullRequestId}/threads/{thread.Id}" } },
         };
+        if (links) json["_links"] = new JsonObject { ["self"] = new JsonObject { ["href"] = $"{rootUrl()}/{options.Organization}/_apis/git/repositories/x/pullRequests/{thread.PullRequestId}/threads/{thread.Id}" } };
+        return json;
     }
 
     private Answer ThreadList(FakeAzDoRepository repo, int pr)
@@ -353,7 +352,7 @@ internal sealed class FakeAzureDevOpsRouter(FakeAzureDevOpsOptions options, Fake
             _ => "text",
         };
         var thread = state.AddThread(repo, pr, options.TokenUser, content, type, options.Time.GetUtcNow());
-        return new Answer(200, Thread(thread));
+        return new Answer(200, Thread(thread, links: true));
     }
 
     private Answer EditComment(FakeAzDoRepository repo, int pr, string threadId, string commentId, string body)
@@ -376,7 +375,6 @@ internal sealed class FakeAzureDevOpsRouter(FakeAzureDevOpsOptions options, Fake
             ["content"] = edited.Content,
             ["publishedDate"] = Time(edited.Published),
             ["lastUpdatedDate"] = Time(edited.Updated),
-            ["lastContentUpdatedDate"] = Time(edited.Updated),
             ["commentType"] = edited.CommentType,
         });
     }
@@ -396,17 +394,20 @@ internal sealed class FakeAzureDevOpsRouter(FakeAzureDevOpsOptions options, Fake
         return new Answer(pr is null ? 201 : 200, Status(status));
     }
 
-    private JsonObject Status(FakeAzDoStatus s) => new()
+    /// <summary>A GitPullRequestStatus carries id and updatedDate; a commit's GitStatus, in the real examples, neither.</summary>
+    private JsonObject Status(FakeAzDoStatus s)
     {
-        ["id"] = s.Id,
-        ["state"] = s.State,
-        ["description"] = s.Description,
-        ["context"] = new JsonObject { ["name"] = s.Name, ["genre"] = s.Genre },
-        ["creationDate"] = Time(options.Time.GetUtcNow()),
-        ["updatedDate"] = Time(options.Time.GetUtcNow()),
-        ["createdBy"] = IdentityRef(state.User(options.TokenUser)),
-        ["targetUrl"] = s.TargetUrl,
-    };
+        var json = new JsonObject();
+        if (s.PullRequestId is not null) json["id"] = s.Id;
+        json["state"] = s.State;
+        json["description"] = s.Description;
+        json["context"] = new JsonObject { ["name"] = s.Name, ["genre"] = s.Genre };
+        json["creationDate"] = Time(options.Time.GetUtcNow());
+        if (s.PullRequestId is not null) json["updatedDate"] = Time(options.Time.GetUtcNow());
+        json["createdBy"] = IdentityRef(state.User(options.TokenUser));
+        json["targetUrl"] = s.TargetUrl;
+        return json;
+    }
 
     private Answer StatusList(Func<FakeAzDoStatus, bool> which)
     {
