@@ -193,4 +193,32 @@ public class DependentApplyWorkflowTests
         Assert.Equal(ProjectRunStatus.ApplyPending, Status(merged, "app"));
         Assert.Equal(["app"], Enqueued(Finished(merged.State, "network", ok: true)));
     }
+
+    [Fact]
+    public void An_approved_on_approval_dependent_of_an_on_merge_dependency_applies_after_it_on_merge()
+    {
+        var run = Run(Planned("network", OnMerge), Planned("app", OnApproval, "network"));
+        var appApproved = Approve(run, Writer, "app");
+        Assert.Empty(Enqueued(appApproved)); // network is applied only on merge
+
+        var merged = RunWorkflow.Decide(appApproved.State, new PullRequestClosed(true) { By = "merger", Facts = Facts, Locks = NoLocks });
+
+        Assert.Equal(["network"], Enqueued(merged));
+        Assert.Equal(ProjectRunStatus.ApplyPending, Status(merged, "app"));
+        Assert.DoesNotContain("`app`", Replies(merged)); // not reported as "never applied"
+        Assert.Equal(["app"], Enqueued(Finished(merged.State, "network", ok: true)));
+    }
+
+    [Fact]
+    public void An_unapproved_on_approval_dependent_is_not_applied_on_merge()
+    {
+        var run = Run(Planned("network", OnMerge), Planned("app", OnApproval, "network"));
+
+        var merged = RunWorkflow.Decide(run, new PullRequestClosed(true) { By = "merger", Facts = Facts, Locks = NoLocks });
+
+        Assert.Equal(["network"], Enqueued(merged));
+        Assert.Equal(ProjectRunStatus.Planned, Status(merged, "app"));
+        Assert.Contains("`app`: its plan was never applied", Replies(merged));
+        Assert.Empty(Enqueued(Finished(merged.State, "network", ok: true)));
+    }
 }
