@@ -1,5 +1,6 @@
 using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Locks;
+using TerraFlow.Core.Projects;
 using TerraFlow.Core.Vcs;
 
 namespace TerraFlow.Core.Workflow;
@@ -7,7 +8,8 @@ namespace TerraFlow.Core.Workflow;
 /// <summary>
 /// Starting applies (by command, after approval, on merge) and recording their results. A project's plan is applied
 /// at most once: only a <see cref="ProjectRunStatus.Planned"/> project can start, and starting moves it on for good.
-/// <c>depends_on</c> orders the applies of one request; a failure blocks its dependents.
+/// <c>depends_on</c> orders applies: a dependent started with or after its dependency waits (<see cref="ProjectRunStatus.ApplyPending"/>)
+/// until the dependency has applied, whatever started each of them (command, approval, merge); a failure blocks its dependents.
 /// </summary>
 internal static class ApplyDecisions
 {
@@ -44,7 +46,36 @@ internal static class ApplyDecisions
             var queue = targets.Where(t => ev.Locks.HeldByOther(LockKey.For(t.Definition)) is not null).Select(t => new QueueForLock(t.Definition));
             return Decisions.Refuse(state, action, problems, extra: queue);
         }
-        return Start(state, targets, ev.By.Login, "apply-started", reply: true);
+        return Start(state, WithApprovedDependents(state, targets, ev.Facts, ev.Locks, merged: false), ev.By.Login, "apply-started", reply: true);
+    }
+
+    /// <summary>
+    /// <paramref name="starting"/> plus the <c>apply: on_approval</c> projects that depend on them (directly or through
+    /// each other) and were held back only because a dependency had unapplied changes: their approval already happened,
+    /// so they now wait for the dependency and apply after it. Without this they would stay planned for ever.
+    /// </summary>
+    public static List<ProjectRunState> WithApprovedDependents(RunState state, IReadOnlyList<ProjectRunState> starting, PullRequestFacts facts, LockView locks, bool merged)
+    {
+        var all = new List<ProjectRunState>(starting);
+        var names = starting.Select(t => t.Definition.Name).ToHashSet(StringComparer.Ordinal);
+        bool grew;
+        do
+        {
+            grew = false;
+            var joining = state.Projects
+                .Where(p => p.Definition.Apply.When == ApplyTrigger.OnApproval && p.Status == ProjectRunStatus.Planned && Decisions.HasChanges(p))
+                .Where(p => !names.Contains(p.Definition.Name) && p.Definition.DependsOn.Any(names.Contains))
+                .Where(p => Problems(state, [p], facts, locks, merged, startingFirst: names).Count == 0)
+                .ToList();
+            foreach (var p in joining)
+            {
+                all.Add(p);
+                names.Add(p.Definition.Name);
+                grew = true;
+            }
+        }
+        while (grew);
+        return all;
     }
 
     public const string UntrustedApply =
@@ -68,9 +99,12 @@ internal static class ApplyDecisions
     };
 
     /// <summary>Everything that stops <paramref name="targets"/> from being applied now, per project, in words.</summary>
-    public static List<string> Problems(RunState state, IReadOnlyList<ProjectRunState> targets, PullRequestFacts facts, LockView locks, bool merged)
+    /// <param name="startingFirst">Projects whose applies start in the same decision, so dependents may wait for them.</param>
+    public static List<string> Problems(RunState state, IReadOnlyList<ProjectRunState> targets, PullRequestFacts facts, LockView locks, bool merged,
+        IReadOnlySet<string>? startingFirst = null)
     {
         var names = targets.Select(t => t.Definition.Name).ToHashSet(StringComparer.Ordinal);
+        if (startingFirst is not null) names.UnionWith(startingFirst);
         var problems = new List<string>();
         // Checked here, so a command, an on_approval and an on_merge apply are all refused alike.
         if (state.Untrusted) problems.Add(UntrustedApply);
@@ -83,7 +117,8 @@ internal static class ApplyDecisions
             foreach (var dep in t.Definition.DependsOn)
             {
                 var d = state.FindProject(dep);
-                if (d is null || names.Contains(dep)) continue; // not part of this run, or applied first in this request
+                // Not part of this run, applied first in this request, or already applying (the dependent waits for it).
+                if (d is null || names.Contains(dep) || d.Status.IsApplyInFlight()) continue;
                 if (d.Status is ProjectRunStatus.ApplyFailed or ProjectRunStatus.ApplyInterrupted or ProjectRunStatus.ApplyBlocked)
                     problems.Add($"`{name}`: it depends on `{dep}`, whose apply did not succeed");
                 else if (d.Status is ProjectRunStatus.Planned && Decisions.HasChanges(d))
@@ -105,7 +140,7 @@ internal static class ApplyDecisions
         {
             var record = new ApplyRecord(by, t.PlanFileSha256!, null, null, null);
             effects.Add(new AcquireLock(t.Definition));
-            if (t.Definition.DependsOn.Any(names.Contains))
+            if (t.Definition.DependsOn.Any(dep => names.Contains(dep) || state.FindProject(dep)?.Status.IsApplyInFlight() == true))
             {
                 changed[t.Definition.Name] = t with { Status = ProjectRunStatus.ApplyPending, Apply = record };
                 effects.Add(new SetCommitStatus(t.Definition.Name, CommitState.Pending, "Apply waits for its dependencies") { Kind = StatusKind.Apply });
@@ -151,7 +186,7 @@ internal static class ApplyDecisions
             effects.Add(new SetCommitStatus(project.Definition.Name, outcome.Interrupted ? CommitState.Error : CommitState.Failure,
                 outcome.Interrupted ? "Apply interrupted: check the state" : "Apply failed") { Kind = StatusKind.Apply });
             if (outcome.Interrupted) effects.Add(new PostReply(Replies.ApplyInterrupted(project.Definition.Name, outcome.Error)));
-            BlockDependents(state, project.Definition.Name, changed);
+            BlockDependents(state, project.Definition.Name, changed, effects);
             audit = outcome.Interrupted ? "apply-interrupted" : "apply-failed";
         }
 
@@ -176,7 +211,7 @@ internal static class ApplyDecisions
     }
 
     /// <summary>Marks every project waiting (directly or through others) on <paramref name="failed"/> as blocked.</summary>
-    private static void BlockDependents(RunState state, string failed, Dictionary<string, ProjectRunState> changed)
+    private static void BlockDependents(RunState state, string failed, Dictionary<string, ProjectRunState> changed, List<Effect> effects)
     {
         var blocked = new Queue<string>([failed]);
         while (blocked.TryDequeue(out var name))
@@ -188,6 +223,8 @@ internal static class ApplyDecisions
                     Status = ProjectRunStatus.ApplyBlocked,
                     Apply = p.Apply! with { Error = $"not applied because `{name}`, which it depends on, did not apply" },
                 };
+                // Otherwise its commit status would say "waits for its dependencies" for ever.
+                effects.Add(new SetCommitStatus(p.Definition.Name, CommitState.Failure, $"Not applied: {name} did not apply") { Kind = StatusKind.Apply });
                 blocked.Enqueue(p.Definition.Name);
             }
         }

@@ -94,7 +94,10 @@ internal static class ApprovalDecisions
         return ApplyIfReady(decision, changed.Keys, ev.By.Login, facts, locks);
     }
 
-    /// <summary>Starts the apply of <paramref name="projects"/> set to <c>apply: on_approval</c> whose requirements now hold.</summary>
+    /// <summary>
+    /// Starts the apply of <paramref name="projects"/> set to <c>apply: on_approval</c> whose requirements now hold, with the
+    /// approved on_approval projects depending on them; a dependent whose dependency is applying waits for it.
+    /// </summary>
     private static Decision ApplyIfReady(Decision decision, IEnumerable<string> projects, string by, PullRequestFacts facts, LockView locks)
     {
         var state = decision.State;
@@ -103,6 +106,8 @@ internal static class ApprovalDecisions
             .Where(p => ApplyDecisions.Problems(state, [p], facts, locks, merged: false).Count == 0)
             .ToList();
         if (ready.Count == 0) return decision;
+        // An approved dependent held back by its dependency's unapplied changes now waits for that dependency's apply.
+        ready = ApplyDecisions.WithApprovedDependents(state, ready, facts, locks, merged: false);
         var started = ApplyDecisions.Start(state, ready, by, decision.AuditAction, reply: true, decision.Effects.Where(e => e is not SyncComment));
         return started with { AuditDetail = decision.AuditDetail + "; " + started.AuditDetail };
     }

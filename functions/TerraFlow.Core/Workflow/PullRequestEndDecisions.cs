@@ -25,6 +25,8 @@ internal static class PullRequestEndDecisions
         {
             var unapplied = next.Projects.Where(p => p.Status == ProjectRunStatus.Planned && Decisions.HasChanges(p)).ToList();
             var onMerge = unapplied.Where(p => p.Definition.Apply.When == ApplyTrigger.OnMerge).ToList();
+            // Approved on_approval projects held back by an on_merge dependency apply after it.
+            if (onMerge.Count > 0 && ev.Facts is { } known) onMerge = ApplyDecisions.WithApprovedDependents(next, onMerge, known, ev.Locks, merged: true);
             var warnings = unapplied.Except(onMerge).Select(p => $"`{p.Definition.Name}`: its plan was never applied (`apply: {Word(p.Definition.Apply.When)}`)").ToList();
             if (onMerge.Count > 0 && ev.Facts is { } facts)
             {
