@@ -23,6 +23,10 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
     private readonly NpgsqlTransaction _tx;
     private readonly SqlBatch _pending;
 
+    /// <summary>A reclaim (<see cref="IInbox.Reclaim"/>) not sent yet, and once read, whether it took the item back.</summary>
+    private InboxLease? _reclaim;
+    private bool? _reclaimed;
+
     /// <summary>Takes over <paramref name="conn"/> and <paramref name="tx"/>: disposing this disposes both.</summary>
     internal PostgresWorkflowTransaction(NpgsqlConnection conn, NpgsqlTransaction tx)
     {
@@ -41,11 +45,23 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
     public IDeliveryLog Deliveries => this;
     public IApprovalTokens ApprovalTokens => this;
 
-    public Task FlushAsync(CancellationToken ct) => _pending.ExecuteAsync(ct);
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        // A reclaim not sent yet goes first: whatever follows it may depend on holding the item.
+        if (_reclaim is { } lease)
+        {
+            _reclaim = null;
+            await using var claim = new NpgsqlBatch(_conn, _tx);
+            foreach (var command in ReclaimCommands(lease)) claim.BatchCommands.Add(command);
+            await using var r = await claim.ExecuteReaderAsync(ct);
+            _reclaimed = await r.ReadAsync(ct);
+        }
+        await _pending.ExecuteAsync(ct);
+    }
 
     public async Task CommitAsync(CancellationToken ct)
     {
-        await _pending.ExecuteAsync(ct);
+        await FlushAsync(ct);
         await _tx.CommitAsync(ct);
     }
 
@@ -65,6 +81,13 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
 
     async Task<StoredRun?> IRunStore.LoadAsync(long runId, bool forUpdate, CancellationToken ct, IReadOnlyCollection<string>? lockKeys, bool previousPlans)
     {
+        if (_reclaim is { } lease && _pending.IsEmpty)
+        {
+            // The step's first read carries the reclaim: its lock and savepoint, then the run (one round trip).
+            _reclaim = null;
+            return await RunRepository.LoadAsync(_conn, _tx, runId, forUpdate, ct, lockKeys, previousPlans,
+                ReclaimCommands(lease), async (r, ct2) => _reclaimed = await r.ReadAsync(ct2));
+        }
         await FlushAsync(ct);
         return await RunRepository.LoadAsync(_conn, _tx, runId, forUpdate, ct, lockKeys, previousPlans);
     }
@@ -110,7 +133,7 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
         DecisionWriter.Add(_pending, run, decision, actor, deliveryId);
         try
         {
-            await _pending.ExecuteAsync(ct);
+            await FlushAsync(ct);
             return DecisionWrite.Written;
         }
         catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: OneApplyPerPlanConstraint })
@@ -165,17 +188,26 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
         return new InboxLease(item, r.GetFieldValue<DateTimeOffset>(0));
     }
 
-    async Task<bool> IInbox.ReclaimAsync(InboxLease lease, CancellationToken ct)
+    void IInbox.Reclaim(InboxLease lease)
     {
-        await FlushAsync(ct);
-        await using var claim = new NpgsqlBatch(_conn, _tx);
+        _reclaim = lease;
+        _reclaimed = null;
+    }
+
+    async Task<bool> IInbox.ReclaimedAsync(CancellationToken ct)
+    {
+        if (_reclaim is not null) await FlushAsync(ct);
+        // Unknown only when the statement that carried the reclaim failed before its result was read.
+        return _reclaimed ?? throw new InvalidOperationException("the inbox item's reclaim was not sent or failed");
+    }
+
+    /// <summary>The reclaim's lock (a row when the lease is still this engine's) and the work item's savepoint.</summary>
+    private static NpgsqlBatchCommand[] ReclaimCommands(InboxLease lease)
+    {
         var select = new NpgsqlBatchCommand("select 1 from workflow_inbox where id = $1 and processed_at is null and available_at = $2 for update");
         select.Parameters.Add(new NpgsqlParameter { Value = lease.Item.Id });
         select.Parameters.Add(new NpgsqlParameter { Value = lease.Until });
-        claim.BatchCommands.Add(select);
-        claim.BatchCommands.Add(new NpgsqlBatchCommand("savepoint work_item"));
-        await using var r = await claim.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct);
+        return [select, new NpgsqlBatchCommand("savepoint work_item")];
     }
 
     async Task IInbox.ReleaseAsync(InboxLease lease, CancellationToken ct)
@@ -231,7 +263,7 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
             insert into processed_messages (source, message_id, outcome, detail, delivery_count) values ($1, $2, $3, $4, $5)
             on conflict (source, message_id) do nothing
             """, source, messageId, accepted ? "accepted" : "rejected", SqlBatch.Text(detail), new NpgsqlParameter { Value = (object?)deliveryCount ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        await _pending.ExecuteAsync(ct);
+        await FlushAsync(ct);
         return insert.RecordsAffected > 0;
     }
 

@@ -105,9 +105,12 @@ public static class RunRepository
     /// <param name="previousPlans">Also read <see cref="StoredRun.PreviousPlans"/> (<see cref="PreviousPlanRepository"/>),
     /// after the locks.</param>
     public static async Task<StoredRun?> LoadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, long runId, bool forUpdate, CancellationToken ct,
-        IReadOnlyCollection<string>? lockKeys = null, bool previousPlans = false)
+        IReadOnlyCollection<string>? lockKeys = null, bool previousPlans = false,
+        IReadOnlyList<NpgsqlBatchCommand>? before = null, Func<NpgsqlDataReader, CancellationToken, Task>? readBefore = null)
     {
         await using var batch = new NpgsqlBatch(conn, tx);
+        // Statements of the caller sent first in the same round trip; readBefore reads the first one's rows.
+        foreach (var command in before ?? []) batch.BatchCommands.Add(command);
         var run = new NpgsqlBatchCommand("""
             select provider, repo_owner, repo_name, installation_id, pr_number, head_sha, base_sha, clone_url, status,
                    requested_project, explicit, config_error::text, failure_message, superseded_by_sha, comment_ids, operation_id, merged,
@@ -149,6 +152,11 @@ public static class RunRepository
         if (previousPlans) batch.BatchCommands.Add(PreviousPlanRepository.ForRunCommand(runId));
 
         await using var r = await batch.ExecuteReaderAsync(ct);
+        if (readBefore is not null)
+        {
+            await readBefore(r, ct);
+            await r.NextResultAsync(ct);
+        }
         if (!await r.ReadAsync(ct)) return null;
         var repo = new RepoRef(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3));
         var context = new RunContext(runId, r.GetString(0), repo, r.IsDBNull(4) ? 0 : r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetString(7), r.GetString(15))

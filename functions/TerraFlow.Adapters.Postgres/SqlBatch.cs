@@ -15,6 +15,9 @@ public sealed class SqlBatch(NpgsqlConnection conn, NpgsqlTransaction tx)
 
     public int Count => _batch.BatchCommands.Count;
 
+    /// <summary>Nothing to send: no statements and no notifications.</summary>
+    public bool IsEmpty => _batch.BatchCommands.Count == 0 && _channels.Count == 0;
+
     public NpgsqlBatchCommand Add(string sql, params object?[] values)
     {
         var command = new NpgsqlBatchCommand(sql);

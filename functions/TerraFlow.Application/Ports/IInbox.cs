@@ -19,12 +19,22 @@ public interface IInbox
 
     /// <summary>
     /// Keeps a claimed item away from other engines for <paramref name="lease"/> after this transaction commits, so
-    /// facts can be read from the VCS host with no transaction open; <see cref="ReclaimAsync"/> takes it back.
+    /// facts can be read from the VCS host with no transaction open; <see cref="Reclaim"/> takes it back.
     /// </summary>
     Task<InboxLease> LeaseAsync(ClaimedInboxItem item, TimeSpan lease, CancellationToken ct);
 
-    /// <summary>Locks a leased item again; false when another engine took it over (its lease ran out) or it was processed.</summary>
-    Task<bool> ReclaimAsync(InboxLease lease, CancellationToken ct);
+    /// <summary>
+    /// Locks a leased item again, with the next statement this transaction sends (the step's first read, usually):
+    /// the lock costs no round trip of its own. <see cref="ReclaimedAsync"/> tells whether it was taken back; nothing
+    /// the step wrote may be committed before that is checked.
+    /// </summary>
+    void Reclaim(InboxLease lease);
+
+    /// <summary>
+    /// Whether <see cref="Reclaim"/> took the item back: false when another engine took it over (its lease ran out) or
+    /// it was processed. Sends the lock now if nothing was sent since <see cref="Reclaim"/>.
+    /// </summary>
+    Task<bool> ReclaimedAsync(CancellationToken ct);
 
     /// <summary>Gives a leased item back at once (this engine stops before deciding it); runs in its own statement.</summary>
     Task ReleaseAsync(InboxLease lease, CancellationToken ct);

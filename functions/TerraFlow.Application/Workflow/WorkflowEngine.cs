@@ -88,16 +88,32 @@ public sealed class WorkflowEngine(IWorkflowStore store, LifecycleCommandHandler
             }
 
             await using var tx = await store.BeginAsync(ct);
-            if (!await tx.Inbox.ReclaimAsync(lease, ct))
-            {
-                logger.LogWarning("Inbox item {Id} ({Kind}) was taken over by another engine while its facts were read", item.Id, item.Kind);
-                return;
-            }
+            // The lock on the item goes out with the step's first read (one round trip fewer). The step may run before
+            // the lock's outcome is known, but nothing is committed or recorded before it is checked below: an item
+            // another engine took over is rolled back whole, as if the step had not run.
+            tx.Inbox.Reclaim(lease);
+            var outcome = StepOutcome.Done;
             if (step is not null)
             {
                 try
                 {
-                    if (await step(tx, ct) == StepOutcome.FactsChanged)
+                    outcome = await step(tx, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failure = ex;
+                }
+            }
+            if (!await tx.Inbox.ReclaimedAsync(ct))
+            {
+                logger.LogWarning("Inbox item {Id} ({Kind}) was taken over by another engine while its facts were read", item.Id, item.Kind);
+                return;
+            }
+            if (step is not null && failure is null)
+            {
+                try
+                {
+                    if (outcome == StepOutcome.FactsChanged)
                     {
                         if (read < MaxFactReads)
                         {
