@@ -121,7 +121,7 @@ public sealed class PostmasterKillTests(ITestOutputHelper output) : IAsyncLifeti
             await postmaster.WaitForExitAsync();
         }
 
-        var squatter = BindWhenFree(before.Port);
+        var squatter = await TakePortAsync(dataDirectory, before.Port);
         try
         {
             await Eventually.ValueAsync(() => LivenessAsync(host), s => s == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(120),
@@ -139,10 +139,14 @@ public sealed class PostmasterKillTests(ITestOutputHelper output) : IAsyncLifeti
         Assert.Equal(before.Port, PostmasterPidFile.TryRead(dataDirectory)!.Port);
     }
 
-    /// <summary>The dead postmaster's listening socket closes with it; retried for a moment in case the kernel is slower.</summary>
-    private static System.Net.Sockets.TcpListener BindWhenFree(int port)
+    /// <summary>
+    /// Takes the dead postmaster's port. The host restarts its server at once after the first death, and on a busy
+    /// machine that restart can win the port before the test does; such a restarted postmaster is killed too, until
+    /// the port is the test's (later restarts back off, so this settles within a few tries).
+    /// </summary>
+    private static async Task<System.Net.Sockets.TcpListener> TakePortAsync(string dataDirectory, int port)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
@@ -154,7 +158,22 @@ public sealed class PostmasterKillTests(ITestOutputHelper output) : IAsyncLifeti
             catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
             {
                 listener.Dispose();
-                Thread.Sleep(10);
+                if (PostmasterPidFile.TryRead(dataDirectory) is { } restarted)
+                {
+                    try
+                    {
+                        using var postmaster = Process.GetProcessById(restarted.ProcessId);
+                        // A stale pid file may name a pid the kernel has since given to another program.
+                        if (postmaster.ProcessName.StartsWith("postgres", StringComparison.Ordinal))
+                        {
+                            postmaster.Kill();
+                            await postmaster.WaitForExitAsync();
+                        }
+                    }
+                    catch (ArgumentException) { } // already gone
+                    catch (InvalidOperationException) { }
+                }
+                await Task.Delay(10);
             }
         }
     }
