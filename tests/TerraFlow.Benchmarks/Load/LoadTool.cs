@@ -37,20 +37,8 @@ public static class LoadTool
         // The payload's author (its repository's owner) has write access, so its pull requests are planned automatically.
         github.SetPermissionOnEveryRepository("Codertocat", "write");
         var db = await PostgresTestCluster.Shared.CreateDatabaseAsync("load");
-        var settings = new Dictionary<string, string>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["ConnectionStrings:Postgres"] = db + ";Maximum Pool Size=200",
-            ["TerraFlow:GitHub:ApiUrl"] = github.ApiUrl,
-            ["TerraFlow:GitHub:Token"] = github.Token,
-            ["TerraFlow:GitHub:WebhookSecret"] = Secret,
-            // The real payload's clone URL is on github.com (instant steps never clone): make that the web host.
-            ["TerraFlow:GitHub:WebUrl"] = "https://github.com",
-            ["TerraFlow:ArtifactsPath"] = Path.Combine(Path.GetTempPath(), "terraflow-load-artifacts"),
-            ["TerraFlow:Runner:InProcess"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["TerraFlow:Engine:Enabled"] = intakeOnly ? "false" : "true",
-        };
+        var settings = BenchmarkHostSettings.For(db, github, Secret, "load");
+        settings["TerraFlow:Engine:Enabled"] = intakeOnly ? "false" : "true";
         var app = await TerraFlowApp.BuildAsync(settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), builder =>
         {
             if (intakeOnly) return;

@@ -14,6 +14,8 @@ using TerraFlow.Testing;
 using TerraFlow.Testing.FakeGitHub;
 using TerraFlow.Testing.Postgres;
 
+using TerraFlow.Benchmarks.Load;
+
 namespace TerraFlow.Benchmarks.WorkflowCompare;
 
 /// <summary>
@@ -66,18 +68,7 @@ internal sealed class TerraFlowWorkflow : IWorkflowUnderTest
         github.SetPermissionOnEveryRepository("Codertocat", "write"); // the payload's author: planned automatically
         github.SetPermissionOnEveryRepository(Approver, "write");
         var db = await PostgresTestCluster.Shared.CreateDatabaseAsync("wfcompare");
-        var settings = new Dictionary<string, string>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["ConnectionStrings:Postgres"] = db + ";Maximum Pool Size=200",
-            ["TerraFlow:GitHub:ApiUrl"] = github.ApiUrl,
-            ["TerraFlow:GitHub:Token"] = github.Token,
-            ["TerraFlow:GitHub:WebhookSecret"] = Secret,
-            ["TerraFlow:GitHub:WebUrl"] = "https://github.com",
-            ["TerraFlow:ArtifactsPath"] = Path.Combine(Path.GetTempPath(), "terraflow-wfcompare-artifacts"),
-            ["TerraFlow:Runner:InProcess"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
+        var settings = BenchmarkHostSettings.For(db, github, Secret, "wfcompare");
         var app = await TerraFlowApp.BuildAsync(settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), builder =>
         {
             // The same runner settings as the load command: `workers` jobs at once, 200 ms idle poll (a NOTIFY wakes it sooner).
