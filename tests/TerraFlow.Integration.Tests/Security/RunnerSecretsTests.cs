@@ -127,8 +127,11 @@ public sealed class RunnerSecretsTests : IAsyncLifetime
         var planJson = await ArtifactTextAsync(host, "environ", "plan.json");
         var environ = Encoding.UTF8.GetString(Convert.FromBase64String(OutputValue(planJson, "environ")));
         var names = environ.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(v => v[..v.IndexOf('=')]).ToHashSet();
-        // Exactly the allow-list (the default workspace sets no TF_WORKSPACE; no operator environment is configured).
-        Assert.Equal(["CHECKPOINT_DISABLE", "HOME", "LANG", "PATH", "TF_INPUT", "TF_IN_AUTOMATION", "TMPDIR"], names.Order(StringComparer.Ordinal));
+        // Exactly the allow-list (the default workspace sets no TF_WORKSPACE; no operator environment is configured;
+        // TF_CLI_CONFIG_FILE is the provider cache's generated CLI configuration, in the job's folder, outside the checkout).
+        Assert.Equal(["CHECKPOINT_DISABLE", "HOME", "LANG", "PATH", "TF_CLI_CONFIG_FILE", "TF_INPUT", "TF_IN_AUTOMATION", "TMPDIR"], names.Order(StringComparer.Ordinal));
+        var cliConfig = environ.Split('\0', StringSplitOptions.RemoveEmptyEntries).Single(v => v.StartsWith("TF_CLI_CONFIG_FILE=", StringComparison.Ordinal))["TF_CLI_CONFIG_FILE=".Length..];
+        Assert.Matches("/tfjob-[0-9a-f]{32}/terraform\\.tfrc$", cliConfig);
         Assert.DoesNotContain(names, n => n.StartsWith("TerraFlow", StringComparison.OrdinalIgnoreCase) || n.StartsWith("ConnectionStrings", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(MarkerVariable, names);
         Assert.DoesNotContain(HostSecretVariable, names);
