@@ -71,14 +71,15 @@ internal sealed class ProviderFetch(ProviderCache cache, TimeSpan timeout, IRead
 
     private static string Configuration(LockedProvider provider) =>
         "terraform {\n  required_providers {\n    p = {\n      source  = " + ProviderCliConfig.Quote(provider.Address.ToString())
-        + "\n      version = " + ProviderCliConfig.Quote("= " + provider.Version) + "\n    }\n  }\n}\n";
+        + "\n      version = " + ProviderCliConfig.Quote(provider.Version) + "\n    }\n  }\n}\n";
 
     private static string LockFile(LockedProvider provider)
     {
         var text = new StringBuilder();
         text.Append("provider ").Append(ProviderCliConfig.Quote(provider.Address.ToString())).AppendLine(" {");
         text.Append("  version     = ").AppendLine(ProviderCliConfig.Quote(provider.Version));
-        text.Append("  constraints = ").AppendLine(ProviderCliConfig.Quote("= " + provider.Version));
+        // A bare version is an exact constraint; Terraform wants the recorded constraints in that normalized form.
+        text.Append("  constraints = ").AppendLine(ProviderCliConfig.Quote(provider.Version));
         text.AppendLine("  hashes = [");
         foreach (var hash in provider.Hashes) text.Append("    ").Append(ProviderCliConfig.Quote(hash)).AppendLine(",");
         text.AppendLine("  ]");

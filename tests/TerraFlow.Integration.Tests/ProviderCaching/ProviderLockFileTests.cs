@@ -46,8 +46,10 @@ public sealed class ProviderLockFileTests
     [Fact]
     public void Drops_malformed_hashes_and_keeps_the_rest()
     {
-        var providers = ProviderLockFile.Parse($"provider \"registry.terraform.io/hashicorp/aws\" {{\n  version = \"1.0.0\"\n  hashes = [\"h1:short\", \"zh:XYZ\", \"{H1}\", \"h1:${{path}}\"]\n}}\n");
+        var providers = ProviderLockFile.Parse($"provider \"registry.terraform.io/hashicorp/aws\" {{\n  version = \"1.0.0\"\n  hashes = [\"h1:short\", \"zh:XYZ\", \"{H1}\", \"h1:$(path)\"]\n}}\n");
         Assert.Equal([H1], Assert.Single(providers).Hashes);
+        // Braces never occur inside a block Terraform writes: such a block is not read at all (so not cached).
+        Assert.Empty(ProviderLockFile.Parse($"provider \"registry.terraform.io/hashicorp/aws\" {{\n  version = \"1.0.0\"\n  hashes = [\"h1:${{x}}\", \"{H1}\"]\n}}\n"));
     }
 
     [Fact]
