@@ -141,6 +141,14 @@ resource job 'Microsoft.App/jobs@2026-01-01' = {
         }
       }
     }
+    // Provider cache (runners/TerraFlow.Runner/Providers/README.md): the image keeps it in
+    // /var/cache/terraflow/providers (TerraFlow__Runner__ProviderCacheDir). Each execution here runs one job and exits,
+    // so without a volume the cache lives for that one job (an EmptyDir volume would change nothing). To share it
+    // across executions, add an Azure Files share to the environment (Microsoft.App/managedEnvironments/storages;
+    // NFS shares keep POSIX renames, modes and flock; SMB works too — entries appear by atomic rename, at worst two
+    // executions fetch the same package) and mount it here: volumes: [{ name: 'providers', storageType: 'AzureFile',
+    // storageName: '<storage>' }] and, in the container, volumeMounts: [{ volumeName: 'providers',
+    // mountPath: '/var/cache/terraflow/providers' }]. Not wired by default: it needs a storage account share and its key.
     template: {
       containers: [
         {
