@@ -47,16 +47,17 @@ public sealed class ProviderCache
     private int _fetches;
     private int _replacements;
 
-    public ProviderCache(string root, string? upstream, TimeSpan fetchTimeout, IReadOnlyDictionary<string, string>? fetchEnvironment = null)
+    /// <param name="runAs">Who fetches when the runner is root (<see cref="RunnerOptions.RunAs"/>; default a fresh uid).</param>
+    public ProviderCache(string root, string? upstream, TimeSpan fetchTimeout, IReadOnlyDictionary<string, string>? fetchEnvironment = null, string runAs = "job")
     {
         Root = Path.GetFullPath(root);
         Upstream = string.IsNullOrWhiteSpace(upstream) ? null : upstream.Trim();
-        _fetch = new ProviderFetch(this, fetchTimeout, fetchEnvironment ?? new Dictionary<string, string>());
+        _fetch = new ProviderFetch(this, fetchTimeout, fetchEnvironment ?? new Dictionary<string, string>(), runAs);
     }
 
     /// <summary>The cache of this runner process for the options' folder (one per folder, so its jobs share the locks).</summary>
     public static ProviderCache For(RunnerOptions options) =>
-        PerFolder.GetOrAdd(options.ProviderCacheDirectory, root => new ProviderCache(root, options.ProviderUpstream, options.InitTimeout, FetchEnvironment(options)));
+        PerFolder.GetOrAdd(options.ProviderCacheDirectory, root => new ProviderCache(root, options.ProviderUpstream, options.InitTimeout, FetchEnvironment(options), options.RunAs));
 
     public string Root { get; }
 
@@ -192,8 +193,11 @@ public sealed class ProviderCache
         {
             if (Directory.Exists(dir)) continue;
             Directory.CreateDirectory(dir);
-            // The runner's own: jobs have no business in half-fetched packages or lock files.
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // The runner's own: jobs have no business in half-fetched packages or lock files. Staging may be passed
+            // through (not listed) by the fetch's own uid, to reach its 0700 scratch folder.
+            var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            if (dir == StagingPath) mode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, mode);
         }
     }
 

@@ -10,9 +10,11 @@ namespace TerraFlow.Runner.Providers;
 /// a lock file holding the project's hashes for it (so Terraform checks the download against them, and against the
 /// registry's signature for <c>direct</c>), and a CLI configuration naming only the upstream. The runner, not the
 /// job, runs it: nothing of the pull request runs here except the address, version and hashes, all validated by
-/// <see cref="ProviderLockFile"/>. The installed folder is then made read-only for others and hashed.
+/// <see cref="ProviderLockFile"/>. A runner running as root fetches as a fresh unprivileged uid (like a job, <see cref="RunnerOptions.RunAs"/>),
+/// so Terraform's download and unzip of a package from a pull-request-chosen address never run as root; the result
+/// is handed back to root, made read-only for others and hashed.
 /// </summary>
-internal sealed class ProviderFetch(ProviderCache cache, TimeSpan timeout, IReadOnlyDictionary<string, string> operatorEnvironment)
+internal sealed class ProviderFetch(ProviderCache cache, TimeSpan timeout, IReadOnlyDictionary<string, string> operatorEnvironment, string runAs)
 {
     public const UnixFileMode ReadableDirectory =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
@@ -36,9 +38,25 @@ internal sealed class ProviderFetch(ProviderCache cache, TimeSpan timeout, IRead
             await File.WriteAllTextAsync(config, ProviderCliConfig.Render(null, [], cache.Upstream), ct);
             await File.WriteAllTextAsync(Path.Combine(scratch, "main.tf"), Configuration(provider), ct);
             await File.WriteAllTextAsync(Path.Combine(scratch, ".terraform.lock.hcl"), LockFile(provider), ct);
+            JobUser? user;
+            try
+            {
+                user = JobUser.ForNewJob(new RunnerOptions { RunAs = runAs });
+            }
+            catch (InvalidOperationException ex)
+            {
+                return new Result(scratch, null, null, ex.Message);
+            }
+            if (user is not null)
+            {
+                if (!OperatingSystem.IsWindows())
+                    File.SetUnixFileMode(scratch, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                foreach (var path in Directory.EnumerateFileSystemEntries(scratch).Append(scratch)) user.Own(path);
+            }
 
-            var init = await ProcessRunner.RunAsync(executable, ["init", "-backend=false", "-input=false", "-no-color"], scratch,
-                Environment(scratch, config), timeout, ct);
+            IReadOnlyList<string> arguments = ["init", "-backend=false", "-input=false", "-no-color"];
+            var (file, args) = user is null ? (executable, arguments) : user.Wrap(executable, arguments);
+            var init = await ProcessRunner.RunAsync(file, args, scratch, Environment(scratch, config), timeout, ct);
             if (init.TimedOut) return new Result(scratch, null, null, $"init timed out after {timeout}");
             if (init.ExitCode != 0) return new Result(scratch, null, null, LastLines(init.StandardError.Length > 0 ? init.StandardError : init.StandardOutput));
 
@@ -57,6 +75,7 @@ internal sealed class ProviderFetch(ProviderCache cache, TimeSpan timeout, IRead
             {
                 Directory.Move(installed, package);
             }
+            if (user is not null) OwnTreeByRoot(new DirectoryInfo(package));
             MakeReadable(new DirectoryInfo(package));
             var hash = ProviderPackageHash.H1(package, ct);
             return hash is null
@@ -129,6 +148,17 @@ internal sealed class ProviderFetch(ProviderCache cache, TimeSpan timeout, IRead
             }
         }
         return true;
+    }
+
+    /// <summary>Everything the fetch's uid wrote becomes root's before it is hashed and enters the cache.</summary>
+    private static void OwnTreeByRoot(DirectoryInfo dir)
+    {
+        JobUser.OwnByRoot(dir.FullName);
+        foreach (var entry in dir.EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo sub && entry.LinkTarget is null) OwnTreeByRoot(sub);
+            else JobUser.OwnByRoot(entry.FullName);
+        }
     }
 
     /// <summary>Folders 0755, files 0644 or 0755: jobs (other uids) read and run them; only the runner writes.</summary>

@@ -61,6 +61,13 @@ public sealed record JobUser(uint Uid, uint Gid)
             throw new IOException($"Could not hand '{path}' to uid {Uid}: errno {Marshal.GetLastPInvokeError()}.");
     }
 
+    /// <summary>Gives a path (not following a symlink) back to root, e.g. what a fetch as a job user left behind.</summary>
+    public static void OwnByRoot(string path)
+    {
+        if (LChown(path, 0, 0) != 0)
+            throw new IOException($"Could not hand '{path}' back to root: errno {Marshal.GetLastPInvokeError()}.");
+    }
+
     public static bool IsRoot() => !OperatingSystem.IsWindows() && GetEuid() == 0;
 
     private static JobUser? FromPasswd(string name)
