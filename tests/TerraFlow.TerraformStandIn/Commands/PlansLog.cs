@@ -31,7 +31,17 @@ internal static class PlansLog
         foreach (var target in targets)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            await File.AppendAllTextAsync(target, line, CancellationToken.None);
+            // Runners started as root run each job as a fresh uid: the log must stay appendable by the next job's uid.
+            var options = new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.ReadWrite };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = (UnixFileMode)0b110_110_110;
+            await using (var stream = new FileStream(target, options))
+            await using (var writer = new StreamWriter(stream))
+                await writer.WriteAsync(line);
+            try
+            {
+                if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, (UnixFileMode)0b110_110_110);
+            }
+            catch (UnauthorizedAccessException) { /* another uid created it, already 0666 */ }
         }
     }
 }
