@@ -84,7 +84,7 @@ public sealed class DriftTimerTests
         Assert.Equal(1, await scheduler.RunDueAsync(CancellationToken.None));
         Assert.Equal(0, await scheduler.RunDueAsync(CancellationToken.None));
         await using (var cmd = db.CreateCommand("select due_at from drift_schedules"))
-            Assert.Equal(T0.AddHours(6), (DateTimeOffset)(await cmd.ExecuteScalarAsync())!);
+            Assert.Equal(T0.AddHours(6), new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await cmd.ExecuteScalarAsync())!, DateTimeKind.Utc)));
 
         clock.Now = T0.AddHours(6);
         Assert.Equal(1, await scheduler.RunDueAsync(CancellationToken.None));
