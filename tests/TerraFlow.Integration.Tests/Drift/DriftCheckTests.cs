@@ -106,6 +106,37 @@ public sealed class DriftCheckTests
     }
 
     [Fact]
+    public async Task A_configuration_error_on_the_default_branch_fails_the_check_and_shows_in_the_api()
+    {
+        await using var bed = await DriftTestBed.StartAsync("  schedule: \"0 6 * * *\"\n");
+        var ids = await bed.ProjectsAsync();
+        var api = await bed.DriftApiAsync();
+        var drifted = api.GetProperty("projects").EnumerateArray().Single(p => p.GetProperty("project").GetString() == "drifted");
+        Assert.Equal("0 6 * * *", drifted.GetProperty("schedule").GetString());
+        Assert.Equal("never", drifted.GetProperty("state").GetString());
+        Assert.True(drifted.GetProperty("nextDueAt").GetDateTimeOffset() > DateTimeOffset.UtcNow);
+
+        bed.Repo.Write(".terraflow.yml", "version: 1\ndrift:\n  schedule: \"0 25 * * *\"\nprojects:\n  - name: drifted\n    dir: drifted\n");
+        bed.Repo.Commit("break the schedule");
+        var result = await bed.ReportedAsync(await bed.StartCheckAsync("drifted"));
+        Assert.Equal(DriftState.Failed, result.State);
+        Assert.Contains(".terraflow.yml:3:13:", result.Failure);
+
+        api = await bed.DriftApiAsync();
+        var repository = api.GetProperty("repositories").EnumerateArray().Single();
+        Assert.StartsWith(".terraflow.yml:3:13: 'drift' of the top level: '0 25 * * *' is not a valid cron expression", repository.GetProperty("configError").GetString());
+        drifted = api.GetProperty("projects").EnumerateArray().Single(p => p.GetProperty("project").GetString() == "drifted");
+        Assert.Equal(repository.GetProperty("configError").GetString(), drifted.GetProperty("configError").GetString());
+        // The last good schedule keeps running until the file is fixed.
+        Assert.Equal("0 6 * * *", drifted.GetProperty("schedule").GetString());
+
+        // The check's run is there behind its link.
+        using var http = new HttpClient();
+        Assert.Equal(200, (int)(await http.GetAsync($"{bed.Host.BaseUrl}/api/runs/{result.RunId}")).StatusCode);
+        Assert.True(ids.ContainsKey("broken"));
+    }
+
+    [Fact]
     public async Task Unknown_project_is_404_and_the_apply_path_refuses_drift_runs()
     {
         await using var bed = await DriftTestBed.StartAsync();
