@@ -19,7 +19,9 @@ public sealed class DriftResultHandler(IDriftStore store, IEnumerable<IDriftRepo
     public async Task RecordAsync(JobResult result, CancellationToken ct)
     {
         var outcome = result.Drift ?? new DriftOutcome(null, null, DriftState.Failed, null, "The runner reported no drift outcome.", null);
+        // Whole microseconds, as PostgreSQL stores them: the first detection a report carries equals the one the next reads back.
         var now = clock.GetUtcNow();
+        now = now.AddTicks(-(now.Ticks % 10));
         await using var tx = await store.BeginAsync(ct);
         if (await tx.LoadCheckAsync(result.RunId, ct) is not { } check)
         {
