@@ -220,6 +220,10 @@ public static class RunRepository
             SqlBatch.Text(after.ConfigError is null ? null : StoreJson.Serialize(after.ConfigError)),
             SqlBatch.Text(after.FailureMessage), SqlBatch.Text(after.SupersededBySha), after.Merged, SqlBatch.Text(after.RuleNotice));
 
+        // A merge may have changed the default branch's drift configuration: read it at the next drift pass (same batch).
+        if (after.Merged && !before.Merged)
+            batch.Add("update drift_repositories set config_due_at = now() where repository_id = (select repository_id from runs where id = $1)", after.RunId);
+
         // Projects new to the run (a discovery) become, or refresh, the repository's known projects.
         CatalogRepository.AddProjectsSeen(batch, after.RunId,
             after.Projects.Where(p => before.FindProject(p.Definition.Name) is null).Select(p => p.Definition).ToArray());
