@@ -54,7 +54,7 @@ public static class DriftIssueText
     {
         ArgumentNullException.ThrowIfNull(result);
         var sb = Header(result, $"## ⚠️ Drift detected in {MarkdownText.Code(result.Project.Name)}");
-        sb.Append(DetailsSection(result));
+        sb.Append(DetailsSection(result)).Append("\n");
         Footer(sb);
         return new DriftIssueDocument(Title("Drift", result), Fit(sb), [Label]);
     }
