@@ -13,7 +13,7 @@ internal sealed class PostgresDriftIssueStore(NpgsqlDataSource db) : IDriftIssue
         cmd.Parameters.AddWithValue(projectId);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct)) return null;
-        return new DriftIssueRecord(projectId, reader.GetString(0), reader.GetInt64(1), reader.GetBoolean(2), reader.GetInt64(3),
+        return new DriftIssueRecord(projectId, reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetInt64(1), reader.GetBoolean(2), reader.GetInt64(3),
             reader.GetFieldValue<DateTimeOffset>(4));
     }
 
@@ -31,7 +31,7 @@ internal sealed class PostgresDriftIssueStore(NpgsqlDataSource db) : IDriftIssue
             """);
         cmd.Parameters.AddWithValue(record.ProjectId);
         cmd.Parameters.AddWithValue(record.Provider);
-        cmd.Parameters.AddWithValue(record.IssueNumber);
+        cmd.Parameters.Add(new NpgsqlParameter<long?> { TypedValue = record.IssueNumber, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
         cmd.Parameters.AddWithValue(record.Open);
         cmd.Parameters.AddWithValue(record.LastRunId);
         cmd.Parameters.AddWithValue(record.UpdatedAt);

@@ -34,9 +34,11 @@ public sealed class DriftIssueReporter(IEnumerable<IDriftIssueTracker> trackers,
         if (record is not null && record.LastRunId >= result.RunId) return;
 
         var repo = result.Repository.Repo;
-        var issue = record is not null ? await tracker.GetAsync(repo, record.IssueNumber, ct).ConfigureAwait(false) : null;
-        // A clean check of a project that never had an issue needs no search: only a drifted or failed one did.
-        var mayHaveIssue = result.State != DriftState.Clean || result.PreviousState is DriftState.Drifted or DriftState.Failed || record is not null;
+        var issue = record?.IssueNumber is { } known ? await tracker.GetAsync(repo, known, ct).ConfigureAwait(false) : null;
+        // The search by marker (a listing of every drift issue of the repository) only where an issue may exist that
+        // no row names: a row whose opening was interrupted, or a row lost while the project had drifted or failed.
+        // First detections, the common case, need none: they are marked as being opened before the issue is created.
+        var mayHaveIssue = record is not null || result.PreviousState is DriftState.Drifted or DriftState.Failed;
         if (issue is null && mayHaveIssue)
             issue = await FindByMarkerAsync(tracker, result, ct).ConfigureAwait(false);
 
@@ -58,6 +60,9 @@ public sealed class DriftIssueReporter(IEnumerable<IDriftIssueTracker> trackers,
         var repo = result.Repository.Repo;
         if (issue is null)
         {
+            // Marked before the request, so a retry after a crash between the two searches instead of opening another.
+            await store.SaveAsync(new DriftIssueRecord(result.Project.Id, result.Repository.Provider, null, false, record?.LastRunId ?? 0, time.GetUtcNow()), ct)
+                .ConfigureAwait(false);
             var created = await tracker.CreateAsync(repo, document, ct).ConfigureAwait(false);
             logger.LogInformation("Opened drift issue #{Issue} for project {Project} of {Repository} ({State})",
                 created.Number, result.Project.Name, repo.FullName, result.State);

@@ -2,10 +2,10 @@ namespace TerraFlow.Application.Drift;
 
 /// <summary>
 /// A project's drift issue as TerraFlow last left it: which issue (<paramref name="IssueNumber"/>, GitHub's number or
-/// GitLab's iid), whether TerraFlow left it open, and the run whose report completed last (so a redelivered report of
-/// that run does nothing).
+/// GitLab's iid; null while one is being opened, so a retry after a crash searches before opening another), whether
+/// TerraFlow left it open, and the run whose report completed last (so a redelivered report of that run does nothing).
 /// </summary>
-public sealed record DriftIssueRecord(long ProjectId, string Provider, long IssueNumber, bool Open, long LastRunId, DateTimeOffset UpdatedAt);
+public sealed record DriftIssueRecord(long ProjectId, string Provider, long? IssueNumber, bool Open, long LastRunId, DateTimeOffset UpdatedAt);
 
 /// <summary>Where the number of each project's drift issue is kept (PostgreSQL: table <c>drift_issues</c>).</summary>
 public interface IDriftIssueStore
