@@ -38,6 +38,7 @@ public static class RunnerServiceCollectionExtensions
         services.TryAddSingleton<JobSignal>();
         services.AddSingleton<IJobHandler, DiscoverJobHandler>();
         services.AddSingleton<IJobHandler, PlanJobHandler>();
+        services.AddSingleton<IJobHandler, DriftJobHandler>();
         services.AddSingleton<IJobHandler, ApplyJobHandler>();
         // The host waits for the hosted service only up to ShutdownTimeout (30 s by default): an apply in its grace
         // period, then its interruption and the report, must fit in it.

@@ -59,6 +59,9 @@ internal sealed class Behavior
     /// </summary>
     public string? AppliesLog => Text("applies_log");
 
+    /// <summary>An extra file (absolute path) every <c>plan</c> appends one line to, whatever its exit code (see Commands/PlansLog).</summary>
+    public string? PlansLog => Text("plans_log");
+
     public int? ExitCode(string command) => Int($"{command}_exit");
 
     public int DelayMilliseconds(string command) => Int($"{command}_delay_ms") ?? 0;

@@ -33,6 +33,8 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<TerraFlow.Application.Ports.IWorkflowStore, PostgresWorkflowStore>();
         services.AddSingleton<TerraFlow.Application.Outbox.IOutboxQueue, PostgresOutboxQueue>();
         services.AddSingleton<TerraFlow.Application.Queries.IRunQueries, Queries.PostgresRunQueries>();
+        services.AddSingleton<TerraFlow.Application.Drift.IDriftStore, Drift.PostgresDriftStore>();
+        services.AddSingleton<TerraFlow.Application.Drift.IDriftQueries, Drift.PostgresDriftQueries>();
         return database;
     }
 

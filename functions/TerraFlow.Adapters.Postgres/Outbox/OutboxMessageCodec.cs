@@ -27,6 +27,7 @@ public static class OutboxMessageCodec
                 // Status rows written before statuses named their provider carry none (see StoredProvider).
                 OutboxKinds.SetStatus => WithProvider(StoreJson.Deserialize<SetStatusMessage>(payload)),
                 OutboxKinds.Reply => StoreJson.Deserialize<ReplyMessage>(payload),
+                OutboxKinds.DriftReport => StoreJson.Deserialize<DriftReportMessage>(payload),
                 _ => new UnreadableOutboxMessage(kind, null),
             };
             return message with { RunId = runId };

@@ -14,8 +14,12 @@ namespace TerraFlow.Application.Outbox;
 /// between the POST and recording the outcome) first reads the commit's statuses and is not sent again when the same
 /// state and description are already visible; a first attempt costs no extra request.
 /// </summary>
-public sealed class OutboxDispatcher(IOutboxQueue queue, IVcsClients vcs, CommentSync comments, CommentOptions options, ILogger<OutboxDispatcher> logger)
+public sealed class OutboxDispatcher(IOutboxQueue queue, IVcsClients vcs, CommentSync comments, CommentOptions options, ILogger<OutboxDispatcher> logger,
+    IEnumerable<Drift.IDriftReporter>? driftReporters = null)
 {
+    private readonly Dictionary<string, Drift.IDriftReporter> _driftReporters =
+        (driftReporters ?? []).GroupBy(Drift.DriftReporterNames.Of).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
     private const int MaxAttempts = 15;
 
     /// <summary>When this host's dispatcher was made: rows created before may have been attempted by a host that died mid-send.</summary>
@@ -78,6 +82,12 @@ public sealed class OutboxDispatcher(IOutboxQueue queue, IVcsClients vcs, Commen
                 var self = await host.GetOwnLoginAsync(repo, ct);
                 if (!existing.Any(c => OwnComments.IsOwn(c, self) && c.Body.Contains(reply.Marker, StringComparison.Ordinal)))
                     await host.CreateCommentAsync(repo, reply.Number, reply.Marker + "\n" + reply.Body, ct);
+                return;
+            case DriftReportMessage drift:
+                // Reporters are idempotent per (project, run): a retry after a crash mid-send repeats nothing visible.
+                if (!_driftReporters.TryGetValue(drift.Reporter, out var reporter))
+                    throw new VcsPermanentException($"no drift reporter '{drift.Reporter}' is registered in this host", 0);
+                await reporter.ReportAsync(drift.Result, ct);
                 return;
             case UnreadableOutboxMessage { Error: null } unknown:
                 throw new VcsPermanentException($"unknown outbox kind '{unknown.Kind}'", 0);

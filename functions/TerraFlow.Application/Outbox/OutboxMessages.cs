@@ -28,6 +28,12 @@ public sealed record SetStatusMessage(string Owner, string Repo, long? Installat
 /// <summary>A standalone reply (help, command errors), identified by a marker so a retry never posts twice.</summary>
 public sealed record ReplyMessage(string Provider, string Owner, string Repo, long? InstallationId, int Number, string Marker, string Body) : OutboxMessage;
 
+/// <summary>
+/// A finished drift check for one <see cref="Drift.IDriftReporter"/> (named by <see cref="Drift.DriftReporterNames"/>):
+/// one row per reporter, so a reporter that fails is retried without calling the others again.
+/// </summary>
+public sealed record DriftReportMessage(string Reporter, TerraFlow.Core.Drift.DriftCheckResult Result) : OutboxMessage;
+
 /// <summary>A stored row this version cannot read: an unknown kind (<paramref name="Error"/> null) or a payload that does not parse.</summary>
 public sealed record UnreadableOutboxMessage(string Kind, string? Error) : OutboxMessage;
 
@@ -40,12 +46,14 @@ public static class OutboxKinds
     public const string SyncComment = "sync_comment";
     public const string SetStatus = "set_status";
     public const string Reply = "reply";
+    public const string DriftReport = "drift_report";
 
     public static string Of(OutboxMessage message) => message switch
     {
         SyncCommentMessage => SyncComment,
         SetStatusMessage => SetStatus,
         ReplyMessage => Reply,
+        DriftReportMessage => DriftReport,
         _ => throw new ArgumentException($"{message.GetType().Name} is not stored in the outbox", nameof(message)),
     };
 }

@@ -11,8 +11,11 @@ public static class JobSpecs
 
     public static JobSpec Plan(RunContext c, EnqueuePlan plan) => Spec(JobKinds.Plan, c, plan.Project);
 
+    /// <exception cref="InvalidOperationException">The run is not a pull request's: nothing else is ever applied.</exception>
     public static JobSpec Apply(RunContext c, EnqueueApply apply) =>
-        Spec(JobKinds.Apply, c, apply.Project) with { PlanFile = apply.Artifacts.PlanFile, PlanSha256 = apply.PlanSha256 };
+        c.Trigger != RunTrigger.PullRequest || c.PullRequestNumber <= 0
+            ? throw new InvalidOperationException($"run {c.RunId} ({c.Trigger}) is not a pull request's; only pull requests' plans are applied")
+            : Spec(JobKinds.Apply, c, apply.Project) with { PlanFile = apply.Artifacts.PlanFile, PlanSha256 = apply.PlanSha256 };
 
     private static JobSpec Spec(string kind, RunContext c, ProjectDefinition? project) =>
         new(kind, c.RunId, c.Repo.Owner, c.Repo.Name, c.Repo.InstallationId, c.CloneUrl, c.HeadSha, c.BaseSha, project, c.OperationId)

@@ -14,7 +14,8 @@ namespace TerraFlow.Application.Workflow;
 /// second transaction takes the lease back, re-checks what the facts were read for and decides. A crash anywhere
 /// leaves the item unprocessed; the next engine picks it up again (after the lease, for a leased one).
 /// </summary>
-public sealed class WorkflowEngine(IWorkflowStore store, LifecycleCommandHandler lifecycle, PlanCommandHandler plans, TrustCheckHandler trust, ILogger<WorkflowEngine> logger)
+public sealed class WorkflowEngine(IWorkflowStore store, LifecycleCommandHandler lifecycle, PlanCommandHandler plans, TrustCheckHandler trust, ILogger<WorkflowEngine> logger,
+    Drift.DriftResultHandler? drift = null)
 {
     private const int MaxAttempts = 10;
 
@@ -160,8 +161,15 @@ public sealed class WorkflowEngine(IWorkflowStore store, LifecycleCommandHandler
     }
 
     /// <summary>The step of a message that needs no facts from the VCS host, or null.</summary>
-    private static WorkflowStep? StepWithoutFacts(InboxMessage message) => message switch
+    private WorkflowStep? StepWithoutFacts(InboxMessage message) => message switch
     {
+        // Drift checks are not pull-request runs: their results go to the drift tables (their own transaction,
+        // idempotent per run), never through the run state machine.
+        JobResultReceived { Result.Kind: JobKinds.Drift } d => async (_, ct) =>
+        {
+            await (drift ?? throw new InvalidOperationException("drift results need a DriftResultHandler")).RecordAsync(d.Result, ct);
+            return StepOutcome.Done;
+        },
         JobResultReceived r => async (tx, ct) =>
         {
             await RunTransitions.ApplyAsync(tx, r.Result.RunId, ResultEvent(r.Result), "runner", null, ct);

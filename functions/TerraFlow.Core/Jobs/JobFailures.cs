@@ -23,6 +23,7 @@ public static class JobFailures
             return InterruptedApply(jobId, spec, "The runner stopped responding while it was applying this plan (it crashed, was killed or lost its connection).");
 
         var message = $"The runner stopped responding {attempts} times while working on this job; giving up.";
+        if (spec.Kind == JobKinds.Drift) return DriftFailed(jobId, spec, message);
         return spec.Kind == JobKinds.Plan && spec.Project is not null
             ? new JobResult(jobId, spec.RunId, spec.Kind, null, new PlanOutcome(spec.Project.Name, false, null, null, null, message))
             : new JobResult(jobId, spec.RunId, spec.Kind, new DiscoveryOutcome(false, null, message, [], []), null);
@@ -33,10 +34,18 @@ public static class JobFailures
     {
         var after = $"No runner reported a result within {waited.TotalMinutes:0} minutes (it may have crashed, or its message was dead-lettered).";
         if (spec.Kind == JobKinds.Apply) return InterruptedApply(jobId, spec, after);
+        if (spec.Kind == JobKinds.Drift) return DriftFailed(jobId, spec, after);
         return spec.Kind == JobKinds.Plan && spec.Project is not null
             ? new JobResult(jobId, spec.RunId, spec.Kind, null, new PlanOutcome(spec.Project.Name, false, null, null, null, after))
             : new JobResult(jobId, spec.RunId, spec.Kind, new DiscoveryOutcome(false, null, after, [], []), null);
     }
+
+    /// <summary>A drift check that no runner finished: the project's state becomes failed, never drifted or clean.</summary>
+    public static JobResult DriftFailed(long jobId, JobSpec spec, string reason) =>
+        new(jobId, spec.RunId, JobKinds.Drift, null, null)
+        {
+            Drift = new DriftOutcome(null, spec.Project?.Name, Drift.DriftState.Failed, null, reason, null),
+        };
 
     /// <summary>An apply that started but whose end nobody saw: failed, interrupted, with what to check.</summary>
     /// <param name="reason">What happened, in one sentence; the advice is appended.</param>

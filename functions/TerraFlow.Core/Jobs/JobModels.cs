@@ -54,6 +54,12 @@ public static class JobKinds
 
     /// <summary>terraform init + apply of exactly the approved plan file. Never retried automatically.</summary>
     public const string Apply = "apply";
+
+    /// <summary>
+    /// A drift check: clone the default branch's head, read its drift configuration and, when the job names a
+    /// project, <c>terraform plan -detailed-exitcode</c> it (refresh on). Never applies.
+    /// </summary>
+    public const string Drift = "drift";
 }
 
 /// <summary>A job a runner holds. <see cref="LeaseToken"/> fences the holder: a stale holder's writes are refused.</summary>
@@ -72,6 +78,9 @@ public sealed record JobResult(
     PlanOutcome? Plan)
 {
     public ApplyOutcome? Apply { get; init; }
+
+    /// <summary>For <see cref="JobKinds.Drift"/>.</summary>
+    public DriftOutcome? Drift { get; init; }
 }
 
 /// <param name="AllProjects">Every project of the repository (so <c>-p name</c> can address an unaffected one).</param>

@@ -56,7 +56,9 @@ public static class JobWire
         { Kind: JobKinds.Plan, Plan.ProjectName: null or "" } => "a plan result needs 'plan.projectName'",
         // Apply results come back over the results queue too (Service Bus); refusing them would strand every apply there.
         { Kind: JobKinds.Apply, Apply: null } => "an apply result needs 'apply'",
-        { Kind: not (JobKinds.Discover or JobKinds.Plan or JobKinds.Apply) } => $"unknown job kind '{result.Kind}'",
+        { Kind: JobKinds.Drift, Drift: null } => "a drift result needs 'drift'",
+        { Kind: not (JobKinds.Discover or JobKinds.Plan or JobKinds.Apply or JobKinds.Drift) } => $"unknown job kind '{result.Kind}'",
+        { Drift: not null, Kind: not JobKinds.Drift } => "only a drift result has 'drift'",
         { Discovery: not null, Plan: not null } or { Apply: not null, Discovery: not null } or { Apply: not null, Plan: not null }
             => "a result has exactly one of 'discovery', 'plan' and 'apply'",
         _ => null,

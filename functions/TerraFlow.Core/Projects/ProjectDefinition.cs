@@ -30,6 +30,12 @@ public sealed partial record ProjectDefinition(
     /// </summary>
     public string? PolicyCommit { get; init; }
 
+    /// <summary>
+    /// The <c>drift:</c> keys that apply to this project (its own over the top level's); null = none set. Read for
+    /// drift only from the default branch's file: a pull request's file never turns drift detection on.
+    /// </summary>
+    public Drift.DriftSettings? Drift { get; init; }
+
     /// <summary>The <c>workflow:</c> this project names in the file it was read from (head or base); only the base's counts.</summary>
     public string? WorkflowName { get; init; }
 

@@ -12,10 +12,10 @@ internal sealed record ProjectEntry(
     IReadOnlyList<(string Value, YamlNode Node)> DependsOn)
 {
     private static readonly string[] Keys =
-        ["name", "dir", "workspace", "when_modified", "depends_on", "autoplan", CustomWorkflows.WorkflowKeys.ProjectKey, .. LifecycleKeys.Keys, .. EngineKeys.Keys];
+        ["name", "dir", "workspace", "when_modified", "depends_on", "autoplan", CustomWorkflows.WorkflowKeys.ProjectKey, DriftKeys.Key, .. LifecycleKeys.Keys, .. EngineKeys.Keys];
 
     /// <param name="repositoryWide">The top-level apply and policy keys the project's own keys override (policies add up).</param>
-    public static ProjectEntry Read(YamlNode node, int number, bool defaultAutoplan, LifecycleKeys repositoryWide)
+    public static ProjectEntry Read(YamlNode node, int number, bool defaultAutoplan, LifecycleKeys repositoryWide, Drift.DriftSettings? repositoryDrift = null)
     {
         var where = $"project #{number}";
         var mapping = Mapping(node, where);
@@ -47,13 +47,19 @@ internal sealed record ProjectEntry(
         var dependsOn = StringList(mapping, "depends_on") ?? [];
         var lifecycle = LifecycleKeys.Read(mapping, where).Over(repositoryWide);
         var engine = EngineKeys.Read(mapping, where);
+        var drift = DriftKeys.Read(mapping, where);
         var definition = engine.ApplyTo(lifecycle.ApplyTo(new ProjectDefinition(
             name,
             dir,
             workspace,
             whenModified?.Select(p => p.Value).ToList() ?? ProjectDefaults.WhenModified,
             dependsOn.Select(d => d.Value).ToList(),
-            Bool(mapping, "autoplan") ?? defaultAutoplan))) with { WorkflowName = String(mapping, CustomWorkflows.WorkflowKeys.ProjectKey) };
+            Bool(mapping, "autoplan") ?? defaultAutoplan))) with
+        {
+            WorkflowName = String(mapping, CustomWorkflows.WorkflowKeys.ProjectKey),
+            // Key by key over the top level's drift keys.
+            Drift = drift is null ? repositoryDrift : drift.Over(repositoryDrift),
+        };
         return new ProjectEntry(definition, number, Get(mapping, "name") ?? mapping, explicitName is null, dependsOn);
     }
 

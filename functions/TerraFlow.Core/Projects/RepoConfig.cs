@@ -21,9 +21,12 @@ public sealed partial record RepoConfig(int Version, bool Autoplan, bool Autodis
     /// <summary>The <c>workflows:</c> and <c>hooks:</c> keys (custom steps; see CustomWorkflows/README.md).</summary>
     public CustomWorkflows.RepoWorkflows Workflows { get; init; } = CustomWorkflows.RepoWorkflows.None;
 
+    /// <summary>The top-level <c>drift:</c> keys (projects override them key by key); null without one.</summary>
+    public Drift.DriftSettings? Drift { get; init; }
+
     /// <summary>An autodiscovered project with the repository-wide settings of this file.</summary>
     public ProjectDefinition WithRepositoryDefaults(ProjectDefinition project) =>
-        project with { Apply = Apply, Policies = Policies, PolicyPaths = PolicyPaths };
+        project with { Apply = Apply, Policies = Policies, PolicyPaths = PolicyPaths, Drift = Drift };
 }
 
 /// <summary>Either a <see cref="RepoConfig"/> or the first <see cref="ConfigError"/> found in the file.</summary>

@@ -11,7 +11,7 @@ public static class RepoConfigParser
 {
     public const int SupportedVersion = 1;
 
-    private static readonly string[] TopLevelKeys = ["version", "autoplan", "projects", .. LifecycleKeys.Keys, .. CustomWorkflows.WorkflowKeys.TopLevelKeys];
+    private static readonly string[] TopLevelKeys = ["version", "autoplan", "projects", DriftKeys.Key, .. LifecycleKeys.Keys, .. CustomWorkflows.WorkflowKeys.TopLevelKeys];
 
     public static RepoConfigResult Parse(string fileName, string yamlText) =>
         ConfigFileReading.Parse(fileName, () => Read(yamlText));
@@ -32,16 +32,17 @@ public static class RepoConfigParser
         var repositoryWide = LifecycleKeys.Read(root, "the top level");
         var defaults = repositoryWide.Over(LifecycleKeys.None);
         var workflows = CustomWorkflows.WorkflowKeys.Read(root);
+        var drift = DriftKeys.Read(root, "the top level");
         if (Get(root, "projects") is not { } projectsNode)
-            return WithDefaults(new RepoConfig(version, autoplan, Autodiscover: true, Projects: []), defaults) with { Workflows = workflows };
+            return WithDefaults(new RepoConfig(version, autoplan, Autodiscover: true, Projects: []), defaults) with { Workflows = workflows, Drift = drift };
         if (projectsNode is not YamlSequenceNode sequence)
             throw Problem(projectsNode, $"'projects' must be a list of projects, found {Describe(projectsNode)}");
 
         CustomWorkflows.WorkflowKeys.RequireKnownWorkflows(sequence, workflows);
-        var entries = sequence.Children.Select((node, index) => ProjectEntry.Read(node, index + 1, autoplan, repositoryWide)).ToList();
+        var entries = sequence.Children.Select((node, index) => ProjectEntry.Read(node, index + 1, autoplan, repositoryWide, drift)).ToList();
         ProjectEntryChecks.RequireUniqueNames(entries);
         ProjectEntryChecks.RequireKnownAcyclicDependencies(entries);
-        return WithDefaults(new RepoConfig(version, autoplan, Autodiscover: false, entries.Select(e => e.Definition).ToList()), defaults) with { Workflows = workflows };
+        return WithDefaults(new RepoConfig(version, autoplan, Autodiscover: false, entries.Select(e => e.Definition).ToList()), defaults) with { Workflows = workflows, Drift = drift };
     }
 
     private static RepoConfig WithDefaults(RepoConfig config, LifecycleKeys defaults) =>

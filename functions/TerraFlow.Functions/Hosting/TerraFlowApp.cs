@@ -21,6 +21,7 @@ using TerraFlow.Functions.Engine;
 using TerraFlow.Functions.Webhooks;
 using TerraFlow.Runner;
 using TerraFlow.Application.Outbox;
+using TerraFlow.Functions.Drift;
 
 namespace TerraFlow.Functions;
 
@@ -49,6 +50,7 @@ internal static class TerraFlowApp
         app.MapWebhooks();
         app.MapRuns();
         app.MapApprovals();
+        app.MapDrift();
 
         await app.Services.MigrateTerraFlowPostgresAsync(ct);
         return app;
@@ -114,6 +116,7 @@ internal static class TerraFlowApp
         services.AddSingleton<TerraFlow.Application.Comments.CommentSync>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddSingleton<ExpiredLeaseSweeper>();
+        services.AddDrift(config, options.PublicUrl, engineEnabled: config.GetValue("TerraFlow:Engine:Enabled", defaultValue: true));
         services.AddHostedService<NotificationListener>();
         // Off to measure intake alone, or where only the Timers function is to drive the engine. Under the Functions
         // host the loops run while an instance is up; the Timers function covers an app scaled to zero.

@@ -21,8 +21,8 @@ public sealed class TimersFunction(IServiceProvider services, ILogger<TimersFunc
         var jobs = services.GetService<JobDispatchLoop>() is not null;
         var pass = await EnginePass.RunAsync(services, EnginePass.Budget, ct);
         logger.LogInformation(
-            "Timers (past due: {PastDue}): leases swept {Leases}, inbox items {Inbox}, outbox items {Outbox}{Jobs}{Budget}",
-            timer.IsPastDue, pass.LeasesSwept, pass.InboxItems, pass.OutboxItems,
+            "Timers (past due: {PastDue}): leases swept {Leases}, drift checks started {Drift}, inbox items {Inbox}, outbox items {Outbox}{Jobs}{Budget}",
+            timer.IsPastDue, pass.LeasesSwept, pass.DriftChecksStarted, pass.InboxItems, pass.OutboxItems,
             jobs ? $", jobs sent to Service Bus {pass.JobsDispatched}" : "",
             pass.BudgetExhausted ? " (time budget used up; the rest waits for the next tick)" : "");
         LastPass = pass;

@@ -65,6 +65,10 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
         string logKey, SecretMasker masker, JobStopSignals stop, CancellationToken ct)
     {
         var spec = lease.Spec;
+        // Only a pull request's approved plan is ever applied: drift checks (schedule, manual) and any other run without
+        // a pull request never reach terraform apply, whatever job a bug or a forged queue row carries.
+        if (ApplyGuard.Refusal(spec) is { } refusal)
+            return NotApplied(name, refusal);
         if (spec.Untrusted)
             return NotApplied(name, "Refused: this plan ran as untrusted code (a fork's restricted plan); it cannot be applied.");
         var workflow = spec.Project?.Workflow;

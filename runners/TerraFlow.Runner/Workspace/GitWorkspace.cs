@@ -24,8 +24,11 @@ public sealed class GitWorkspace : IAsyncDisposable
 
     public string Root { get; }
 
+    /// <summary>The commit checked out (the default branch's head when <see cref="CloneAsync"/> was given no SHA).</summary>
+    public string Commit { get; private set; } = "";
+
     /// <summary>
-    /// Clones <paramref name="cloneUrl"/> and checks out <paramref name="sha"/>. An https credential (the provider's
+    /// Clones <paramref name="cloneUrl"/> and checks out <paramref name="sha"/> (empty: the default branch's head). An https credential (the provider's
     /// header, see CloneCredentials) travels in an http.extraHeader for these commands only, so it is never written to
     /// .git/config or shown in a URL; its secrets are masked in every message. git runs in the job's
     /// <paramref name="sandbox"/> (its user and environment) and clones into <see cref="JobSandbox.CheckoutPath"/>.
@@ -43,6 +46,9 @@ public sealed class GitWorkspace : IAsyncDisposable
         try
         {
             await workspace.GitAsync(sandbox.Root, ct, "clone", "--quiet", "--no-checkout", "--", cloneUrl, root);
+            // No commit named (drift checks): the default branch's head, which is what the clone's HEAD points at.
+            if (sha.Length == 0) sha = (await workspace.GitAsync(root, ct, "rev-parse", "--verify", "HEAD^{commit}")).StandardOutput.Trim();
+            workspace.Commit = sha;
             await workspace.EnsureCommitAsync(sha, ct);
             await workspace.GitAsync(root, ct, "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", sha);
             return workspace;

@@ -111,6 +111,7 @@ internal sealed class ApplyTestBed : IAsyncDisposable
         {
             PlanFile = planKey,
             PlanSha256 = planSha256,
+            PullRequestNumber = 1,
         };
         await using var conn = await Db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();

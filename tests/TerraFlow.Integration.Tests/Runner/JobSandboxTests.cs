@@ -98,7 +98,7 @@ public sealed class JobSandboxTests : IDisposable
         var handler = new ApplyJobHandler(Options(), new VcsClients([]), new CloneUrlPolicy([], allowLocalPaths: true), new LocalFolderArtifactStore(Path.Combine(_scratch, "artifacts")), NullLogger<ApplyJobHandler>.Instance);
         var spec = new JobSpec(JobKinds.Apply, 1, "acme", "infra", null, Path.Combine(_scratch, "no-repo"), new string('a', 40), new string('b', 40),
             new ProjectDefinition("root", ".", "default", ["**/*.tf"], [], true), "op")
-        { Untrusted = true, PlanFile = "runs/1/root/plan.tfplan", PlanSha256 = new string('c', 64) };
+        { Untrusted = true, PullRequestNumber = 1, PlanFile = "runs/1/root/plan.tfplan", PlanSha256 = new string('c', 64) };
 
         var result = await handler.ExecuteAsync(new JobLease(1, 1, 1, spec), new SecretMasker(), CancellationToken.None);
 

@@ -21,6 +21,13 @@ internal static class PlanCommand
 
     public static async Task<int> RunAsync(StandInContext context, IReadOnlyList<string> args)
     {
+        var exit = await RunPlanAsync(context, args);
+        await PlansLog.AppendAsync(context, args, exit);
+        return exit;
+    }
+
+    private static async Task<int> RunPlanAsync(StandInContext context, IReadOnlyList<string> args)
+    {
         var flags = FlagSet.Parse(args, BoolFlags, ValueFlags);
         var noColor = flags.Bool("no-color");
         if (flags.Error is not null)
