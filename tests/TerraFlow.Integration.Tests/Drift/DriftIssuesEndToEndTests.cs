@@ -17,6 +17,7 @@ public sealed class DriftIssuesEndToEndTests
     {
         await using var bed = await DriftTestBed.StartAsync(database: "drift_issues_e2e");
         var github = bed.GitHub;
+        github.AddRepository(DriftTestBed.Owner, DriftTestBed.Name);
 
         var first = await CheckAsync(bed, "drifted");
         await CheckAsync(bed, "clean");
@@ -43,7 +44,7 @@ public sealed class DriftIssuesEndToEndTests
 
         // A failing init is reported as failed, not drifted.
         await CheckAsync(bed, "broken");
-        var failed = Assert.Single(DriftIssues(github), i => i.Body.Contains("project=broken", StringComparison.Ordinal));
+        var failed = Assert.Single(DriftIssues(github), i => (i.Body ?? "").Contains("project=broken", StringComparison.Ordinal));
         Assert.Equal("Drift check failing: broken in acme/infra", failed.Title);
         Assert.Contains(DriftIssueText.FailedLabel, failed.Labels);
         Assert.DoesNotContain("Drift detected", failed.Body, StringComparison.Ordinal);
