@@ -19,6 +19,9 @@ namespace TerraFlow.Adapters.Http;
 /// <param name="buildUri">The absolute URL of a path below the configured API root (which keeps any base path).</param>
 internal abstract class VcsRestHttp(HttpClient http, string api, Func<string, Uri> buildUri)
 {
+    /// <summary>The key under which a transient failure's <see cref="Exception.Data"/> holds the host's Retry-After (a <see cref="TimeSpan"/>).</summary>
+    public const string RetryAfterKey = "Vcs.RetryAfter";
+
     /// <summary>Accept, user agent and credentials (<paramref name="bearer"/> when the caller passes a token).</summary>
     protected abstract void AddHeaders(HttpRequestHeaders headers, string? bearer);
 
@@ -116,7 +119,13 @@ internal abstract class VcsRestHttp(HttpClient http, string api, Func<string, Ur
         var message = $"{api} {method} {uri.AbsolutePath} failed with {status} {response.ReasonPhrase}: {detail}";
 
         if (IsTransient(response, detail))
-            return new HttpRequestException(message, null, response.StatusCode);
+        {
+            var transient = new HttpRequestException(message, null, response.StatusCode);
+            // A host's Retry-After (429, 503), so a caller that paces its requests can pause as long as the host asked.
+            if (response.Headers.RetryAfter is { } retryAfter)
+                transient.Data[RetryAfterKey] = retryAfter.Delta ?? (retryAfter.Date is { } at ? at - DateTimeOffset.UtcNow : TimeSpan.Zero);
+            return transient;
+        }
         if (status >= 400)
             return new VcsPermanentException(message, status);
         // 1xx/3xx that HttpClient did not follow: unexpected, treat as transient.

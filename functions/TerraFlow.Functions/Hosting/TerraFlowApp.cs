@@ -1,6 +1,7 @@
 using TerraFlow.Adapters.Artifacts;
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Adapters.AzureDevOps;
+using TerraFlow.Adapters.Drift;
 using TerraFlow.Adapters.GitHub;
 using TerraFlow.Adapters.GitLab;
 using TerraFlow.Adapters.Jobs;
@@ -81,6 +82,8 @@ internal static class TerraFlowApp
         services.AddGitHub(config);
         services.AddGitLab(config);
         services.AddAzureDevOps(config);
+        // Drift reports (issue per drifted project, outbound webhook) as IEnumerable<IDriftReporter>, after the hosts.
+        services.AddDriftReporting(config);
         // Clone URLs from webhooks must be on these hosts (intake and runner check; TerraFlow:CloneUrls).
         services.AddCloneUrlPolicy(config);
 

@@ -47,4 +47,8 @@ public sealed record FakeRequest(
     string? Authorization,
     IReadOnlyDictionary<string, string> Headers,
     string Body,
-    int ResponseStatus);
+    int ResponseStatus)
+{
+    /// <summary>When the fake answered (its <see cref="FakeGitHubOptions.Time"/>).</summary>
+    public DateTimeOffset At { get; init; }
+}

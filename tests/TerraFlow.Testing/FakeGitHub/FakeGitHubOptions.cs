@@ -44,6 +44,12 @@ public sealed class FakeGitHubOptions
     /// </summary>
     public Func<string, string, Task>? BeforeRequest { get; set; }
 
+    /// <summary>
+    /// When set, content-creating requests (POST, PATCH, PUT, DELETE) beyond this many within 60 s get GitHub's
+    /// secondary-limit 403 with Retry-After: 60, as github.com answers past its documented 80 per minute.
+    /// </summary>
+    public int? ContentRequestsPerMinute { get; set; }
+
     /// <summary>Clock for created_at/expires_at and token expiry; share a fake one with the client under test.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 }

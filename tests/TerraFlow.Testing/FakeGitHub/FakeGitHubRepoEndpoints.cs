@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace TerraFlow.Testing.FakeGitHub;
 
 /// <summary>The repository-scoped endpoints: pulls, issue comments and commit statuses.</summary>
-internal sealed class FakeGitHubRepoEndpoints(FakeGitHubOptions options, FakeGitHubState state, FakeGitHubResponses responses)
+internal sealed class FakeGitHubRepoEndpoints(FakeGitHubOptions options, FakeGitHubState state, FakeGitHubResponses responses, FakeGitHubIssues issues)
 {
     /// <summary>GitHub's limit on issue comment bodies, in characters.</summary>
     public const int MaxCommentLength = 65536;
@@ -17,6 +17,10 @@ internal sealed class FakeGitHubRepoEndpoints(FakeGitHubOptions options, FakeGit
         (method, rest) switch
         {
             ("GET", ["pulls", var n]) => GetPull(owner, repo, n),
+            ("GET", ["issues"]) => issues.List(owner, repo, request),
+            ("POST", ["issues"]) => issues.Create(owner, repo, body, login),
+            ("GET", ["issues", var n]) => issues.Get(owner, repo, n),
+            ("PATCH", ["issues", var n]) => issues.Update(owner, repo, n, body),
             ("GET", ["issues", var n, "comments"]) => ListComments(owner, repo, n, request),
             ("POST", ["issues", var n, "comments"]) => CreateComment(owner, repo, n, body, login),
             ("GET", ["issues", "comments", var id]) => GetComment(owner, repo, id),
@@ -34,7 +38,7 @@ internal sealed class FakeGitHubRepoEndpoints(FakeGitHubOptions options, FakeGit
 
     private FakeResponse ListComments(string owner, string repo, string number, HttpRequest request)
     {
-        if (FindPull(owner, repo, number) is not { } pr) return NotFound("/issues/comments#list-issue-comments");
+        if (FindThread(owner, repo, number) is not { } pr) return NotFound("/issues/comments#list-issue-comments");
 
         // GitHub: per_page defaults to 30 and is capped at 100; page starts at 1.
         var perPage = Math.Clamp(QueryInt(request, "per_page") ?? 30, 1, 100);
@@ -50,7 +54,7 @@ internal sealed class FakeGitHubRepoEndpoints(FakeGitHubOptions options, FakeGit
 
     private FakeResponse CreateComment(string owner, string repo, string number, string body, string login)
     {
-        if (FindPull(owner, repo, number) is not { } pr) return NotFound("/issues/comments#create-an-issue-comment");
+        if (FindThread(owner, repo, number) is not { } pr) return NotFound("/issues/comments#create-an-issue-comment");
         if (ReadCommentBody(body, "/issues/comments#create-an-issue-comment", out var text) is { } invalid) return invalid;
 
         var comment = state.AddComment(pr.Owner, pr.Repo, pr.Number, text, login, Now);
@@ -128,6 +132,15 @@ internal sealed class FakeGitHubRepoEndpoints(FakeGitHubOptions options, FakeGit
         if (page < lastPage) links.Add(Link(lastPage, "last"));
         if (page > 1) links.Add(Link(1, "first"));
         return string.Join(", ", links);
+    }
+
+    /// <summary>A pull request or an issue: both take issue comments, under one number sequence.</summary>
+    private (string Owner, string Repo, int Number)? FindThread(string owner, string repo, string number)
+    {
+        if (FindPull(owner, repo, number) is { } pr) return (pr.Owner, pr.Repo, pr.Number);
+        return int.TryParse(number, CultureInfo.InvariantCulture, out var n) && issues.Find(owner, repo, n) is { } issue
+            ? (issue.Owner, issue.Repo, issue.Number)
+            : null;
     }
 
     private FakePullRequest? FindPull(string owner, string repo, string number) =>

@@ -21,11 +21,15 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
 
     private JsonObject UserJson(string login) => _responses!.User(login);
 
+    /// <summary>The repositories' issues (set by <see cref="Bind"/>).</summary>
+    public FakeGitHubIssues? Issues { get; private set; }
+
     /// <summary>Set once the server knows its address (response bodies contain absolute URLs).</summary>
     public void Bind(FakeGitHubResponses responses)
     {
         _responses = responses;
-        _repos = new FakeGitHubRepoEndpoints(options, state, responses);
+        Issues = new FakeGitHubIssues(options, state, responses);
+        _repos = new FakeGitHubRepoEndpoints(options, state, responses, Issues);
         _access = new FakeGitHubAccessEndpoints(state, responses, responses.ApiUrl);
         _oauth = new FakeGitHubOAuthEndpoints(options, responses);
     }
@@ -37,11 +41,11 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
             body = await reader.ReadToEndAsync(context.RequestAborted);
 
         if (options.BeforeRequest is { } before) await before(context.Request.Method, context.Request.Path.Value ?? "");
-        var response = Dispatch(context.Request, body);
+        var response = ContentLimitExceeded(context.Request.Method) ?? Dispatch(context.Request, body);
 
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         state.Log(new FakeRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.QueryString.Value ?? "",
-            headers.GetValueOrDefault("Authorization"), headers, body, response.Status));
+            headers.GetValueOrDefault("Authorization"), headers, body, response.Status) { At = options.Time.GetUtcNow() });
 
         context.Response.StatusCode = response.Status;
         context.Response.Headers["X-GitHub-Media-Type"] = "github.v3; format=json";
@@ -59,6 +63,18 @@ internal sealed class FakeGitHubRouter(FakeGitHubOptions options, FakeGitHubStat
             context.Response.ContentType = "application/json; charset=utf-8";
             await context.Response.WriteAsync(response.Body.ToJsonString(), context.RequestAborted);
         }
+    }
+
+    /// <summary>
+    /// GitHub's secondary limit on content-creating requests, when <see cref="FakeGitHubOptions.ContentRequestsPerMinute"/>
+    /// is set: a POST/PATCH/PUT/DELETE beyond it within the last 60 s (fake clock) gets 403 with Retry-After: 60.
+    /// </summary>
+    private FakeResponse? ContentLimitExceeded(string method)
+    {
+        if (options.ContentRequestsPerMinute is not { } limit || method is not ("POST" or "PATCH" or "PUT" or "DELETE")) return null;
+        var now = options.Time.GetUtcNow();
+        var recent = state.Requests().Count(r => r.Method is "POST" or "PATCH" or "PUT" or "DELETE" && r.ResponseStatus < 400 && r.At > now - TimeSpan.FromMinutes(1));
+        return recent >= limit ? FakeGitHubFaults.SecondaryRateLimit(403, TimeSpan.FromSeconds(60)) : null;
     }
 
     private FakeResponse Dispatch(HttpRequest request, string body)

@@ -22,6 +22,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly FakeGitHubState _state;
     private readonly FakeGitHubOptions _options;
+    private FakeGitHubIssues? _issues;
 
     private FakeGitHubServer(WebApplication app, FakeGitHubState state, FakeGitHubOptions options, string rootUrl)
     {
@@ -66,6 +67,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
             .Addresses.First().TrimEnd('/');
         var server = new FakeGitHubServer(app, state, options, address);
         router.Bind(new FakeGitHubResponses(server.ApiUrl, address));
+        server._issues = router.Issues;
         return server;
     }
 
@@ -129,6 +131,16 @@ public sealed class FakeGitHubServer : IAsyncDisposable
     public IReadOnlyList<FakeComment> Comments(string owner, string repo, int number) => _state.CommentsOn(owner, repo, number);
 
     public IReadOnlyList<FakeComment> AllComments => _state.AllComments();
+
+    /// <summary>The repository's issues (open and closed), by number.</summary>
+    public IReadOnlyList<FakeIssue> Issues(string owner, string repo) => _issues!.All(owner, repo);
+
+    /// <summary>One issue, or null.</summary>
+    public FakeIssue? Issue(string owner, string repo, int number) => _issues!.Find(owner, repo, number);
+
+    /// <summary>Seeds an issue without going through HTTP (e.g. one someone else opened); its repository then exists too.</summary>
+    public FakeIssue AddIssue(string owner, string repo, string title, string? body, string author, IEnumerable<string> labels, bool open = true) =>
+        _issues!.Add(owner, repo, title, body, author, labels, open);
 
     /// <summary>Every commit status received, in order.</summary>
     public IReadOnlyList<FakeStatus> Statuses => _state.Statuses();

@@ -30,4 +30,8 @@ public sealed record FakeGitLabNote(long Id, long ProjectId, int Iid, string Bod
 public sealed record FakeGitLabStatus(long Id, string ProjectPath, string Sha, string Name, string State, string? Description, string? TargetUrl);
 
 /// <summary>One request the fake received and the status it answered.</summary>
-public sealed record FakeGitLabRequest(string Method, string Path, string Query, string? Token, string Body, int Status);
+public sealed record FakeGitLabRequest(string Method, string Path, string Query, string? Token, string Body, int Status)
+{
+    /// <summary>When the fake answered (its <see cref="FakeGitLabOptions.Time"/>).</summary>
+    public DateTimeOffset At { get; init; }
+}

@@ -19,10 +19,14 @@ internal sealed class FakeGitLabRouter(FakeGitLabOptions options, FakeGitLabStat
     private FakeGitLabMergeRequestEndpoints? _mergeRequests;
     private readonly FakeGitLabOAuthEndpoints _oauth = new(options);
 
+    /// <summary>The projects' issues (set by <see cref="Bind"/>).</summary>
+    public FakeGitLabIssues? Issues { get; private set; }
+
     public void Bind(FakeGitLabResponses responses)
     {
         _responses = responses;
         _mergeRequests = new FakeGitLabMergeRequestEndpoints(options, state, responses);
+        Issues = new FakeGitLabIssues(options, responses);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -36,7 +40,7 @@ internal sealed class FakeGitLabRouter(FakeGitLabOptions options, FakeGitLabStat
         var rawPath = raw.Split('?')[0];
         var token = Token(context.Request);
         var response = Dispatch(context.Request, rawPath, token, body);
-        state.Log(new FakeGitLabRequest(context.Request.Method, rawPath, context.Request.QueryString.Value ?? "", token, body, response.Status));
+        state.Log(new FakeGitLabRequest(context.Request.Method, rawPath, context.Request.QueryString.Value ?? "", token, body, response.Status) { At = options.Time.GetUtcNow() });
 
         context.Response.StatusCode = response.Status;
         context.Response.Headers["X-Request-Id"] = Guid.NewGuid().ToString("N")[..26].ToUpperInvariant();
@@ -106,6 +110,8 @@ internal sealed class FakeGitLabRouter(FakeGitLabOptions options, FakeGitLabStat
             case ["members", "all", var userId] when method == "GET":
                 if (!long.TryParse(userId, CultureInfo.InvariantCulture, out var uid) || state.UsernameOf(uid) is not { } name) return NotFound("404 Not found");
                 return state.ProjectAccess(project, uid) is { } level ? Ok(_responses!.Member(name, level)) : NotFound("404 Not found");
+            case ["issues", .. var issueRest]:
+                return Issues!.Handle(method, project, issueRest, request, body);
             case ["merge_requests", var iidText, .. var mrRest] when int.TryParse(iidText, CultureInfo.InvariantCulture, out var iid):
                 return _mergeRequests!.Handle(method, project, iid, mrRest, request, body);
             default:

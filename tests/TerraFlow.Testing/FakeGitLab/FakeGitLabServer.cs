@@ -23,6 +23,7 @@ public sealed class FakeGitLabServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly FakeGitLabState _state;
     private readonly FakeGitLabOptions _options;
+    private FakeGitLabIssues? _issues;
 
     private FakeGitLabServer(WebApplication app, FakeGitLabState state, FakeGitLabOptions options, string rootUrl)
     {
@@ -60,6 +61,7 @@ public sealed class FakeGitLabServer : IAsyncDisposable
             .Addresses.First().TrimEnd('/');
         var server = new FakeGitLabServer(app, state, options, address);
         router.Bind(new FakeGitLabResponses(server.ApiUrl, address, state));
+        server._issues = router.Issues;
         state.UserId(options.TokenUser);
         return server;
     }
@@ -135,6 +137,16 @@ public sealed class FakeGitLabServer : IAsyncDisposable
 
     /// <summary>Every request received, in order, with the status the fake answered.</summary>
     public IReadOnlyList<FakeGitLabRequest> Requests => _state.Requests();
+
+    /// <summary>The project's issues (opened and closed), by iid.</summary>
+    public IReadOnlyList<FakeGitLabIssue> Issues(string projectPath) => _issues!.All(AddProject(projectPath).Id);
+
+    /// <summary>The notes on a project's issue, oldest first.</summary>
+    public IReadOnlyList<FakeGitLabNote> IssueNotes(string projectPath, int iid) => _issues!.NotesOn(AddProject(projectPath).Id, iid);
+
+    /// <summary>Seeds an issue without going through HTTP (e.g. one someone else opened).</summary>
+    public FakeGitLabIssue AddIssue(string projectPath, string title, string? description, string author, params string[] labels) =>
+        _issues!.Add(AddProject(projectPath).Id, title, description, author, labels);
 
     /// <summary>
     /// The next <paramref name="count"/> requests (any endpoint) fail with <paramref name="statusCode"/>: 5xx with
