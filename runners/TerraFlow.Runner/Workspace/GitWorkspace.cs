@@ -94,7 +94,7 @@ public sealed class GitWorkspace : IAsyncDisposable
     {
         await EnsureCommitAsync(baseSha, ct);
         var result = await ObjectsGitAsync(ct, "diff", "--name-only", "--no-renames", "-z", $"{baseSha}...{headSha}");
-        return result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        return NulSeparated(result.StandardOutput);
     }
 
     /// <summary>Tracked files of the checkout, repository-relative with '/' separators.</summary>
@@ -102,8 +102,15 @@ public sealed class GitWorkspace : IAsyncDisposable
     {
         if (_mirror is not null) return (await TrackedBlobsAsync(ct)).Select(b => b.Path).ToList();
         var result = await GitAsync(Root, ct, "ls-files", "-z");
-        return result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        return NulSeparated(result.StandardOutput);
     }
+
+    /// <summary>
+    /// Entries of <c>-z</c> output. ProcessRunner collects output by lines, so it ends with a newline git never wrote;
+    /// without this the last entry of every list was a lone "\n".
+    /// </summary>
+    private static string[] NulSeparated(string output) =>
+        (output.EndsWith('\n') ? output[..^1] : output).Split('\0', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Tracked files of the checkout with their mode and blob id (<c>git ls-files -s</c>), for project fingerprints.</summary>
     public async Task<IReadOnlyList<TerraFlow.Core.Projects.TrackedBlob>> TrackedBlobsAsync(CancellationToken ct)

@@ -189,8 +189,13 @@ public sealed class GitMirrorTests : IAsyncLifetime
         await s1.DisposeAsync();
         var mirror = Directory.GetDirectories(Cache, "*.git").Single();
         var generation = await File.ReadAllTextAsync(Path.Combine(mirror, "terraflow-created"));
-        // Damage: every object gone, refs still there (so a fetch believes it has the history).
-        foreach (var pack in Directory.GetFiles(Path.Combine(mirror, "objects"), "*", SearchOption.AllDirectories)) File.Delete(pack);
+        // Damage: the packs' bytes overwritten (their indexes intact, so git believes it has the objects).
+        foreach (var pack in Directory.GetFiles(Path.Combine(mirror, "objects", "pack"), "*.pack"))
+        {
+            var length = new FileInfo(pack).Length;
+            File.SetAttributes(pack, FileAttributes.Normal);
+            await File.WriteAllBytesAsync(pack, Enumerable.Repeat((byte)0x5a, (int)length).ToArray());
+        }
 
         _repo.Write("app/main.tf", "# two\n");
         var second = _repo.Commit("two");

@@ -72,8 +72,8 @@ public sealed class GitMirror : IAsyncDisposable
 
     /// <summary>
     /// Makes sure the commits are in the mirror, fetching them by SHA (each into <c>refs/terraflow/&lt;sha&gt;</c>) from
-    /// the clone URL with the job's credential. Always asks the server, even for commits the mirror has, so every job's
-    /// credential is checked by the host as a fresh clone's would be (a fetch of objects it has costs a negotiation).
+    /// the clone URL with the job's credential. A commit the mirror already has is not transferred again: git skips the
+    /// connection when every wanted object is present (the job still got its clone token from the host's API).
     /// </summary>
     public async Task EnsureCommitsAsync(IReadOnlyList<string> shas, CancellationToken ct)
     {
