@@ -180,7 +180,8 @@ public sealed class GitMirrorTests : IAsyncLifetime
     [Fact]
     public async Task A_damaged_mirror_is_deleted_and_fetched_again_once()
     {
-        _repo.Write("app/main.tf", "# one\n");
+        // modules/ is the same in both commits: the second checkout needs its objects from the damaged pack.
+        _repo.Write("app/main.tf", "# one\n").Write("modules/net/main.tf", "# shared\n");
         var first = _repo.Commit("one");
         var url = Publish();
         var options = Options();
@@ -205,6 +206,7 @@ public sealed class GitMirrorTests : IAsyncLifetime
         await using (w2)
         {
             Assert.Equal("# two\n", await File.ReadAllTextAsync(Path.Combine(w2.Root, "app", "main.tf")));
+            Assert.Equal("# shared\n", await File.ReadAllTextAsync(Path.Combine(w2.Root, "modules", "net", "main.tf")));
         }
         Assert.NotEqual(generation, await File.ReadAllTextAsync(Path.Combine(mirror, "terraflow-created")));
         var fsck = _repo.Git("--git-dir=" + mirror, "fsck", "--connectivity-only", "--no-dangling");
