@@ -126,8 +126,8 @@ public sealed class GitMirror : IAsyncDisposable
             Directory.CreateDirectory(staging);
             var env = new Dictionary<string, string?> { ["GIT_INDEX_FILE"] = index };
             // read-tree refuses index entries with unsafe paths (.., .git); checkout-index never writes through a symlink.
-            await GitAsync(ct, env, "--work-tree=" + staging, "read-tree", sha + "^{tree}");
-            await GitAsync(ct, env, "--work-tree=" + staging, "checkout-index", "--all", "--force");
+            RefuseDamage(await GitAsync(ct, env, "--work-tree=" + staging, "read-tree", sha + "^{tree}"), "read-tree");
+            RefuseDamage(await GitAsync(ct, env, "--work-tree=" + staging, "checkout-index", "--all", "--force"), "checkout-index");
             if (owner is not null) OwnTree(staging, owner);
             Directory.Move(staging, destination);
         }
@@ -164,7 +164,10 @@ public sealed class GitMirror : IAsyncDisposable
             var branches = await RunAsync(ct, null, withCredential: true, "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--no-recurse-submodules",
                 "--", _cloneUrl, "+refs/heads/*:refs/terraflow-heads/*");
             if (branches.ExitCode != 0) throw Failure("fetch", fetched);
+            fetched = branches;
         }
+        // git works around a damaged pack (it fetches the objects again) but complains on every later command.
+        RefuseDamage(fetched, "fetch");
         foreach (var sha in shas)
             if (!await HasCommitAsync(sha, ct))
                 throw new WorkspaceException($"git fetch did not bring commit {sha} (it is not reachable from the repository's branches).");
@@ -213,12 +216,27 @@ public sealed class GitMirror : IAsyncDisposable
         _generation = ReadGeneration();
     }
 
+    private static readonly string[] DamageSigns =
+    [
+        "corrupt", "bad object", "missing blob", "missing tree", "missing commit", "unable to read", "inflate", "packfile",
+        "pack-", "object file", "not a git repository", "hash mismatch", "sha1 mismatch", "invalid object", "is empty",
+        "broken link", "index file",
+    ];
+
+    private static bool LooksDamaged(string text) => DamageSigns.Any(s => text.Contains(s, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A command that succeeded while git reported a damaged object store counts as failed (and so rebuilds).</summary>
+    private void RefuseDamage(ProcessResult result, string what)
+    {
+        if (LooksDamaged(result.StandardError))
+            throw new WorkspaceException(_masker.Apply($"git {what} reported a damaged mirror: {result.StandardError.Trim()}"));
+    }
+
     /// <summary>Corruption-class failure: git said so, or the mirror fails a connectivity check (network and auth errors do not).</summary>
     private async Task<bool> IsBrokenAsync(WorkspaceException ex, CancellationToken ct)
     {
         if (!Directory.Exists(GitDir)) return false;
-        string[] signs = ["corrupt", "bad object", "missing blob", "missing tree", "missing commit", "unable to read", "inflate", "packfile", "pack-", "object file", "not a git repository", "hash mismatch", "sha1 mismatch", "invalid object", "is empty", "broken link", "index file"];
-        if (signs.Any(s => ex.Message.Contains(s, StringComparison.OrdinalIgnoreCase))) return true;
+        if (LooksDamaged(ex.Message)) return true;
         var fsck = await RunAsync(ct, null, withCredential: false, "fsck", "--connectivity-only", "--no-dangling", "--no-progress");
         return fsck.ExitCode != 0;
     }
