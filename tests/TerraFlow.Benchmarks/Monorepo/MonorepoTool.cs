@@ -96,7 +96,7 @@ public static class MonorepoTool
                     var closed = Payload(number, head, repo.BaseSha, git.CloneUrl(Owner, Repo), "closed");
                     if ((int)(await SendAsync(http, baseUrl, closed)).StatusCode != 202) throw new InvalidOperationException("closing webhook refused");
                     await WaitForLocksReleasedAsync(dataSource, timeout);
-                    Console.WriteLine($"repetition {r} {mode,-11}: {seconds,7:F1}s webhook → last plan comment update, {git.BytesSent / 1048576.0,9:F1} MiB fetched in {git.Requests} HTTP requests ({sent.Elapsed.TotalSeconds:F1}s until seen done)");
+                    Console.WriteLine($"repetition {r} {mode,-11}: {seconds,7:F1}s webhook → last plan comment update, {Size(git.BytesSent),12} fetched in {git.Requests} HTTP requests ({sent.Elapsed.TotalSeconds:F1}s until seen done)");
                 }
             }
 
@@ -108,7 +108,8 @@ public static class MonorepoTool
             foreach (var mode in new[] { "fresh", "mirror-cold", "mirror-warm" })
             {
                 var m = Median(results, mode);
-                Console.WriteLine($"| {mode} | {m.Seconds:F1} s | {m.Bytes / 1048576.0:F1} MiB | {fresh.Seconds / m.Seconds:F1}× | {(m.Bytes == 0 ? double.PositiveInfinity : (double)fresh.Bytes / m.Bytes):F1}× |");
+                var fewer = m.Bytes == 0 ? "∞" : ((double)fresh.Bytes / m.Bytes).ToString(m.Bytes < 1048576 ? "N0" : "F1", CultureInfo.InvariantCulture);
+                Console.WriteLine($"| {mode} | {m.Seconds:F1} s | {Size(m.Bytes)} | {fresh.Seconds / m.Seconds:F1}× | {fewer}× |");
             }
             await app.StopAsync();
             await app.DisposeAsync();
@@ -139,6 +140,9 @@ public static class MonorepoTool
             await Task.Delay(100);
         }
     }
+
+    private static string Size(long bytes) =>
+        bytes >= 1048576 ? $"{bytes / 1048576.0:F1} MiB" : $"{bytes / 1024.0:F1} KiB";
 
     private static async Task WaitForLocksReleasedAsync(NpgsqlDataSource db, TimeSpan timeout)
     {
