@@ -288,6 +288,23 @@ public sealed class GitMirrorTests : IAsyncLifetime
         Assert.Equal("untouched", await File.ReadAllTextAsync(Path.Combine(outside, "keep.txt")));
     }
 
+    [Fact]
+    public async Task A_staged_checkout_left_by_a_killed_runner_is_swept_and_a_recent_one_is_not()
+    {
+        var options = Options();
+        var staging = Path.Combine(Cache, ".staging");
+        Directory.CreateDirectory(staging);
+        var stale = Directory.CreateDirectory(Path.Combine(staging, "stale")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(stale, "main.tf"), "# left behind\n");
+        Directory.SetLastWriteTimeUtc(stale, DateTime.UtcNow - options.CloneTimeout * 4);
+        var recent = Directory.CreateDirectory(Path.Combine(staging, "recent")).FullName;
+
+        await using (await GitMirror.LeaseAsync(options, "/nonexistent/repo", null, new SecretMasker(), CancellationToken.None)) { }
+
+        Assert.False(Directory.Exists(stale));
+        Assert.True(Directory.Exists(recent));
+    }
+
     private static (uint Uid, uint Gid) Stat(string path)
     {
         var output = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%u %g", path]) { RedirectStandardOutput = true })!;

@@ -60,6 +60,7 @@ public sealed class GitMirror : IAsyncDisposable
     public static async Task<GitMirror> LeaseAsync(RunnerOptions options, string cloneUrl, string? authHeader, SecretMasker masker, CancellationToken ct)
     {
         var cache = PrepareCache(options);
+        SweepStaging(cache, options.CloneTimeout * 3);
         var key = Key(cloneUrl);
         var use = await FileLock.AcquireAsync(Path.Combine(cache, key + ".use"), exclusive: false, options.CloneTimeout, ct)
             ?? throw new WorkspaceException($"The runner's mirror of this repository stayed locked for {options.CloneTimeout} (it is being rebuilt or evicted); try again.");
@@ -306,6 +307,24 @@ public sealed class GitMirror : IAsyncDisposable
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         return cache;
+    }
+
+    /// <summary>
+    /// Deletes staged checkouts older than <paramref name="maxAge"/> (a runner killed mid-checkout leaves one; a live
+    /// checkout is written and moved within one clone timeout). Never follows a symlink.
+    /// </summary>
+    private static void SweepStaging(string cache, TimeSpan maxAge)
+    {
+        try
+        {
+            foreach (var entry in new DirectoryInfo(Path.Combine(cache, ".staging")).EnumerateFileSystemInfos())
+                if (DateTime.UtcNow - entry.LastWriteTimeUtc > maxAge)
+                {
+                    if (entry is DirectoryInfo && entry.LinkTarget is null) TryDeleteTree(entry.FullName);
+                    else TryDelete(entry.FullName);
+                }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* next lease tries again */ }
     }
 
     /// <summary>Hands every entry below <paramref name="root"/> to the job's user, never following a symlink.</summary>
