@@ -61,6 +61,30 @@ public sealed partial class RunnerOptions
     /// <summary>Keeps logs and plan text stored per job readable; longer output is cut in the middle.</summary>
     public int MaxLogCharacters { get; set; } = 5_000_000;
 
+    /// <summary>
+    /// How a job gets its checkout (<c>TerraFlow__Runner__CloneMode</c>): <c>mirror</c> (default) keeps one bare mirror
+    /// per repository in <see cref="GitCacheDir"/>, fetches only the commits a job needs into it and writes the job's
+    /// checkout from it; <c>fresh</c> clones the whole repository for every job (the behaviour before issue 18).
+    /// </summary>
+    public string CloneMode { get; set; } = "mirror";
+
+    /// <summary>
+    /// Where the per-repository mirrors live (<c>TerraFlow__Runner__GitCacheDir</c>); default
+    /// <c>&lt;WorkDirectory&gt;/git-cache</c>. Must be on the same filesystem as <see cref="WorkDirectory"/> (checkouts
+    /// are moved, not copied, into the job's folder). Only the runner's own user reads it, never a job.
+    /// </summary>
+    public string? GitCacheDir { get; set; }
+
+    /// <summary>
+    /// Upper bound of all mirrors together (<c>TerraFlow__Runner__GitCacheMaxMegabytes</c>); beyond it the least
+    /// recently used mirrors that no job is using are deleted.
+    /// </summary>
+    public long GitCacheMaxMegabytes { get; set; } = 20_480;
+
+    public bool UsesMirrors => !string.Equals(CloneMode?.Trim(), "fresh", StringComparison.OrdinalIgnoreCase);
+
+    public string EffectiveGitCacheDir => string.IsNullOrWhiteSpace(GitCacheDir) ? Path.Combine(WorkDirectory, "git-cache") : GitCacheDir;
+
     /// <summary>How often the runner deletes stale job folders in <see cref="WorkDirectory"/> (also once at start).</summary>
     public TimeSpan WorkspaceSweepInterval { get; set; } = TimeSpan.FromMinutes(10);
 

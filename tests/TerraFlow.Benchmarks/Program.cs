@@ -7,6 +7,8 @@ using TerraFlow.Benchmarks.WorkflowCompare;
 // Framework (Azure Storage backend on Azurite); anything else goes to BenchmarkDotNet, e.g. `-- --filter '*PlanReading*'`.
 if (args.Length > 0 && args[0] == "load")
     return await LoadTool.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "monorepo")
+    return await TerraFlow.Benchmarks.Monorepo.MonorepoTool.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "workflow-compare")
     return await WorkflowCompareTool.RunAsync(args[1..]);
 

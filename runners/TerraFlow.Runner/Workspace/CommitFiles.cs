@@ -26,7 +26,7 @@ public sealed class CommitFiles(GitWorkspace workspace, string commit)
     /// literally, never as pathspec magic such as <c>:(glob)</c>.</summary>
     public async Task<IReadOnlyList<Entry>> ListAsync(string path, CancellationToken ct)
     {
-        var result = await workspace.GitAsync(workspace.Root, ct, "--literal-pathspecs", "ls-tree", "-r", "-l", "-z", "--full-tree", Commit, "--", path);
+        var result = await workspace.ObjectsGitAsync(ct, "--literal-pathspecs", "ls-tree", "-r", "-l", "-z", "--full-tree", Commit, "--", path);
         var entries = new List<Entry>();
         foreach (var line in result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
@@ -52,7 +52,7 @@ public sealed class CommitFiles(GitWorkspace workspace, string commit)
             throw new WorkspaceException($"'{path}' at commit {Short} is not a regular file (mode {entry.Mode}); TerraFlow does not follow symlinks.");
         if (entry.Size < 0 || entry.Size > maxBytes)
             throw new WorkspaceException($"'{path}' at commit {Short} is larger than the {maxBytes} bytes TerraFlow reads.");
-        var blob = await workspace.GitAsync(workspace.Root, ct, "cat-file", "blob", entry.ObjectId);
+        var blob = await workspace.ObjectsGitAsync(ct, "cat-file", "blob", entry.ObjectId);
         return blob.StandardOutput;
     }
 
@@ -78,7 +78,7 @@ public sealed class CommitFiles(GitWorkspace workspace, string commit)
                 total += Math.Max(entry.Size, 0);
                 if (total > MaxExportBytes)
                     throw new WorkspaceException($"Policy folders at commit {Short} hold more than {MaxExportBytes} bytes.");
-                var blob = await workspace.GitAsync(workspace.Root, ct, "cat-file", "blob", entry.ObjectId);
+                var blob = await workspace.ObjectsGitAsync(ct, "cat-file", "blob", entry.ObjectId);
                 var target = Path.Combine(destination, entry.Path.Replace('/', Path.DirectorySeparatorChar));
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 await File.WriteAllTextAsync(target, blob.StandardOutput, new UTF8Encoding(false), ct);

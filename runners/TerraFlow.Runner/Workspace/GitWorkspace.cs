@@ -2,30 +2,43 @@ using TerraFlow.Adapters.Vcs;
 using TerraFlow.Core.Security;
 using TerraFlow.Runner.Processes;
 using TerraFlow.Runner.Sandbox;
+using TerraFlow.Runner.Workspace.Mirrors;
 
 namespace TerraFlow.Runner.Workspace;
 
-/// <summary>A fresh checkout of one commit in its own folder, deleted on dispose.</summary>
+/// <summary>
+/// A checkout of one commit in the job's folder, deleted on dispose. Two ways to make it
+/// (<see cref="RunnerOptions.CloneMode"/>): <c>mirror</c> writes the tree from the runner's bare mirror of the
+/// repository (<see cref="GitMirror"/>; the checkout then has no <c>.git</c>, and every git question — changed files,
+/// tracked files, files of another commit — is answered from the mirror by the runner's git), <c>fresh</c> clones the
+/// repository into the job's folder with the job's git.
+/// </summary>
 public sealed class GitWorkspace : IAsyncDisposable
 {
     private readonly RunnerOptions _options;
     private readonly SecretMasker _masker;
     private readonly string? _authHeader;
     private readonly JobSandbox _sandbox;
+    private string _headSha;
+    private GitMirror? _mirror;
 
-    private GitWorkspace(string root, RunnerOptions options, SecretMasker masker, string? authHeader, JobSandbox sandbox)
+    private GitWorkspace(string root, RunnerOptions options, SecretMasker masker, string? authHeader, JobSandbox sandbox, string headSha)
     {
         Root = root;
         _options = options;
         _masker = masker;
         _authHeader = authHeader;
         _sandbox = sandbox;
+        _headSha = headSha;
     }
 
     public string Root { get; }
 
     /// <summary>The commit checked out (the default branch's head when <see cref="CloneAsync"/> was given no SHA).</summary>
     public string Commit { get; private set; } = "";
+
+    /// <summary>True when the checkout came from the runner's mirror (no <c>.git</c> in it).</summary>
+    public bool FromMirror => _mirror is not null;
 
     /// <summary>
     /// Clones <paramref name="cloneUrl"/> and checks out <paramref name="sha"/> (empty: the default branch's head). An https credential (the provider's
@@ -42,9 +55,20 @@ public sealed class GitWorkspace : IAsyncDisposable
             header = credential.Header;
         }
         var root = sandbox.CheckoutPath;
-        var workspace = new GitWorkspace(root, options, masker, header, sandbox);
+        var workspace = new GitWorkspace(root, options, masker, header, sandbox, sha);
         try
         {
+            if (options.UsesMirrors)
+            {
+                // No commit named (drift checks): ask the host where its default branch is, then take that from the mirror.
+                if (sha.Length == 0) sha = workspace._headSha = await workspace.RemoteHeadAsync(cloneUrl, sandbox.Root, ct);
+                workspace.Commit = sha;
+                if (!IsHexSha(sha)) throw new WorkspaceException($"'{sha}' is not a commit SHA.");
+                workspace._mirror = await GitMirror.LeaseAsync(options, cloneUrl, header, masker, ct);
+                await workspace._mirror.EnsureCommitsAsync([sha], ct);
+                await workspace._mirror.CheckoutAsync(sha, root, sandbox.User, ct);
+                return workspace;
+            }
             await workspace.GitAsync(sandbox.Root, ct, "clone", "--quiet", "--no-checkout", "--", cloneUrl, root);
             // No commit named (drift checks): the default branch's head, which is what the clone's HEAD points at.
             if (sha.Length == 0) sha = (await workspace.GitAsync(root, ct, "rev-parse", "--verify", "HEAD^{commit}")).StandardOutput.Trim();
@@ -60,10 +84,23 @@ public sealed class GitWorkspace : IAsyncDisposable
         }
     }
 
+    /// <summary>The commit the remote's <c>HEAD</c> (its default branch) points at, from <c>git ls-remote</c>.</summary>
+    private async Task<string> RemoteHeadAsync(string cloneUrl, string cwd, CancellationToken ct)
+    {
+        var result = await GitAsync(cwd, ct, "ls-remote", "--", cloneUrl, "HEAD");
+        var first = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "";
+        return first.Split('\t')[0].Trim();
+    }
+
     /// <summary>Makes sure a commit is present, fetching it by SHA when the default clone did not bring it (e.g. a PR head ref).</summary>
     public async Task EnsureCommitAsync(string sha, CancellationToken ct)
     {
         if (!IsHexSha(sha)) throw new WorkspaceException($"'{sha}' is not a commit SHA.");
+        if (_mirror is not null)
+        {
+            await _mirror.EnsureCommitsAsync([sha], ct);
+            return;
+        }
         var probe = await RunGitAsync(Root, ct, "cat-file", "-e", sha + "^{commit}");
         if (probe.ExitCode == 0) return;
         await GitAsync(Root, ct, "fetch", "--quiet", "--no-tags", "origin", sha);
@@ -73,20 +110,29 @@ public sealed class GitWorkspace : IAsyncDisposable
     public async Task<IReadOnlyList<string>> ChangedFilesAsync(string baseSha, string headSha, CancellationToken ct)
     {
         await EnsureCommitAsync(baseSha, ct);
-        var result = await GitAsync(Root, ct, "diff", "--name-only", "--no-renames", "-z", $"{baseSha}...{headSha}");
-        return result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var result = await ObjectsGitAsync(ct, "diff", "--name-only", "--no-renames", "-z", $"{baseSha}...{headSha}");
+        return NulSeparated(result.StandardOutput);
     }
 
     /// <summary>Tracked files of the checkout, repository-relative with '/' separators.</summary>
     public async Task<IReadOnlyList<string>> TrackedFilesAsync(CancellationToken ct)
     {
+        if (_mirror is not null) return (await TrackedBlobsAsync(ct)).Select(b => b.Path).ToList();
         var result = await GitAsync(Root, ct, "ls-files", "-z");
-        return result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        return NulSeparated(result.StandardOutput);
     }
+
+    /// <summary>
+    /// Entries of <c>-z</c> output. ProcessRunner collects output by lines, so it ends with a newline git never wrote;
+    /// without this the last entry of every list was a lone "\n".
+    /// </summary>
+    private static string[] NulSeparated(string output) =>
+        (output.EndsWith('\n') ? output[..^1] : output).Split('\0', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Tracked files of the checkout with their mode and blob id (<c>git ls-files -s</c>), for project fingerprints.</summary>
     public async Task<IReadOnlyList<TerraFlow.Core.Projects.TrackedBlob>> TrackedBlobsAsync(CancellationToken ct)
     {
+        if (_mirror is not null) return await MirrorTreeAsync(ct);
         var result = await GitAsync(Root, ct, "ls-files", "-s", "-z");
         var blobs = new List<TerraFlow.Core.Projects.TrackedBlob>();
         foreach (var entry in result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries))
@@ -98,6 +144,31 @@ public sealed class GitWorkspace : IAsyncDisposable
         }
         return blobs;
     }
+
+    /// <summary>
+    /// The head's tree from the mirror (<c>ls-tree -r</c>: what <c>ls-files -s</c> lists for a fresh checkout of the
+    /// commit: mode, object id and path of every file, symlink and submodule, in the same order).
+    /// </summary>
+    private async Task<IReadOnlyList<TerraFlow.Core.Projects.TrackedBlob>> MirrorTreeAsync(CancellationToken ct)
+    {
+        var result = await _mirror!.ReadAsync(ct, "ls-tree", "-r", "-z", "--full-tree", _headSha);
+        var blobs = new List<TerraFlow.Core.Projects.TrackedBlob>();
+        foreach (var entry in result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            // "<mode> <type> <object>\t<path>"
+            var tab = entry.IndexOf('\t');
+            var fields = tab < 0 ? [] : entry[..tab].Split(' ');
+            if (fields.Length == 3) blobs.Add(new(entry[(tab + 1)..], fields[0], fields[2]));
+        }
+        return blobs;
+    }
+
+    /// <summary>
+    /// A git command that only reads objects (ls-tree, cat-file, diff of two commits): in the mirror when there is one
+    /// (the runner's git, the mirror's own config), else in the checkout with the job's git.
+    /// </summary>
+    internal async Task<ProcessResult> ObjectsGitAsync(CancellationToken ct, params string[] args) =>
+        _mirror is not null ? await _mirror.ReadAsync(ct, args) : await GitAsync(Root, ct, args);
 
     internal async Task<ProcessResult> GitAsync(string cwd, CancellationToken ct, params string[] args)
     {
@@ -132,14 +203,11 @@ public sealed class GitWorkspace : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<string>> SymlinksLeavingCheckoutAsync(CheckoutFiles files, CancellationToken ct)
     {
-        var result = await GitAsync(Root, ct, "ls-files", "-s", "-z");
         var leaving = new List<string>();
-        foreach (var entry in result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var blob in await TrackedBlobsAsync(ct))
         {
-            // "<mode> <object> <stage>\t<path>"
-            var tab = entry.IndexOf('\t');
-            if (tab < 0 || !entry.StartsWith("120000 ", StringComparison.Ordinal)) continue;
-            var path = entry[(tab + 1)..];
+            if (blob.Mode != "120000") continue;
+            var path = blob.Path;
             try
             {
                 files.Resolve(path);
@@ -161,7 +229,7 @@ public sealed class GitWorkspace : IAsyncDisposable
                 (leaving.Count > 1 ? $" (and {leaving.Count - 1} more)" : "") + "; TerraFlow does not run Terraform on a commit that links to files outside its checkout.");
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         try
         {
@@ -169,7 +237,7 @@ public sealed class GitWorkspace : IAsyncDisposable
         }
         catch (IOException) { /* best effort: the sweeper deletes what is left (the marker stays until then) */ }
         catch (UnauthorizedAccessException) { }
-        return ValueTask.CompletedTask;
+        if (Interlocked.Exchange(ref _mirror, null) is { } mirror) await mirror.DisposeAsync();
     }
 }
 

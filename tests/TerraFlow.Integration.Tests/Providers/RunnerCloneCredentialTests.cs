@@ -40,7 +40,11 @@ public sealed class RunnerCloneCredentialTests : IDisposable
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(logDir, all);
         var log = Path.Combine(logDir, "git-args.txt");
         var git = Path.Combine(_scratch, "git");
-        await File.WriteAllTextAsync(git, $"#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{log}'\nprintf 'env %s=%s\\n' \"$GIT_CONFIG_KEY_0\" \"$GIT_CONFIG_VALUE_0\" >> '{log}'\necho 'fatal: stand-in git refuses' >&2\nexit 128\n");
+        // It lets the runner's mirror (CloneMode=mirror, the default) be created (init, config), and refuses the rest.
+        await File.WriteAllTextAsync(git, "#!/bin/sh\n" +
+            "case \"$1\" in init) for last; do :; done; mkdir -p \"$last\"; touch \"$last/HEAD\"; exit 0;; esac\n" +
+            "case \"$2\" in config) exit 0;; esac\n" +
+            $"printf '%s\\n' \"$@\" >> '{log}'\nprintf 'env %s=%s\\n' \"$GIT_CONFIG_KEY_0\" \"$GIT_CONFIG_VALUE_0\" >> '{log}'\necho 'fatal: stand-in git refuses' >&2\nexit 128\n");
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(git, all & ~(UnixFileMode.GroupWrite | UnixFileMode.OtherWrite));
 
         // The hosts as registered (their clone rules), with stand-in clients that only hand out tokens.

@@ -159,7 +159,9 @@ public sealed class CheckoutEscapeTests : IDisposable
         await bed.WaitForProjectStatusAsync(Pr, "network", "failed");
         await bed.WaitForCommentAsync(Pr, "symlink that points outside the repository");
         // Every job folder is gone (markers too), and what the links pointed at is untouched, permissions included.
-        await Eventually.ValueAsync(() => Directory.Exists(_work) ? Directory.EnumerateFileSystemEntries(_work).Count() : 0, n => n == 0, what: "job folders deleted");
+        // The runner's git mirror (git-cache, shared by jobs by design) stays; it never holds a checkout.
+        await Eventually.ValueAsync(() => Directory.Exists(_work) ? Directory.EnumerateFileSystemEntries(_work).Count(e => Path.GetFileName(e) != "git-cache") : 0, n => n == 0, what: "job folders deleted");
+        Assert.Empty(Directory.Exists(Path.Combine(_work, "git-cache", ".staging")) ? Directory.EnumerateFileSystemEntries(Path.Combine(_work, "git-cache", ".staging")) : []);
         Assert.Equal(["main.tf"], Directory.EnumerateFileSystemEntries(Path.Combine(_outside, "infra")).Select(Path.GetFileName));
         AssertSecretNowhere(bed, await RunJsonAsync(bed));
     }
