@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.Postgres;
 using TerraFlow.Functions;
 using TerraFlow.Runner;
 using TerraFlow.Runner.Jobs;
@@ -50,6 +52,9 @@ public static class LoadTool
         var pgbenchBefore = pgbench is null ? 0 : await pgbench.RunAsync(pgbenchClients, 2, pgbenchSeconds, CancellationToken.None);
         var settings = BenchmarkHostSettings.For(db, github, Secret, "load");
         settings["TerraFlow:Engine:Enabled"] = intakeOnly ? "false" : "true";
+        // --no-group-commit: each delivery in its own transaction (as before group commit), for A/B runs.
+        if (args.Contains("--no-group-commit")) settings["TerraFlow:GroupCommit:Enabled"] = "false";
+        if (IntArg(args, "--group-lanes", 0) is > 0 and var lanes) settings["TerraFlow:GroupCommit:Lanes"] = lanes.ToString(CultureInfo.InvariantCulture);
         var app = await TerraFlowApp.BuildAsync(settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), builder =>
         {
             if (intakeOnly) return;
@@ -95,6 +100,7 @@ public static class LoadTool
             Array.Sort(latencies);
             Console.WriteLine($"intake only (no engine, no runner): {pullRequests} deliveries, concurrency {concurrency}");
             Console.WriteLine($"database per delivery: {intakeWork.Describe(pullRequests)}");
+            Console.WriteLine(GroupCommitStats(app.Services));
             Console.WriteLine($"ack latency ms: p50 {Percentile(latencies, 0.50):F1}  p90 {Percentile(latencies, 0.90):F1}  p99 {Percentile(latencies, 0.99):F1}  max {latencies[^1]:F1}");
             Console.WriteLine($"webhooks acked: {pullRequests / sendSeconds:F0}/s over {sendSeconds:F1}s");
             await app.StopAsync();
@@ -123,12 +129,18 @@ public static class LoadTool
         var runsPerSecond = pullRequests * projects / runSeconds;
         Console.WriteLine($"project runs planned: {pullRequests * projects} in {runSeconds:F1}s = {runsPerSecond:F0}/s (from first delivery to last plan result)");
         Console.WriteLine($"database per project run (pull request, discovery and plans; comments still in flight not counted): {work.Describe(pullRequests * projects)}");
+        Console.WriteLine(GroupCommitStats(app.Services));
 
         await app.StopAsync();
         await app.DisposeAsync();
         if (pgbench is not null) await PrintPgBenchAsync(pgbench, pgbenchClients, pgbenchSeconds, pgbenchBefore, runsPerSecond);
         return 0;
     }
+
+    private static string GroupCommitStats(IServiceProvider services) =>
+        services.GetService<PostgresGroupCommit>() is { } group
+            ? $"intake group commit: {group.GroupedUnits} deliveries in {group.Commits} commits ({group.GroupedUnits / (double)Math.Max(1, group.Commits):F1} per commit)"
+            : "intake group commit: off (one transaction per delivery)";
 
     private static async Task<PgBench> StartPgBenchAsync(string[] args, int scale)
     {
