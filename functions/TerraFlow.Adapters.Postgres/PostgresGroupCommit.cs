@@ -27,7 +27,7 @@ public sealed class GroupCommitOptions
 /// commit fails, every unit of the group runs again alone. So each caller gets exactly the answer it would have got
 /// from a transaction of its own, only later than its commit, never before.
 /// </summary>
-public sealed class PostgresGroupCommit : IGroupCommit, IAsyncDisposable
+public sealed class PostgresGroupCommit : IGroupCommit, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly GroupCommitOptions _options;
@@ -112,8 +112,15 @@ public sealed class PostgresGroupCommit : IGroupCommit, IAsyncDisposable
         }
         finally
         {
-            if (tx is not null) await tx.DisposeAsync();
-            if (conn is not null) await conn.DisposeAsync();
+            try
+            {
+                if (tx is not null) await tx.DisposeAsync();
+                if (conn is not null) await conn.DisposeAsync();
+            }
+            catch (Exception)
+            {
+                // A broken connection may fail even its disposal; the callers must still get their answers below.
+            }
         }
         if (group.Count == 0) group.Add(first);
         foreach (var unit in group)
@@ -181,7 +188,14 @@ public sealed class PostgresGroupCommit : IGroupCommit, IAsyncDisposable
                 await _stopping.CancelAsync();
             }
         }
-        _stopping.Dispose();
+    }
+
+    /// <summary>For a container disposed synchronously: stops taking units and cancels the lanes without waiting.</summary>
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _stopping.Cancel();
+        while (_queue.Reader.TryRead(out var unit)) unit.Fail(new ObjectDisposedException(nameof(PostgresGroupCommit)));
     }
 
     private abstract class Unit
@@ -192,6 +206,8 @@ public sealed class PostgresGroupCommit : IGroupCommit, IAsyncDisposable
         public abstract Task RunAsync(IWorkflowTransaction tx, CancellationToken ct);
 
         public abstract void Complete();
+
+        public abstract void Fail(Exception error);
 
         public abstract Task RunAloneAsync(PostgresGroupCommit owner);
     }
@@ -205,6 +221,8 @@ public sealed class PostgresGroupCommit : IGroupCommit, IAsyncDisposable
         public override async Task RunAsync(IWorkflowTransaction tx, CancellationToken ct) => _result = await work(tx, ct);
 
         public override void Complete() => Completion.TrySetResult(_result);
+
+        public override void Fail(Exception error) => Completion.TrySetException(error);
 
         public override async Task RunAloneAsync(PostgresGroupCommit owner)
         {
