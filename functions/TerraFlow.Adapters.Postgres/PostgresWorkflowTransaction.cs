@@ -23,6 +23,9 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
     private readonly NpgsqlTransaction _tx;
     private readonly SqlBatch _pending;
 
+    /// <summary>Set when this unit is one savepoint of a shared transaction (<see cref="PostgresGroupCommit"/>).</summary>
+    private readonly SharedTransaction? _shared;
+
     /// <summary>A reclaim (<see cref="IInbox.Reclaim"/>) not sent yet, and once read, whether it took the item back.</summary>
     private InboxLease? _reclaim;
     private bool? _reclaimed;
@@ -33,6 +36,18 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
         _conn = conn;
         _tx = tx;
         _pending = new SqlBatch(conn, tx);
+    }
+
+    /// <summary>
+    /// A unit of work behind a savepoint of <paramref name="shared"/>: its savepoint (and how the previous unit ended)
+    /// goes out with its first statement; commit and rollback end the savepoint only, and disposing leaves the shared
+    /// connection and transaction open.
+    /// </summary>
+    internal PostgresWorkflowTransaction(SharedTransaction shared)
+        : this(shared.Connection, shared.Transaction)
+    {
+        _shared = shared;
+        foreach (var sql in shared.Prelude()) _pending.Add(sql);
     }
 
     public IRunStore Runs => this;
@@ -47,6 +62,8 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
 
     public async Task FlushAsync(CancellationToken ct)
     {
+        // The first statements sent carry the unit's savepoint (collected first).
+        _shared?.PreludeSent();
         // A reclaim not sent yet goes first: whatever follows it may depend on holding the item.
         if (_reclaim is { } lease)
         {
@@ -62,17 +79,35 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
     public async Task CommitAsync(CancellationToken ct)
     {
         await FlushAsync(ct);
+        if (_shared is not null)
+        {
+            // Kept: the savepoint's release rides with the next unit's first statement or the shared commit.
+            _shared.End(kept: true);
+            return;
+        }
         await _tx.CommitAsync(ct);
     }
 
     public async Task RollbackAsync(CancellationToken ct)
     {
         _pending.Discard();
+        if (_shared is not null)
+        {
+            // Only this unit's writes are undone, before anything else is sent on the shared transaction.
+            _shared.End(kept: false);
+            return;
+        }
         await _tx.RollbackAsync(ct);
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (_shared is not null)
+        {
+            // Ended without a commit: undone, like a transaction disposed without one.
+            if (!_shared.Ended) _shared.End(kept: false);
+            return;
+        }
         await _tx.DisposeAsync();
         await _conn.DisposeAsync();
     }
@@ -100,6 +135,12 @@ public sealed class PostgresWorkflowTransaction : IWorkflowTransaction, IRunStor
 
     async Task<(long RunId, IReadOnlyList<long> Superseded)> IRunStore.InsertSupersedingAsync(NewRun run, CancellationToken ct)
     {
+        // Collected writes (in a group: the unit's savepoint) go out in the insert's round trip.
+        if (_reclaim is null && _pending.TryTake(out var before))
+        {
+            _shared?.PreludeSent();
+            return await RunRepository.InsertSupersedingAsync(_conn, _tx, run, ct, before);
+        }
         await FlushAsync(ct);
         return await RunRepository.InsertSupersedingAsync(_conn, _tx, run, ct);
     }

@@ -19,10 +19,13 @@ public static class RunRepository
     /// Inserts the run and, in the same round trip, finds the pull request's other runs a new run supersedes
     /// (see <see cref="StatusExtensions.Open"/>), oldest first.
     /// </summary>
-    public static async Task<(long RunId, IReadOnlyList<long> Superseded)> InsertSupersedingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NewRun run, CancellationToken ct)
+    /// <param name="before">Statements that return no rows, sent first in the same round trip (collected writes).</param>
+    public static async Task<(long RunId, IReadOnlyList<long> Superseded)> InsertSupersedingAsync(NpgsqlConnection conn, NpgsqlTransaction tx, NewRun run, CancellationToken ct,
+        IReadOnlyList<NpgsqlBatchCommand>? before = null)
     {
         var pr = run.PullRequest;
         await using var batch = new NpgsqlBatch(conn, tx);
+        foreach (var command in before ?? []) batch.BatchCommands.Add(command);
         // The run's repository is upserted by the same statement (see CatalogRepository.UpsertRepositoryCte).
         var insert = new NpgsqlBatchCommand(CatalogRepository.UpsertRepositoryCte + """
             insert into runs (provider, repo_owner, repo_name, installation_id, pr_number, head_sha, base_sha, clone_url,

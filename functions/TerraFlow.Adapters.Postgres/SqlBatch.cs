@@ -45,6 +45,19 @@ public sealed class SqlBatch(NpgsqlConnection conn, NpgsqlTransaction tx)
         }
     }
 
+    /// <summary>
+    /// Hands the collected statements over to be sent ahead of a statement whose rows the caller reads (they return no
+    /// rows themselves), saving a round trip; false, and nothing taken, when notifications are pending (those return rows).
+    /// </summary>
+    public bool TryTake(out IReadOnlyList<NpgsqlBatchCommand> statements)
+    {
+        statements = [];
+        if (_channels.Count > 0) return false;
+        statements = [.. _batch.BatchCommands.Cast<NpgsqlBatchCommand>()];
+        _batch.BatchCommands.Clear();
+        return true;
+    }
+
     /// <summary>Drops the statements not sent yet (their work was undone, e.g. by a rollback to a savepoint).</summary>
     public void Discard()
     {

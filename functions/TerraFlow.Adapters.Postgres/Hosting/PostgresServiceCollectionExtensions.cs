@@ -31,6 +31,14 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IExpiredJobSweep, PostgresExpiredJobSweep>();
         services.AddSingleton<IJobDispatchOutbox, PostgresJobDispatchOutbox>();
         services.AddSingleton<TerraFlow.Application.Ports.IWorkflowStore, PostgresWorkflowStore>();
+        // Webhook intake's group commit (TerraFlow:GroupCommit:Enabled=false gives each delivery its own transaction).
+        var groupCommit = config.GetSection("TerraFlow:GroupCommit");
+        if (groupCommit.GetValue("Enabled", defaultValue: true))
+        {
+            services.AddSingleton(groupCommit.Get<GroupCommitOptions>() ?? new GroupCommitOptions());
+            services.AddSingleton<PostgresGroupCommit>();
+            services.AddSingleton<TerraFlow.Application.Ports.IGroupCommit>(sp => sp.GetRequiredService<PostgresGroupCommit>());
+        }
         services.AddSingleton<TerraFlow.Application.Outbox.IOutboxQueue, PostgresOutboxQueue>();
         services.AddSingleton<TerraFlow.Application.Queries.IRunQueries, Queries.PostgresRunQueries>();
         services.AddSingleton<TerraFlow.Application.Drift.IDriftStore, Drift.PostgresDriftStore>();

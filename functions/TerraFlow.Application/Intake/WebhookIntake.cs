@@ -10,17 +10,26 @@ namespace TerraFlow.Application.Intake;
 /// <summary>
 /// Stores a verified, parsed webhook delivery and everything it causes in one transaction, before the HTTP answer:
 /// the delivery row (its id is the dedupe key), new or updated runs, jobs, outbox rows and audit events. A redelivery
-/// hits the delivery log and changes nothing. No network calls happen here, so the answer stays fast.
+/// hits the delivery log and changes nothing. No network calls happen here, so the answer stays fast. With
+/// <paramref name="groupCommit"/>, concurrent deliveries share one transaction and one commit (each behind its own
+/// savepoint, each answered only after that commit; see <see cref="IGroupCommit"/>).
 /// </summary>
-public sealed class WebhookIntake(IWorkflowStore store, ICloneUrlGuard cloneUrls)
+public sealed class WebhookIntake(IWorkflowStore store, ICloneUrlGuard cloneUrls, IGroupCommit? groupCommit = null)
 {
     /// <param name="operationId">Correlates the run's jobs with this delivery in logs and telemetry (the request's
     /// trace id); the delivery id when omitted.</param>
     public async Task<IntakeResult> AcceptAsync(string provider, string deliveryId, string eventName, VcsEvent ev, CancellationToken ct, string? operationId = null)
     {
         operationId ??= deliveryId;
+        if (groupCommit is not null)
+            return await groupCommit.RunAsync((work, ct2) => StoreAsync(work, provider, deliveryId, eventName, ev, operationId, ct2), ct);
         await using var work = await store.BeginAsync(ct);
+        return await StoreAsync(work, provider, deliveryId, eventName, ev, operationId, ct);
+    }
 
+    /// <summary>The delivery's unit of work; ends with a commit, or a rollback when the delivery was known already.</summary>
+    private async Task<IntakeResult> StoreAsync(IWorkflowTransaction work, string provider, string deliveryId, string eventName, VcsEvent ev, string operationId, CancellationToken ct)
+    {
         var result = await HandleAsync(work, provider, deliveryId, operationId, ev, cloneUrls, ct);
         // A comment or review is also known by the host's own id: an old one replayed under a new delivery id (a
         // signed body can be re-sent by anyone who saw it) is a duplicate too.

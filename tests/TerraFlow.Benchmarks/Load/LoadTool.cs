@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TerraFlow.Adapters.GitHub;
+using TerraFlow.Adapters.Postgres;
 using TerraFlow.Functions;
 using TerraFlow.Runner;
 using TerraFlow.Runner.Jobs;
@@ -18,7 +20,13 @@ namespace TerraFlow.Benchmarks.Load;
 
 /// <summary>
 /// Sends signed pull_request webhooks at a fixed concurrency to a real TerraFlow host (real PostgreSQL, real HTTP,
-/// the GitHub API stand-in) and reports webhook ack latency and completed project runs per second.
+/// the GitHub API stand-in) and reports webhook ack latency and completed project runs per second. Unless
+/// <c>--pgbench-seconds 0</c>, it also runs <c>pgbench -N -c 32</c> (<see cref="PgBench"/>) against the same server, in
+/// its own database, just before the host starts and again after it stopped, and prints TerraFlow's project runs/s
+/// against 1/25 of pgbench's tx/s (issue 18's target: at least that many runs/s, i.e. the work of at most 25 such
+/// write transactions per project run). It also counts what the database did per project run while the clock ran:
+/// committed transactions and transaction ids used (write transactions, plus savepoints that wrote) of the whole server,
+/// and statements when the server preloads <c>pg_stat_statements</c>.
 /// </summary>
 public static class LoadTool
 {
@@ -32,13 +40,21 @@ public static class LoadTool
         var runners = IntArg(args, "--runner-concurrency", 8);
         // --intake-only: no engine and no runner, to see what the webhook path costs without the rest competing.
         var intakeOnly = args.Contains("--intake-only");
+        var pgbenchSeconds = IntArg(args, "--pgbench-seconds", 10);
+        var pgbenchClients = IntArg(args, "--pgbench-clients", 32);
+        var pgbenchScale = IntArg(args, "--pgbench-scale", 10);
 
         await using var github = await FakeGitHubServer.StartAsync();
         // The payload's author (its repository's owner) has write access, so its pull requests are planned automatically.
         github.SetPermissionOnEveryRepository("Codertocat", "write");
         var db = await PostgresTestCluster.Shared.CreateDatabaseAsync("load");
+        var pgbench = pgbenchSeconds > 0 ? await StartPgBenchAsync(args, pgbenchScale) : null;
+        var pgbenchBefore = pgbench is null ? 0 : await pgbench.RunAsync(pgbenchClients, 2, pgbenchSeconds, CancellationToken.None);
         var settings = BenchmarkHostSettings.For(db, github, Secret, "load");
         settings["TerraFlow:Engine:Enabled"] = intakeOnly ? "false" : "true";
+        // --no-group-commit: each delivery in its own transaction (as before group commit), for A/B runs.
+        if (args.Contains("--no-group-commit")) settings["TerraFlow:GroupCommit:Enabled"] = "false";
+        if (IntArg(args, "--group-lanes", 0) is > 0 and var lanes) settings["TerraFlow:GroupCommit:Lanes"] = lanes.ToString(CultureInfo.InvariantCulture);
         var app = await TerraFlowApp.BuildAsync(settings.Select(kv => $"--{kv.Key}={kv.Value}").ToArray(), builder =>
         {
             if (intakeOnly) return;
@@ -64,6 +80,7 @@ public static class LoadTool
 
         var latencies = new double[pullRequests];
         var next = 0;
+        var counters = await DatabaseCounters.ReadAsync(dataSource);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
@@ -79,33 +96,70 @@ public static class LoadTool
         var sendSeconds = clock.Elapsed.TotalSeconds;
         if (intakeOnly)
         {
+            var intakeWork = (await DatabaseCounters.ReadAsync(dataSource)).Minus(counters, polls: 0);
             Array.Sort(latencies);
             Console.WriteLine($"intake only (no engine, no runner): {pullRequests} deliveries, concurrency {concurrency}");
+            Console.WriteLine($"database per delivery: {intakeWork.Describe(pullRequests)}");
+            Console.WriteLine(GroupCommitStats(app.Services));
             Console.WriteLine($"ack latency ms: p50 {Percentile(latencies, 0.50):F1}  p90 {Percentile(latencies, 0.90):F1}  p99 {Percentile(latencies, 0.99):F1}  max {latencies[^1]:F1}");
             Console.WriteLine($"webhooks acked: {pullRequests / sendSeconds:F0}/s over {sendSeconds:F1}s");
             await app.StopAsync();
             await app.DisposeAsync();
+            if (pgbench is not null) await PrintPgBenchAsync(pgbench, pgbenchClients, pgbenchSeconds, pgbenchBefore, null);
             return 0;
         }
 
         var expected = (long)pullRequests * projects + projects; // + the warm-up pull request
         long done;
+        var polls = 0;
         while ((done = await CountAsync(dataSource, "select count(*) from project_runs where status = 'planned'")) < expected)
         {
+            polls++;
             if (clock.Elapsed > TimeSpan.FromMinutes(10)) throw new TimeoutException($"only {done}/{expected} project runs planned");
             await Task.Delay(50);
         }
         var runSeconds = clock.Elapsed.TotalSeconds;
+        // The comments and statuses of the last runs are still being sent: these counts stop with the last plan result.
+        var work = (await DatabaseCounters.ReadAsync(dataSource)).Minus(counters, polls + 1);
 
         Array.Sort(latencies);
         Console.WriteLine($"pull requests: {pullRequests}, projects each: {projects}, webhook concurrency: {concurrency}, runner workers: {runners}");
         Console.WriteLine($"ack latency ms: p50 {Percentile(latencies, 0.50):F1}  p90 {Percentile(latencies, 0.90):F1}  p99 {Percentile(latencies, 0.99):F1}  max {latencies[^1]:F1}");
         Console.WriteLine($"webhooks acked: {pullRequests / sendSeconds:F0}/s over {sendSeconds:F1}s");
-        Console.WriteLine($"project runs planned: {pullRequests * projects} in {runSeconds:F1}s = {pullRequests * projects / runSeconds:F0}/s (from first delivery to last plan result)");
+        var runsPerSecond = pullRequests * projects / runSeconds;
+        Console.WriteLine($"project runs planned: {pullRequests * projects} in {runSeconds:F1}s = {runsPerSecond:F0}/s (from first delivery to last plan result)");
+        Console.WriteLine($"database per project run (pull request, discovery and plans; comments still in flight not counted): {work.Describe(pullRequests * projects)}");
+        Console.WriteLine(GroupCommitStats(app.Services));
 
         await app.StopAsync();
         await app.DisposeAsync();
+        if (pgbench is not null) await PrintPgBenchAsync(pgbench, pgbenchClients, pgbenchSeconds, pgbenchBefore, runsPerSecond);
         return 0;
+    }
+
+    private static string GroupCommitStats(IServiceProvider services) =>
+        services.GetService<PostgresGroupCommit>() is { } group
+            ? $"intake group commit: {group.GroupedUnits} deliveries in {group.Commits} commits ({group.GroupedUnits / (double)Math.Max(1, group.Commits):F1} per commit)"
+            : "intake group commit: off (one transaction per delivery)";
+
+    private static async Task<PgBench> StartPgBenchAsync(string[] args, int scale)
+    {
+        var explicitPath = Array.IndexOf(args, "--pgbench-path") is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        var database = await PostgresTestCluster.Shared.CreateDatabaseAsync("pgbench");
+        var pgbench = PgBench.Locate(explicitPath, database)
+            ?? throw new InvalidOperationException("pgbench not found: pass --pgbench-path, set TERRAFLOW_POSTGRES_BINDIR, or --pgbench-seconds 0 to skip it");
+        await pgbench.InitializeAsync(scale, CancellationToken.None);
+        return pgbench;
+    }
+
+    /// <summary>pgbench again, now that the host is stopped, and TerraFlow's runs/s against 1/25 of pgbench's tx/s.</summary>
+    private static async Task PrintPgBenchAsync(PgBench pgbench, int clients, int seconds, double before, double? runsPerSecond)
+    {
+        var after = await pgbench.RunAsync(clients, 2, seconds, CancellationToken.None);
+        var mean = (before + after) / 2;
+        Console.WriteLine($"pgbench -N -c {clients} -j 2 -T {seconds} (same server, own database, before/after the load): {before:F0} / {after:F0} tx/s, mean {mean:F0}");
+        if (runsPerSecond is { } runs)
+            Console.WriteLine($"project runs/s per pgbench tx/s: 1/{mean / runs:F1}; against the target (≥ 1/25 of pgbench tx/s = {mean / 25:F0} runs/s): {runs / (mean / 25):F2}");
     }
 
     private static string Sha(int n) => n.ToString("x").PadLeft(40, 'a');
