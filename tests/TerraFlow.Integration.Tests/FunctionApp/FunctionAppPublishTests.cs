@@ -37,6 +37,10 @@ public sealed class FunctionAppPublishTests : IDisposable
         ["runs/{id:long}/events"] = (["get"], "Function"),
         ["health"] = (["get"], "Anonymous"),
         ["health/live"] = (["get"], "Anonymous"),
+        // Console sign-in: anonymous to the Functions host; sign-out checks the session and anti-forgery token itself.
+        ["sign-in"] = (["get"], "Anonymous"),
+        ["sign-in/{provider}"] = (["get"], "Anonymous"),
+        ["sign-out"] = (["post"], "Anonymous"),
     };
 
     [Fact]
