@@ -27,6 +27,8 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IWorkNotifications, PostgresWorkNotifications>();
         services.AddSingleton<ISignInStateLedger, PostgresSignInStateLedger>();
         services.AddSingleton<TerraFlow.Application.Access.ApiTokens.IApiTokenStore, PostgresApiTokenStore>();
+        services.AddSingleton<TerraFlow.Application.Access.IConsoleSessionStore, PostgresConsoleSessionStore>();
+        services.AddSingleton<TerraFlow.Application.Access.IRepositoryInstallations, PostgresRepositoryInstallations>();
         services.AddSingleton<IServiceSecrets, PostgresServiceSecrets>();
         services.AddSingleton<IJobResultIntake, PostgresJobResultIntake>();
         services.AddSingleton<IExpiredJobSweep, PostgresExpiredJobSweep>();
