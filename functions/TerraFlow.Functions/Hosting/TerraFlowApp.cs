@@ -17,6 +17,8 @@ using TerraFlow.Core.Vcs;
 using TerraFlow.Functions.Api;
 using TerraFlow.Functions.Approvals;
 using TerraFlow.Functions.Console;
+using TerraFlow.Functions.Console.ApiTokens;
+using TerraFlow.Functions.Console.Entra;
 using TerraFlow.Functions.Engine;
 using TerraFlow.Functions.Webhooks;
 using TerraFlow.Runner;
@@ -52,6 +54,8 @@ internal static class TerraFlowApp
         app.MapGroup("").RequireAuthorization(ConsolePolicies.SignedIn).MapRuns();
         app.MapGroup("").AllowConsoleAnonymous("approval links carry a signed token; approvers sign in with the VCS host; OAuth callbacks").MapApprovals();
         app.MapConsoleSignIn();
+        app.MapEntraSignIn();
+        app.MapApiTokens();
 
         await app.Services.MigrateTerraFlowPostgresAsync(ct);
         return app;
@@ -94,6 +98,7 @@ internal static class TerraFlowApp
 
         services.AddApprovalLinks();
         services.AddConsoleAuth(config);
+        services.AddEntraSignInAndApiTokens(config);
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton(config.GetSection("TerraFlow:Engine").Get<EngineOptions>() ?? new EngineOptions());
         services.AddSingleton<WorkSignals>();

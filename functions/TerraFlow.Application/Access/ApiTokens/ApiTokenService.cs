@@ -9,7 +9,7 @@ namespace TerraFlow.Application.Access.ApiTokens;
 /// keeps its SHA-256 and its first <see cref="DisplayPrefixLength"/> characters. The token is returned once, at
 /// creation, and is never logged or listed. A token acts as the admin who created it, with its own scope.
 /// </summary>
-public sealed class ApiTokens(IApiTokenStore store, TimeProvider time)
+public sealed class ApiTokenService(IApiTokenStore store, ConsoleAccessSettings settings, TimeProvider time)
 {
     public const string Prefix = "tfat_";
     public const int DisplayPrefixLength = 12;
@@ -33,7 +33,8 @@ public sealed class ApiTokens(IApiTokenStore store, TimeProvider time)
     {
         if (!LooksLikeToken(presented)) return null;
         var record = await store.UseAsync(Hash(presented!), time.GetUtcNow(), ct);
-        return record is null ? null : record.Owner with { TokenScope = record.Scope };
+        // The owner's role as the lists say now: an admin removed from TerraFlow__Auth__Admins loses it for their tokens too.
+        return record is null ? null : record.Owner with { Role = settings.RoleOf(record.Owner), TokenScope = record.Scope };
     }
 
     public Task<IReadOnlyList<ApiTokenRecord>> ListAsync(CancellationToken ct) => store.ListAsync(ct);
