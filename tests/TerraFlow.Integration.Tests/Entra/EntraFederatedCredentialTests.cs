@@ -58,7 +58,7 @@ public sealed class EntraFederatedCredentialTests
         var (_, page) = await browser.GetAsync(host.BaseUrl + "/sign-in");
         var (start, _) = await browser.GetAsync(host.BaseUrl + "/api/auth/entra/sign-in");
 
-        Assert.DoesNotContain("Entra", page);
+        Assert.DoesNotContain("Sign in with Microsoft Entra ID", page);
         Assert.Equal(HttpStatusCode.NotFound, start.StatusCode);
         Assert.Empty(entra.Requests);
     }
