@@ -51,7 +51,7 @@ internal sealed partial class EntraBrowser : IDisposable
     /// <summary>The console anti-forgery token, read from the sign-out form of the sign-in page.</summary>
     public async Task<string> AntiForgeryAsync(string baseUrl)
     {
-        var (_, body) = await GetAsync(baseUrl + "/sign-in");
+        var (_, body) = await GetAsync(baseUrl + TerraFlow.Functions.Console.ConsoleResponses.SignInPath);
         var match = CsrfField().Match(body);
         if (!match.Success) throw new InvalidOperationException("no anti-forgery field on the sign-in page: " + body);
         return WebUtility.HtmlDecode(match.Groups[1].Value);

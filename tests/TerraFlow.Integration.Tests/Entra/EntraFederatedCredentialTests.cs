@@ -55,7 +55,7 @@ public sealed class EntraFederatedCredentialTests
         await using var host = await EntraTestHost.StartAsync(entra, new Dictionary<string, string> { ["TerraFlow:Auth:Entra:ClientId"] = "" });
         using var browser = new EntraBrowser();
 
-        var (_, page) = await browser.GetAsync(host.BaseUrl + "/sign-in");
+        var (_, page) = await browser.GetAsync(host.BaseUrl + TerraFlow.Functions.Console.ConsoleResponses.SignInPath);
         var (start, _) = await browser.GetAsync(host.BaseUrl + "/api/auth/entra/sign-in");
 
         Assert.DoesNotContain("Sign in with Microsoft Entra ID", page);

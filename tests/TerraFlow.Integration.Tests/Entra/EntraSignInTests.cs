@@ -24,7 +24,7 @@ public sealed class EntraSignInTests : IClassFixture<EntraFixture>
     public async Task A_group_member_signs_in_with_PKCE_and_nonce_and_gets_the_groups_role()
     {
         using var browser = new EntraBrowser();
-        var (page, pageBody) = await browser.GetAsync(BaseUrl + "/sign-in?return=/console/runs");
+        var (page, pageBody) = await browser.GetAsync(BaseUrl + TerraFlow.Functions.Console.ConsoleResponses.SignInPath + "?return=/console/runs");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Contains("Sign in with Microsoft Entra ID", pageBody);
         Assert.Contains("/api/auth/entra/sign-in?return=%2Fconsole%2Fruns", pageBody);
@@ -51,7 +51,7 @@ public sealed class EntraSignInTests : IClassFixture<EntraFixture>
         Assert.Equal(BaseUrl + "/api/auth/entra/callback", token.Form["redirect_uri"]);
 
         // Signed in as the Entra user (object id) and, through the admin group, an admin.
-        var (signedIn, signedInBody) = await browser.GetAsync(BaseUrl + "/sign-in");
+        var (signedIn, signedInBody) = await browser.GetAsync(BaseUrl + TerraFlow.Functions.Console.ConsoleResponses.SignInPath);
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
         Assert.Contains("Alice Entra", signedInBody);
         var (tokens, _) = await browser.GetAsync(BaseUrl + "/api/tokens");
