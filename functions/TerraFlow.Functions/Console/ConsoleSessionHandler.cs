@@ -26,9 +26,13 @@ internal sealed class ConsoleSessionHandler(IOptionsMonitor<AuthenticationScheme
 /// <summary>The answers for "sign in first" and "not allowed", as JSON under <c>/api/</c> and as pages elsewhere.</summary>
 public static class ConsoleResponses
 {
-    public const string SignInPath = "/sign-in";
+    /// <summary>The sign-in page. Under <c>/api</c> like every route, so the isolated worker serves it too (its routes all live below <c>/api</c>).</summary>
+    public const string SignInPath = "/api/sign-in";
 
-    public static bool IsApi(HttpRequest request) => request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase);
+    /// <summary>JSON answers (401/403) for <c>/api/*</c>; pages (a redirect to sign-in, a 403 page) for the console, <c>/console/*</c> and <c>/api/console/*</c>.</summary>
+    public static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) &&
+        !request.Path.StartsWithSegments("/api/console", StringComparison.OrdinalIgnoreCase);
 
     public static IResult NotSignedIn(HttpContext http)
     {

@@ -8,15 +8,15 @@ using static TerraFlow.Functions.Approvals.HtmlPage;
 namespace TerraFlow.Functions.Console;
 
 /// <summary>
-/// Console sign-in and sign-out. <c>GET /sign-in?return=…</c> lists the configured ways to sign in;
-/// <c>GET /sign-in/{provider}?return=…</c> starts the OAuth web flow with a VCS host (the same OAuth application,
+/// Console sign-in and sign-out. <c>GET /api/sign-in?return=…</c> lists the configured ways to sign in;
+/// <c>GET /api/sign-in/{provider}?return=…</c> starts the OAuth web flow with a VCS host (the same OAuth application,
 /// state cookie, one-time state ledger and callback <c>/api/oauth/{provider}/callback</c> as approval sign-in; the
 /// signed state says it is a console sign-in and carries the sanitized local return path);
-/// <c>POST /sign-out</c> (anti-forgery token) ends the session.
+/// <c>POST /api/sign-out</c> (anti-forgery token) ends the session.
 /// </summary>
 internal static class ConsoleSignInEndpoints
 {
-    public const string SignOutPath = "/sign-out";
+    public const string SignOutPath = "/api/sign-out";
 
     public static IEndpointRouteBuilder MapConsoleSignIn(this IEndpointRouteBuilder app)
     {

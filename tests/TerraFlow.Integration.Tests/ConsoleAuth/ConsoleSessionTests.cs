@@ -39,7 +39,7 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
     private async Task<(ConsoleBrowser Browser, List<(Uri Url, HttpResponseMessage Response, string Body)> Hops)> SignInAsync(string returnPath)
     {
         var browser = new ConsoleBrowser();
-        var hops = await browser.FollowAsync($"{_host.BaseUrl}/sign-in/github?return={Uri.EscapeDataString(returnPath)}");
+        var hops = await browser.FollowAsync($"{_host.BaseUrl}/api/sign-in/github?return={Uri.EscapeDataString(returnPath)}");
         return (browser, hops);
     }
 
@@ -58,9 +58,9 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
         using var anonymous = new ConsoleBrowser();
         var (before, _) = await anonymous.GetAsync(_host.BaseUrl + MissingRun);
         Assert.Equal(HttpStatusCode.Unauthorized, before.StatusCode);
-        var (page, html) = await anonymous.GetAsync($"{_host.BaseUrl}/sign-in?return={Uri.EscapeDataString(MissingRun)}");
+        var (page, html) = await anonymous.GetAsync($"{_host.BaseUrl}/api/sign-in?return={Uri.EscapeDataString(MissingRun)}");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains($"href=\"/sign-in/github?return={Uri.EscapeDataString(MissingRun)}\"", WebUtility.HtmlDecode(html));
+        Assert.Contains($"href=\"/api/sign-in/github?return={Uri.EscapeDataString(MissingRun)}\"", WebUtility.HtmlDecode(html));
         Assert.Contains("Sign in with GitHub", html);
 
         var (browser, hops) = await SignInAsync(MissingRun);
@@ -83,7 +83,7 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
         // No approver session was created by a console sign-in.
         Assert.DoesNotContain(browser.Cookies.GetAllCookies(), c => c.Name.StartsWith(ApproverCookies.SessionName, StringComparison.Ordinal));
 
-        var (signedIn, signedInHtml) = await browser.GetAsync(_host.BaseUrl + "/sign-in");
+        var (signedIn, signedInHtml) = await browser.GetAsync(_host.BaseUrl + "/api/sign-in");
         Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
         Assert.Contains("Signed in as <strong>octocat</strong> (github)", signedInHtml);
     }
@@ -147,38 +147,37 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
         var (browser, _) = await SignInAsync(MissingRun);
         using var __ = browser;
         var copy = browser.SessionCookie(_host.BaseUrl)!;
-        var (_, page) = await browser.GetAsync(_host.BaseUrl + "/sign-in");
+        var (_, page) = await browser.GetAsync(_host.BaseUrl + "/api/sign-in");
         var token = ConsoleBrowser.AntiForgery(page);
         Assert.NotNull(token);
-        Assert.Contains("<form method=\"post\" action=\"/sign-out\">", page);
+        Assert.Contains("<form method=\"post\" action=\"/api/sign-out\">", page);
 
         // Another session's token does not fit this one.
         var (other, ___) = await SignInAsync(MissingRun);
         using var o = other;
-        var (_, otherPage) = await other.GetAsync(_host.BaseUrl + "/sign-in");
+        var (_, otherPage) = await other.GetAsync(_host.BaseUrl + "/api/sign-in");
         var otherToken = ConsoleBrowser.AntiForgery(otherPage)!;
         Assert.NotEqual(token, otherToken);
 
-        var (missing, _) = await browser.PostFormAsync(_host.BaseUrl + "/sign-out", new Dictionary<string, string>());
+        var (missing, _) = await browser.PostFormAsync(_host.BaseUrl + "/api/sign-out", new Dictionary<string, string>());
         Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
-        var (wrong, _) = await browser.PostFormAsync(_host.BaseUrl + "/sign-out", new Dictionary<string, string> { [ConsoleAntiForgery.FieldName] = otherToken });
+        var (wrong, _) = await browser.PostFormAsync(_host.BaseUrl + "/api/sign-out", new Dictionary<string, string> { [ConsoleAntiForgery.FieldName] = otherToken });
         Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
-        var (garbage, _) = await browser.PostFormAsync(_host.BaseUrl + "/sign-out", new Dictionary<string, string> { [ConsoleAntiForgery.FieldName] = "not-a-token" });
+        var (garbage, _) = await browser.PostFormAsync(_host.BaseUrl + "/api/sign-out", new Dictionary<string, string> { [ConsoleAntiForgery.FieldName] = "not-a-token" });
         Assert.Equal(HttpStatusCode.Forbidden, garbage.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, await GetWithCookieAsync(_host.BaseUrl, copy));
 
-        var (signedOut, _) = await browser.PostFormAsync(_host.BaseUrl + "/sign-out", new Dictionary<string, string> { [ConsoleAntiForgery.FieldName] = token! });
+        var (signedOut, _) = await browser.PostFormAsync(_host.BaseUrl + "/api/sign-out", new Dictionary<string, string> { [ConsoleAntiForgery.FieldName] = token! });
         Assert.Equal(HttpStatusCode.Found, signedOut.StatusCode);
-        Assert.Equal("/sign-in", signedOut.Headers.Location!.OriginalString);
+        Assert.Equal("/api/sign-in", signedOut.Headers.Location!.OriginalString);
         Assert.Null(browser.SessionCookie(_host.BaseUrl));
         // A copy of the cookie taken before sign-out is dead too; the other session lives on.
         Assert.Equal(HttpStatusCode.Unauthorized, await GetWithCookieAsync(_host.BaseUrl, copy));
         Assert.Equal(HttpStatusCode.NotFound, await GetWithCookieAsync(_host.BaseUrl, other.SessionCookie(_host.BaseUrl)));
-        // An anonymous POST is sent to sign in, not executed.
+        // An anonymous POST is refused, not executed.
         using var anonymous = new ConsoleBrowser();
-        var (anon, _) = await anonymous.PostFormAsync(_host.BaseUrl + "/sign-out", new Dictionary<string, string> { [ConsoleAntiForgery.FieldName] = token! });
-        Assert.Equal(HttpStatusCode.Found, anon.StatusCode);
-        Assert.StartsWith("/sign-in?return=", anon.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var (anon, _) = await anonymous.PostFormAsync(_host.BaseUrl + "/api/sign-out", new Dictionary<string, string> { [ConsoleAntiForgery.FieldName] = token! });
+        Assert.Equal(HttpStatusCode.Unauthorized, anon.StatusCode);
     }
 
     [Fact]
@@ -190,8 +189,8 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
         var cookie = browser.SessionCookie(_host.BaseUrl)!;
         Assert.Equal(HttpStatusCode.NotFound, await GetWithCookieAsync(second.BaseUrl, cookie));
 
-        var (_, page) = await browser.GetAsync(_host.BaseUrl + "/sign-in");
-        await browser.PostFormAsync(_host.BaseUrl + "/sign-out", new Dictionary<string, string> { [ConsoleAntiForgery.FieldName] = ConsoleBrowser.AntiForgery(page)! });
+        var (_, page) = await browser.GetAsync(_host.BaseUrl + "/api/sign-in");
+        await browser.PostFormAsync(_host.BaseUrl + "/api/sign-out", new Dictionary<string, string> { [ConsoleAntiForgery.FieldName] = ConsoleBrowser.AntiForgery(page)! });
         Assert.Equal(HttpStatusCode.Unauthorized, await GetWithCookieAsync(second.BaseUrl, cookie));
     }
 

@@ -37,9 +37,9 @@ public sealed class GitLabConsoleSignInTests
         }, baseUrl: baseUrl);
 
         using var browser = new ConsoleBrowser();
-        var (page, html) = await browser.GetAsync(baseUrl + "/sign-in?return=/api/runs/7");
+        var (page, html) = await browser.GetAsync(baseUrl + "/api/sign-in?return=/api/runs/7");
         Assert.Contains("Sign in with GitLab", html);
-        var hops = await browser.FollowAsync(baseUrl + "/sign-in/gitlab?return=%2Fapi%2Fruns%2F7");
+        var hops = await browser.FollowAsync(baseUrl + "/api/sign-in/gitlab?return=%2Fapi%2Fruns%2F7");
         Assert.Equal(gitlab.RootUrl.TrimEnd('/') + "/oauth/authorize", hops[1].Url.GetLeftPart(UriPartial.Path));
         Assert.Equal("/api/oauth/gitlab/callback", hops[2].Url.AbsolutePath);
         Assert.Equal("/api/runs/7", hops[^1].Url.AbsolutePath);
@@ -58,7 +58,7 @@ public sealed class GitLabConsoleSignInTests
         // bob signs in; his group makes him an operator where he can read (Reporter on infra).
         options.OAuthSignedInUser = "bob";
         using var bobBrowser = new ConsoleBrowser();
-        await bobBrowser.FollowAsync(baseUrl + "/sign-in/gitlab?return=%2F");
+        await bobBrowser.FollowAsync(baseUrl + "/api/sign-in/gitlab?return=%2F");
         var bob = await PrincipalAsync(host, bobBrowser.SessionCookie(baseUrl)!);
         Assert.Equal((ConsoleRole.Operator, "acme/platform"), (bob.Role, Assert.Single(bob.Groups)));
         Assert.Equal(RepositoryAccessLevel.Operate, await access.AccessAsync(bob, new RepositoryKey("gitlab", "acme", "infra"), CancellationToken.None));
