@@ -18,6 +18,8 @@ using TerraFlow.Core.Vcs;
 using TerraFlow.Functions.Api;
 using TerraFlow.Functions.Approvals;
 using TerraFlow.Functions.Console;
+using TerraFlow.Functions.Console.ApiTokens;
+using TerraFlow.Functions.Console.Entra;
 using TerraFlow.Functions.Engine;
 using TerraFlow.Functions.Webhooks;
 using TerraFlow.Runner;
@@ -55,6 +57,8 @@ internal static class TerraFlowApp
         app.MapGroup("").AllowConsoleAnonymous("approval links carry a signed token; approvers sign in with the VCS host; OAuth callbacks").MapApprovals();
         app.MapDrift();
         app.MapConsoleSignIn();
+        app.MapEntraSignIn();
+        app.MapApiTokens();
 
         await app.Services.MigrateTerraFlowPostgresAsync(ct);
         return app;
@@ -99,6 +103,7 @@ internal static class TerraFlowApp
 
         services.AddApprovalLinks();
         services.AddConsoleAuth(config);
+        services.AddEntraSignInAndApiTokens(config);
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton(config.GetSection("TerraFlow:Engine").Get<EngineOptions>() ?? new EngineOptions());
         services.AddSingleton<WorkSignals>();
