@@ -33,6 +33,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<TerraFlow.Application.Ports.IWorkflowStore, PostgresWorkflowStore>();
         services.AddSingleton<TerraFlow.Application.Outbox.IOutboxQueue, PostgresOutboxQueue>();
         services.AddSingleton<TerraFlow.Application.Queries.IRunQueries, Queries.PostgresRunQueries>();
+        services.AddSingleton<TerraFlow.Application.Queries.IConsoleQueries, Queries.PostgresConsoleQueries>();
         return database;
     }
 
