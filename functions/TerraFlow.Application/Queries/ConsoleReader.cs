@@ -66,16 +66,40 @@ public sealed class ConsoleReader(IRunQueries runs, IConsoleQueries console, IWo
     }
 
     /// <summary>The held locks of repositories the user may read.</summary>
-    public async Task<IReadOnlyList<HeldLock>> LocksAsync(ConsoleUser user, CancellationToken ct)
+    public async Task<IReadOnlyList<HeldLock>> LocksAsync(ConsoleUser user, CancellationToken ct) =>
+        (await LockRowsAsync(user, ct)).Select(l => l.Lock).ToList();
+
+    /// <summary>The held locks of repositories the user may read, each with what the user may do there.</summary>
+    public async Task<IReadOnlyList<VisibleLock>> LockRowsAsync(ConsoleUser user, CancellationToken ct)
     {
         var cache = new AccessCache(access, user);
-        var visible = new List<HeldLock>();
+        var visible = new List<VisibleLock>();
         foreach (var l in await console.LocksAsync(ct))
         {
             var (owner, name) = SplitRepository(l.Repository);
-            if (await cache.LevelAsync(l.Provider, owner, name, ct) >= RepositoryAccessLevel.Read) visible.Add(l);
+            var level = await cache.LevelAsync(l.Provider, owner, name, ct);
+            if (level >= RepositoryAccessLevel.Read) visible.Add(new VisibleLock(l, level));
         }
         return visible;
+    }
+
+    /// <summary>Everything the run page shows, or null when the run does not exist or is not visible to the user.</summary>
+    public async Task<ConsoleRunPage?> RunPageAsync(ConsoleUser user, long runId, int maxPlanCharacters, CancellationToken ct)
+    {
+        var stored = await store.LoadRunSnapshotAsync(runId, ct);
+        if (stored is null) return null;
+        var level = await access.AccessAsync(user, Key(stored), ct);
+        if (level < RepositoryAccessLevel.Read) return null;
+        if (await runs.FindRunAsync(runId, ct) is not { } run) return null;
+        var plans = new Dictionary<string, ProjectPlanText>();
+        foreach (var p in stored.State.Projects)
+        {
+            if (p.Artifacts is not { } a || p.Plan is null) continue;
+            var (text, truncated) = await ReadTextAsync(a.PlanText, ct, maxPlanCharacters);
+            if (text is not null) plans[p.Definition.Name] = new ProjectPlanText(p.Definition.Name, text, truncated);
+        }
+        var applies = stored.State.Projects.Where(p => p.Apply is not null).ToDictionary(p => p.Definition.Name, p => p.Apply!.Output);
+        return new ConsoleRunPage(run, await runs.AuditEventsAsync(runId, ct), level, stored.CommentIds, plans, applies, stored.State.PlannedAt);
     }
 
     public static (string Owner, string Name) SplitRepository(string fullName)
@@ -96,14 +120,14 @@ public sealed class ConsoleReader(IRunQueries runs, IConsoleQueries console, IWo
 
     private static string StatusText(ProjectRunStatus status) => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(status.ToString());
 
-    private async Task<(string? Text, bool Truncated)> ReadTextAsync(string key, CancellationToken ct)
+    private async Task<(string? Text, bool Truncated)> ReadTextAsync(string key, CancellationToken ct, int max = MaxPlanTextCharacters)
     {
         await using var stream = await artifacts.OpenReadAsync(key, ct);
         if (stream is null) return (null, false);
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var buffer = new char[MaxPlanTextCharacters + 1];
+        var buffer = new char[max + 1];
         var read = await reader.ReadBlockAsync(buffer, ct);
-        return read > MaxPlanTextCharacters ? (new string(buffer, 0, MaxPlanTextCharacters), true) : (new string(buffer, 0, read), false);
+        return read > max ? (new string(buffer, 0, max), true) : (new string(buffer, 0, read), false);
     }
 
     /// <summary>One question per repository per request: the access port caches across requests, this within one.</summary>
@@ -126,3 +150,16 @@ public sealed record ProjectPlanText(string Project, string Text, bool Truncated
 
 /// <summary>A project's apply as the console shows it (all text masked by the runner).</summary>
 public sealed record ProjectApplyOutput(string Project, string Status, string RequestedBy, string? OutputTail, string? Log, bool LogTruncated, string? Error);
+
+/// <summary>A held lock the user may see, and what they may do in its repository.</summary>
+public sealed record VisibleLock(HeldLock Lock, RepositoryAccessLevel Access);
+
+/// <summary>The run page: the run, its audit trail, the user's access, TerraFlow's comment ids, plan texts and apply outputs by project.</summary>
+public sealed record ConsoleRunPage(
+    RunDetails Run,
+    IReadOnlyList<RunAuditEvent> Events,
+    RepositoryAccessLevel Access,
+    IReadOnlyList<long> CommentIds,
+    IReadOnlyDictionary<string, ProjectPlanText> Plans,
+    IReadOnlyDictionary<string, string?> ApplyOutputs,
+    DateTimeOffset? PlannedAt);

@@ -22,11 +22,12 @@ public enum LockReleaseOutcome
 /// An operator releasing a held project lock from the console: exactly what <c>terraflow unlock -p &lt;project&gt;</c>
 /// on the holding pull request does (the same <see cref="UnlockRequested"/> event through <see cref="RunTransitions"/>,
 /// so the same audit event, reply on the pull request, and re-plan of the next pull request in the queue). The caller
-/// has checked that the user may operate the repository; the actor is recorded as written by the console.
+/// has checked that the user may operate the repository. <paramref name="actorLogin"/> is named in the reply on the
+/// pull request, <paramref name="auditActor"/> in the audit event (it says the console did it).
 /// </summary>
 public sealed class ConsoleLockRelease(IWorkflowStore store)
 {
-    public async Task<LockReleaseOutcome> ReleaseAsync(string provider, RepoRef repo, string dir, string workspace, int pullRequest, string actor, CancellationToken ct)
+    public async Task<LockReleaseOutcome> ReleaseAsync(string provider, RepoRef repo, string dir, string workspace, int pullRequest, string actorLogin, string auditActor, CancellationToken ct)
     {
         var pr = new PullRequestAddress(provider, repo, pullRequest);
         var runId = await store.LatestRunIdAsync(pr, ct);
@@ -38,8 +39,8 @@ public sealed class ConsoleLockRelease(IWorkflowStore store)
         await using var tx = await store.BeginAsync(ct);
         if (await tx.Runs.LatestRunIdAsync(pr, ct) != run.Context.RunId) return LockReleaseOutcome.NotHeld;
         // Write permission is what `terraflow unlock` asks of a commenter; the console checked the operate role.
-        var ev = new UnlockRequested(new Actor(actor, RepoPermission.Write, []), project.Definition.Name);
-        var decided = await RunTransitions.DecideAsync(tx, run.Context.RunId, ev, actor, deliveryId: null, ct);
+        var ev = new UnlockRequested(new Actor(actorLogin, RepoPermission.Write, []), project.Definition.Name);
+        var decided = await RunTransitions.DecideAsync(tx, run.Context.RunId, ev, auditActor, deliveryId: null, ct);
         // Checked on the run as locked for the decision; returning without a commit rolls the decision back, so the
         // pull request is not told about a refusal meant for the operator.
         if (decided is not { } d) return LockReleaseOutcome.NotHeld;

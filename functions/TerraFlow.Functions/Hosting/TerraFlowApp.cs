@@ -16,6 +16,7 @@ using TerraFlow.Core.Jobs;
 using TerraFlow.Core.Vcs;
 using TerraFlow.Functions.Api;
 using TerraFlow.Functions.Approvals;
+using TerraFlow.Functions.Console;
 using TerraFlow.Functions.Engine;
 using TerraFlow.Functions.Webhooks;
 using TerraFlow.Runner;
@@ -48,6 +49,8 @@ internal static class TerraFlowApp
         app.MapWebhooks();
         app.MapRuns();
         app.MapApprovals();
+        app.MapLocks();
+        app.MapConsolePages();
 
         await app.Services.MigrateTerraFlowPostgresAsync(ct);
         return app;
@@ -89,6 +92,7 @@ internal static class TerraFlowApp
         var serviceBus = services.AddJobQueue(config);
 
         services.AddApprovalLinks();
+        services.AddTerraFlowConsole();
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton(config.GetSection("TerraFlow:Engine").Get<EngineOptions>() ?? new EngineOptions());
         services.AddSingleton<WorkSignals>();
