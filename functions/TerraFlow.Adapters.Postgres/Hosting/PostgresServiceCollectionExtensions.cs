@@ -26,6 +26,8 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<IDatabaseHealth, PostgresDatabaseHealth>();
         services.AddSingleton<IWorkNotifications, PostgresWorkNotifications>();
         services.AddSingleton<ISignInStateLedger, PostgresSignInStateLedger>();
+        services.AddSingleton<TerraFlow.Application.Access.IConsoleSessionStore, PostgresConsoleSessionStore>();
+        services.AddSingleton<TerraFlow.Application.Access.IRepositoryInstallations, PostgresRepositoryInstallations>();
         services.AddSingleton<IServiceSecrets, PostgresServiceSecrets>();
         services.AddSingleton<IJobResultIntake, PostgresJobResultIntake>();
         services.AddSingleton<IExpiredJobSweep, PostgresExpiredJobSweep>();

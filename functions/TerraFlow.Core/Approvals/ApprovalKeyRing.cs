@@ -20,6 +20,8 @@ public sealed class ApprovalKeyRing
         SessionKey = Derive(masterKey, "approver-session");
         AntiForgeryKey = Derive(masterKey, "approval-antiforgery");
         SignInStateKey = Derive(masterKey, "oauth-sign-in-state");
+        ConsoleSessionKey = Derive(masterKey, "console-session");
+        ConsoleAntiForgeryKey = Derive(masterKey, "console-antiforgery");
     }
 
     /// <summary>Signs approval-link tokens.</summary>
@@ -33,6 +35,12 @@ public sealed class ApprovalKeyRing
 
     /// <summary>Signs the short-lived cookie that carries the OAuth state across the sign-in round trip with the VCS host.</summary>
     public byte[] SignInStateKey { get; }
+
+    /// <summary>Signs the web console's session cookie (never accepted as an approver session, nor the reverse).</summary>
+    public byte[] ConsoleSessionKey { get; }
+
+    /// <summary>Computes the console's anti-forgery tokens (bound to the console session id).</summary>
+    public byte[] ConsoleAntiForgeryKey { get; }
 
     private static byte[] Derive(byte[] master, string purpose) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, master, 32, salt: [], info: Encoding.ASCII.GetBytes("terraflow/" + purpose + "/v1"));

@@ -44,8 +44,9 @@ internal static class OAuthSignInCallback
             logger.LogWarning("{Host} sign-in callback refused: its state was already used", host);
             return ApprovalPages.SignInFailed(StatusCodes.Status400BadRequest, "This sign-in was already used. Start again from the approval link.");
         }
-        // Signed by us, but checked again: whatever happens, the browser only ever goes to an approval page here.
-        if (!LocalReturnPath.IsSafe(pending.ReturnPath))
+        // Signed by us, but checked again: an approval sign-in only ever returns to an approval page, a console sign-in
+        // to a local path (never an absolute URL).
+        if (pending.IsConsole ? !LocalReturnPath.IsSafe(pending.ReturnPath, "/") : !LocalReturnPath.IsSafe(pending.ReturnPath))
             return ApprovalPages.SignInFailed(StatusCodes.Status400BadRequest, "The page to return to is not an approval page.");
         if (query["error"].Count > 0)
             return ApprovalPages.SignInFailed(StatusCodes.Status400BadRequest, $"{host} did not sign you in: " + (query["error_description"].FirstOrDefault() ?? query["error"][0]));
@@ -59,6 +60,7 @@ internal static class OAuthSignInCallback
             return ApprovalPages.SignInFailed(result.UpstreamFailure ? StatusCodes.Status502BadGateway : StatusCodes.Status400BadRequest, result.Error ?? "Sign-in failed.");
         }
 
+        if (pending.IsConsole) return await Console.ConsoleSignInEndpoints.CompleteAsync(http, provider, result.Login, pending.ReturnPath, ct);
         ApproverCookies.WriteSession(http, options, provider, ApproverSession.Start(result.Login, now, options.Approvals.SessionLifetime), keys);
         logger.LogInformation("Approver {Login} signed in with {Host}", result.Login, host);
         return new SafeRedirect(pending.ReturnPath);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Microsoft.AspNetCore.Antiforgery;
 using TerraFlow.Application.Access;
 using TerraFlow.Application.Queries;
 using TerraFlow.Application.Workflow;
@@ -23,12 +22,14 @@ internal static class ConsolePages
 
     public static IEndpointRouteBuilder MapConsolePages(this IEndpointRouteBuilder app)
     {
+        // Where sign-in returns to by default, and the console's front door.
+        app.MapGet("/", () => Results.Redirect("/console/runs")).RequireAuthorization(ConsolePolicies.SignedIn);
         app.MapGet("/console", (HttpContext ctx) => Results.Redirect(ConsoleRequest.Root(ctx) + "/runs")).RequireAuthorization(ConsolePolicies.SignedIn);
         app.MapGet("/console/runs", RunsAsync).RequireAuthorization(ConsolePolicies.SignedIn);
         app.MapGet("/console/runs/{id:long}", RunAsync).RequireAuthorization(ConsolePolicies.SignedIn);
         app.MapGet("/console/locks", LocksAsync).RequireAuthorization(ConsolePolicies.SignedIn);
         app.MapGet("/console/locks/release", ConfirmReleaseAsync).RequireAuthorization(ConsolePolicies.Operate);
-        app.MapPost("/console/locks/release", ReleaseAsync).RequireAuthorization(ConsolePolicies.Operate).DisableAntiforgery();
+        app.MapPost("/console/locks/release", ReleaseAsync).RequireAuthorization(ConsolePolicies.Operate).RequireConsoleAntiForgery();
         app.MapGet("/console/health", HealthAsync).RequireAuthorization(ConsolePolicies.SignedIn);
         return app;
     }
@@ -215,7 +216,7 @@ internal static class ConsolePages
         return Page(ctx, StatusCodes.Status200OK, "Locks & queues", html.ToString(), user);
     }
 
-    internal static async Task<IResult> ConfirmReleaseAsync(HttpContext ctx, ConsoleReader reader, IRepositoryAccess access, IAntiforgery antiforgery, CancellationToken ct)
+    internal static async Task<IResult> ConfirmReleaseAsync(HttpContext ctx, ConsoleReader reader, IRepositoryAccess access, CancellationToken ct)
     {
         if (ConsoleRequest.User(ctx) is not { } user) return RunsEndpoint.Unauthorized();
         var root = ConsoleRequest.Root(ctx);
@@ -226,27 +227,26 @@ internal static class ConsolePages
         var held = (await reader.LocksAsync(user, ct)).FirstOrDefault(target.Matches);
         if (held is null)
             return Page(ctx, StatusCodes.Status404NotFound, "Release a lock", $"<p>That lock is not held by #{target.PullRequest} (any more).</p><p><a href=\"{E(root)}/locks\">Locks &amp; queues</a></p>", user);
-        var tokens = antiforgery.GetAndStoreTokens(ctx);
         var next = held.Waiters.Count > 0 ? $"#{held.Waiters[0].PullRequest} is next in the queue and will be re-planned." : "Nobody is waiting for it.";
         var html = $"<dl><dt>Repository</dt><dd>{E(held.Repository)}</dd><dt>Dir</dt><dd><code>{E(held.Dir)}</code></dd><dt>Workspace</dt><dd>{E(held.Workspace)}</dd>" +
                    $"<dt>Held by</dt><dd>#{held.PullRequest} since {E(ConsoleRequest.Time(held.Since))}</dd></dl>" +
                    $"<p>Releasing works like commenting <code>terraflow unlock</code> on #{held.PullRequest} for this project: the pull request is told, the release is audited, and its plan can no longer be applied until it is planned again. {E(next)}</p>" +
                    $"<form method=\"post\" action=\"{E(root)}/locks/release\">" +
-                   $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken)}\">" +
+                   ConsoleAntiForgery.HiddenField(ctx) +
                    Hidden("provider", held.Provider) + Hidden("repository", held.Repository) + Hidden("dir", held.Dir) + Hidden("workspace", held.Workspace) +
                    Hidden("pull_request", held.PullRequest.ToString(CultureInfo.InvariantCulture)) +
                    $"<button type=\"submit\" class=\"danger\">Release the lock</button> <a href=\"{E(root)}/locks\">Cancel</a></form>";
         return Page(ctx, StatusCodes.Status200OK, "Release a lock?", html, user);
     }
 
-    internal static async Task<IResult> ReleaseAsync(HttpContext ctx, IRepositoryAccess access, IAntiforgery antiforgery, ConsoleLockRelease release, CancellationToken ct)
+    internal static async Task<IResult> ReleaseAsync(HttpContext ctx, IRepositoryAccess access, ConsoleLockRelease release, CancellationToken ct)
     {
         if (ConsoleRequest.User(ctx) is not { } user) return RunsEndpoint.Unauthorized();
         var root = ConsoleRequest.Root(ctx);
         if (!ctx.Request.HasFormContentType)
             return Page(ctx, StatusCodes.Status400BadRequest, "Release a lock", "<p class=\"problem\">Send the form from the confirm page.</p>", user);
-        if (!await antiforgery.IsRequestValidAsync(ctx))
-            return Page(ctx, StatusCodes.Status400BadRequest, "Release a lock", $"<p class=\"problem\">The form expired or did not come from this console. Nothing was released.</p><p><a href=\"{E(root)}/locks\">Locks &amp; queues</a></p>", user);
+        // The standalone route's filter checked it already; the worker's function has no filters.
+        if (await ConsoleAntiForgery.CheckAsync(ctx, ct) is { } refused) return refused;
         var form = await ctx.Request.ReadFormAsync(ct);
         if (LockTarget.From(form["provider"], form["repository"], form["dir"], form["workspace"], form["pull_request"]) is not { } target)
             return Page(ctx, StatusCodes.Status400BadRequest, "Release a lock", "<p class=\"problem\">The form does not name a lock.</p>", user);

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Policy;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Application.Access;
 
@@ -17,22 +15,6 @@ internal static class ConsoleRequest
     public static ConsoleUser? User(HttpContext ctx) => ConsoleClaims.FromPrincipal(ctx.User);
 
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// The isolated worker's functions are not endpoints of the ASP.NET Core routing, so a policy named with
-    /// <c>RequireAuthorization</c> never reaches them: they evaluate it here, with the same schemes and the same
-    /// challenge (sign-in redirect or 401) and forbid (403) answers. Null means allowed.
-    /// </summary>
-    public static async Task<IResult?> AuthorizeAsync(HttpContext ctx, string policyName)
-    {
-        var policies = ctx.RequestServices.GetRequiredService<IAuthorizationPolicyProvider>();
-        var policy = await policies.GetPolicyAsync(policyName) ?? throw new InvalidOperationException($"the authorization policy {policyName} is not registered");
-        var evaluator = ctx.RequestServices.GetRequiredService<IPolicyEvaluator>();
-        var authenticated = await evaluator.AuthenticateAsync(policy, ctx);
-        var result = await evaluator.AuthorizeAsync(policy, authenticated, ctx, resource: null);
-        if (result.Succeeded) return null;
-        return result.Challenged ? Results.Challenge(authenticationSchemes: policy.AuthenticationSchemes.ToList()) : Results.Forbid(authenticationSchemes: policy.AuthenticationSchemes.ToList());
-    }
 }
 
 /// <summary>Links to a pull request and TerraFlow's comment on it, where the VCS host's web address is known.</summary>

@@ -3,7 +3,7 @@ using TerraFlow.Application.Workflow;
 
 namespace TerraFlow.Functions.Console;
 
-/// <summary>The console's services (pages and JSON API): reads filtered by repository access, the lock release, VCS links, anti-forgery.</summary>
+/// <summary>The console's services (pages and JSON API): reads filtered by repository access, the lock release, VCS links (anti-forgery is the sign-in's ConsoleAntiForgery).</summary>
 internal static class ConsoleServiceCollectionExtensions
 {
     public static IServiceCollection AddTerraFlowConsole(this IServiceCollection services)
@@ -11,7 +11,6 @@ internal static class ConsoleServiceCollectionExtensions
         services.AddSingleton<ConsoleReader>();
         services.AddSingleton<ConsoleLockRelease>();
         services.AddSingleton<VcsWebLinks>();
-        services.AddAntiforgery();
         return services;
     }
 }

@@ -45,10 +45,13 @@ internal static class TerraFlowApp
         await AddTerraFlowAsync(builder.Services, builder.Configuration, underFunctionsHost: false, ct);
 
         var app = builder.Build();
-        app.MapHealth();
-        app.MapWebhooks();
-        app.MapRuns();
-        app.MapApprovals();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapGroup("").AllowConsoleAnonymous("health probes for load balancers and monitors").MapHealth();
+        app.MapGroup("").AllowConsoleAnonymous("webhooks are verified by signature or token").MapWebhooks();
+        app.MapGroup("").RequireAuthorization(ConsolePolicies.SignedIn).MapRuns();
+        app.MapGroup("").AllowConsoleAnonymous("approval links carry a signed token; approvers sign in with the VCS host; OAuth callbacks").MapApprovals();
+        app.MapConsoleSignIn();
         app.MapLocks();
         app.MapConsolePages();
 
@@ -92,6 +95,7 @@ internal static class TerraFlowApp
         var serviceBus = services.AddJobQueue(config);
 
         services.AddApprovalLinks();
+        services.AddConsoleAuth(config);
         services.AddTerraFlowConsole();
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton(config.GetSection("TerraFlow:Engine").Get<EngineOptions>() ?? new EngineOptions());

@@ -9,7 +9,7 @@ namespace TerraFlow.Functions.Worker;
 /// <summary>
 /// The runs and locks API through <see cref="RunsEndpoint"/> and <see cref="LocksEndpoint"/>. Anonymous at the
 /// Functions host (a function key names no user): each function evaluates the console policy itself
-/// (<see cref="ConsoleRequest.AuthorizeAsync"/>, the same schemes and answers as the standalone routes' policies) and
+/// (<see cref="ConsoleAuthentication.AuthenticateAsync"/>, the same schemes and answers as the standalone routes' policies) and
 /// the handlers filter by the user's repository access.
 /// </summary>
 public sealed class ApiFunctions
@@ -47,7 +47,7 @@ public sealed class ApiFunctions
     private static ConsoleReader Reader(HttpRequest req) => req.HttpContext.RequestServices.GetRequiredService<ConsoleReader>();
 
     internal static async Task<IActionResult> AuthorizedAsync(HttpRequest req, string policy, Func<Task<IResult>> handler) =>
-        new HttpResultAction(await ConsoleRequest.AuthorizeAsync(req.HttpContext, policy) ?? await handler());
+        new HttpResultAction(await ConsoleAuthentication.AuthenticateAsync(req.HttpContext, policy) ?? await handler());
 
     private static Task<IActionResult> SignedInAsync(HttpRequest req, Func<Task<IResult>> handler) => AuthorizedAsync(req, ConsolePolicies.SignedIn, handler);
 }

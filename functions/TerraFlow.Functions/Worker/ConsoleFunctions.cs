@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using TerraFlow.Adapters.Vcs;
@@ -36,8 +35,8 @@ public sealed class ConsoleFunctions
     public Task<IActionResult> ReleaseAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "console/locks/release")] HttpRequest req, CancellationToken ct) =>
         ApiFunctions.AuthorizedAsync(req, ConsolePolicies.Operate, () => HttpMethods.IsPost(req.Method)
-            ? ConsolePages.ReleaseAsync(req.HttpContext, Get<IRepositoryAccess>(req), Get<IAntiforgery>(req), Get<ConsoleLockRelease>(req), ct)
-            : ConsolePages.ConfirmReleaseAsync(req.HttpContext, Get<ConsoleReader>(req), Get<IRepositoryAccess>(req), Get<IAntiforgery>(req), ct));
+            ? ConsolePages.ReleaseAsync(req.HttpContext, Get<IRepositoryAccess>(req), Get<ConsoleLockRelease>(req), ct)
+            : ConsolePages.ConfirmReleaseAsync(req.HttpContext, Get<ConsoleReader>(req), Get<IRepositoryAccess>(req), ct));
 
     [Function("ConsoleHealth")]
     public Task<IActionResult> HealthAsync(
