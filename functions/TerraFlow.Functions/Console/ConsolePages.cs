@@ -318,7 +318,7 @@ internal static class ConsolePages
     // ---- helpers ----
 
     private static ConsoleLayout Page(HttpContext ctx, int status, string title, string body, ConsoleUser user, int? refresh = null) =>
-        new(status, title, ConsoleRequest.Root(ctx), body, $"{user.DisplayName} ({user.IdentityProvider}, {user.Role.ToString().ToLowerInvariant()})", refresh);
+        new(status, title, ConsoleRequest.Root(ctx), body, user.Role == ConsoleRole.Viewer ? $"{user.DisplayName} ({user.IdentityProvider})" : $"{user.DisplayName} ({user.IdentityProvider}, {user.Role.ToString().ToLowerInvariant()})", refresh);
 
     /// <summary>The API's base for links: <c>/api</c> in both hosts.</summary>
     private static string ApiBase(string root) => "/api";
