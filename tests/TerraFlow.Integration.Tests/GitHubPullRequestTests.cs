@@ -69,10 +69,10 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
         Assert.Equal(("0", "0", "1", "1"), (app["Add"], app["Change"], app["Destroy"], app["Replace"]));
         Assert.Contains("null_resource.vnet", comment[0].Body);
 
-        var run = System.Text.Json.JsonDocument.Parse(await _http.GetStringAsync($"{host.BaseUrl}/api/runs/{runId}")).RootElement;
+        var run = System.Text.Json.JsonDocument.Parse(await (await host.ConsoleClientAsync()).GetStringAsync($"{host.BaseUrl}/api/runs/{runId}")).RootElement;
         Assert.Equal("planned", run.GetProperty("status").GetString());
         Assert.Equal(2, run.GetProperty("projects").GetArrayLength());
-        var events = await _http.GetStringAsync($"{host.BaseUrl}/api/runs/{runId}/events");
+        var events = await (await host.ConsoleClientAsync()).GetStringAsync($"{host.BaseUrl}/api/runs/{runId}/events");
         Assert.Contains("\"run-created\"", events);
         Assert.Contains("delivery-1", events);
 

@@ -45,6 +45,15 @@ public sealed class ConsoleSessions
     public async Task<IResult> SignInAsync(HttpContext http, ConsoleUser user, string? returnPath, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(http);
+        var (cookie, expiresAt) = await StartAsync(user, ct);
+        http.Response.Cookies.Append(CookieName, cookie, CookieOptions(http, expiresAt));
+        _logger.LogInformation("Console sign-in: {Provider} user {Login}", user.IdentityProvider, user.Login);
+        return new SafeRedirect(ConsoleReturnPath.Sanitize(returnPath));
+    }
+
+    /// <summary>Records a new session for <paramref name="user"/> and returns its sealed cookie value (tests and tools use it directly).</summary>
+    internal async Task<(string Cookie, DateTimeOffset ExpiresAt)> StartAsync(ConsoleUser user, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(user);
         if (string.IsNullOrWhiteSpace(user.IdentityProvider) || string.IsNullOrWhiteSpace(user.Login))
             throw new ArgumentException("A console user needs an identity provider and a login.", nameof(user));
@@ -61,9 +70,7 @@ public sealed class ConsoleSessions
         var ticket = ConsoleSessionTicket.Start(kept, now, _lifetime);
         var sealedTicket = ticket.Seal(keys.ConsoleSessionKey);
         await _store.StartAsync(ticket.SessionId, kept, now, ticket.ExpiresAt, ct);
-        http.Response.Cookies.Append(CookieName, sealedTicket, CookieOptions(http, ticket.ExpiresAt));
-        _logger.LogInformation("Console sign-in: {Provider} user {Login}", kept.IdentityProvider, kept.Login);
-        return new SafeRedirect(ConsoleReturnPath.Sanitize(returnPath));
+        return (sealedTicket, ticket.ExpiresAt);
     }
 
     /// <summary>Ends the session of this request (on the server and in the browser). Harmless without one.</summary>

@@ -33,6 +33,8 @@ internal sealed class ApprovalTestHost : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public ApprovalLinks Links => _app.Services.GetRequiredService<ApprovalLinks>();
 
     public static async Task<ApprovalTestHost> StartAsync(FakeGitHubServer github, FakeGitHubOptions fake, bool signInConfigured = true,

@@ -98,7 +98,8 @@ public sealed class WorkerFunctionTests : IAsyncLifetime
     public async Task The_run_and_health_functions_answer_like_the_standalone_routes()
     {
         var (status, json) = await InvokeAsync(http => new ApiFunctions().RunAsync(http.Request, 987654, CancellationToken.None), HttpMethods.Get, "/api/runs/987654", null, []);
-        using var standalone = await _http.GetAsync($"{_host.BaseUrl}/api/runs/987654");
+        using var signedIn = await _host.ConsoleClientAsync();
+        using var standalone = await signedIn.GetAsync($"{_host.BaseUrl}/api/runs/987654");
         Assert.Equal(HttpStatusCode.NotFound, standalone.StatusCode);
         Assert.Equal(404, status);
         Assert.Equal("run 987654 not found", json.GetProperty("error").GetString());

@@ -55,6 +55,7 @@ public sealed class TerraFlowTestHost : IAsyncDisposable
             ["TerraFlow:Engine:PollInterval"] = "00:00:00.200",
             ["TerraFlow:Engine:LeaseSweepInterval"] = "00:00:00.500",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["TerraFlow:Auth:Admins"] = "github:" + TestAdmin,
         };
         if (settings is not null)
             foreach (var (k, v) in settings) values[k] = v;
@@ -65,6 +66,19 @@ public sealed class TerraFlowTestHost : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TerraFlowTestHost(app, address, artifactsPath);
+    }
+
+    /// <summary>The GitHub login the test host makes an admin (TerraFlow:Auth:Admins), for <see cref="ConsoleClientAsync"/>.</summary>
+    public const string TestAdmin = "terraflow-test-admin";
+
+    /// <summary>An HTTP client signed in to the console as <see cref="TestAdmin"/> (a real session cookie of this host).</summary>
+    public async Task<HttpClient> ConsoleClientAsync()
+    {
+        var (cookie, _) = await _app.Services.GetRequiredService<TerraFlow.Functions.Console.ConsoleSessions>()
+            .StartAsync(new TerraFlow.Application.Access.ConsoleUser("github", TestAdmin, TestAdmin, TerraFlow.Application.Access.ConsoleRole.Admin, []), CancellationToken.None);
+        var client = new HttpClient();
+        client.DefaultRequestHeaders.Add("Cookie", TerraFlow.Functions.Console.ConsoleSessions.CookieName + "=" + cookie);
+        return client;
     }
 
     public NpgsqlDataSource Database => _app.Services.GetRequiredService<NpgsqlDataSource>();

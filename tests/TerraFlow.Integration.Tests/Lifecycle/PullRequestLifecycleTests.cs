@@ -64,7 +64,7 @@ public sealed partial class PullRequestLifecycleTests
         await Eventually.ValueAsync(() => bed.ScalarAsync("select count(*) from project_locks"), n => n == 0, what: "locks released on merge");
         Assert.Equal(1, await bed.ScalarAsync($"select count(*) from runs where pr_number = {Pr} and status = 'closed' and merged"));
         var runId = await bed.ScalarAsync($"select max(id) from runs where pr_number = {Pr}");
-        using var http = new HttpClient();
+        using var http = await bed.Host.ConsoleClientAsync();
         var events = await http.GetStringAsync($"{bed.Host.BaseUrl}/api/runs/{runId}/events");
         foreach (var action in new[] { "\"approved\"", "\"apply-started\"", "\"applied\"", "\"merged\"", "\"refused\"" })
             Assert.Contains(action, events);
@@ -135,7 +135,7 @@ public sealed partial class PullRequestLifecycleTests
         await Eventually.ValueAsync(() => bed.ScalarAsync("select count(*) from project_locks"), n => n == 0, what: "locks released after the on-merge applies");
 
         var runId = await bed.ScalarAsync($"select max(id) from runs where pr_number = {Pr}");
-        using var http = new HttpClient();
+        using var http = await bed.Host.ConsoleClientAsync();
         var run = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{bed.Host.BaseUrl}/api/runs/{runId}")).RootElement;
         Assert.True(run.GetProperty("merged").GetBoolean());
         var network = run.GetProperty("projects").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "network");

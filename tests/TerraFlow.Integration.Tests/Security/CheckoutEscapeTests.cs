@@ -67,7 +67,7 @@ public sealed class CheckoutEscapeTests : IDisposable
     private static async Task<string> RunJsonAsync(LifecycleBed bed)
     {
         var runId = await bed.ScalarAsync($"select max(id) from runs where pr_number = {Pr}");
-        using var http = new HttpClient();
+        using var http = await bed.Host.ConsoleClientAsync();
         return await http.GetStringAsync($"{bed.Host.BaseUrl}/api/runs/{runId}");
     }
 

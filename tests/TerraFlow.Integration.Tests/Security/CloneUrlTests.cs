@@ -36,7 +36,7 @@ public sealed class CloneUrlTests : IDisposable
     }
 
     private static async Task<string> RunJsonAsync(LifecycleBed bed, long runId) =>
-        await new HttpClient().GetStringAsync($"{bed.Host.BaseUrl}/api/runs/{runId}");
+        await (await bed.Host.ConsoleClientAsync()).GetStringAsync($"{bed.Host.BaseUrl}/api/runs/{runId}");
 
     [Fact]
     public async Task A_GitHub_webhook_naming_another_host_fails_the_run_and_that_host_gets_nothing()

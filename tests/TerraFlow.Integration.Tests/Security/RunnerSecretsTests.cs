@@ -139,7 +139,7 @@ public sealed class RunnerSecretsTests : IAsyncLifetime
         Assert.Contains("b64_inside", credPlan);
         Assert.Contains("***", credPlan);
         var credJson = await ArtifactTextAsync(host, "cred", "plan.json");
-        var api = await _http.GetStringAsync($"{host.BaseUrl}/api/runs/{runId}");
+        var api = await (await host.ConsoleClientAsync()).GetStringAsync($"{host.BaseUrl}/api/runs/{runId}");
         var logs = string.Join("\n", await Task.WhenAll(Directory.EnumerateFiles(host.ArtifactsPath, "*", SearchOption.AllDirectories)
             .Where(f => f.EndsWith(".txt", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
             .Select(f => File.ReadAllTextAsync(f))));
