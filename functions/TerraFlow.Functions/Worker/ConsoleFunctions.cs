@@ -16,6 +16,11 @@ namespace TerraFlow.Functions.Worker;
 /// </summary>
 public sealed class ConsoleFunctions
 {
+    [Function("ConsoleHome")]
+    public Task<IActionResult> HomeAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest req) =>
+        ApiFunctions.AuthorizedAsync(req, ConsolePolicies.SignedIn, () => Task.FromResult(Results.Redirect(ConsoleRequest.Root(req.HttpContext) + "/runs")));
+
     [Function("ConsoleRuns")]
     public Task<IActionResult> RunsAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/runs")] HttpRequest req, CancellationToken ct) =>
