@@ -138,7 +138,15 @@ public sealed class ConsolePagesBrowserTests
         Assert.Equal("/sign-in", new Uri(page.Url).AbsolutePath);
         if (screenshot) await Chromium.ScreenshotAsync(page, "sign-in");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with GitHub" }).ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == path);
+        try
+        {
+            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == path, new() { Timeout = 20_000 });
+        }
+        catch (TimeoutException)
+        {
+            await Chromium.ScreenshotAsync(page, "sign-in-failed-" + login);
+            Assert.Fail($"signing {login} in did not return to {path}: the browser is at {page.Url}, showing: {await page.ContentAsync()}");
+        }
         Assert.Contains(login, await page.Locator("header").InnerTextAsync());
         return page;
     }
