@@ -26,10 +26,10 @@ internal static class ConsoleSignInEndpoints
         return app;
     }
 
-    internal static IResult SignInPage(HttpContext http, IEnumerable<IOAuthSignIn> vcs, IEnumerable<IConsoleSignInProvider> others)
+    internal static IResult SignInPage(HttpContext http, OAuthSignIns vcs, IEnumerable<IConsoleSignInProvider> others)
     {
         var returnPath = ConsoleReturnPath.Sanitize(http.Request.Query["return"].Count == 1 ? http.Request.Query["return"][0] : null);
-        var links = vcs.Where(s => s.IsConfigured)
+        var links = vcs.All.Where(s => s.IsConfigured)
             .Select(s => (s.DisplayName, Path: $"{ConsoleResponses.SignInPath}/{Uri.EscapeDataString(s.Provider.ToLowerInvariant())}?return={Uri.EscapeDataString(returnPath)}"))
             .Concat(others.Where(o => o.IsConfigured).Select(o => (o.DisplayName, Path: o.StartPath(returnPath))))
             .ToList();

@@ -60,7 +60,7 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, before.StatusCode);
         var (page, html) = await anonymous.GetAsync($"{_host.BaseUrl}/sign-in?return={Uri.EscapeDataString(MissingRun)}");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        Assert.Contains($"href=\"/sign-in/github?return={Uri.EscapeDataString(MissingRun)}\"", html);
+        Assert.Contains($"href=\"/sign-in/github?return={Uri.EscapeDataString(MissingRun)}\"", WebUtility.HtmlDecode(html));
         Assert.Contains("Sign in with GitHub", html);
 
         var (browser, hops) = await SignInAsync(MissingRun);
@@ -203,7 +203,7 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
         using var __ = browser;
         var cookie = browser.SessionCookie(_host.BaseUrl)!;
 
-        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = _host.Services };
+        var http = NewRequest();
         http.Request.Path = MissingRun;
         http.Request.Headers.Cookie = $"{ConsoleSessions.CookieName}={cookie}";
         Assert.Null(await ConsoleAuthentication.AuthenticateAsync(http, ConsolePolicies.Operate));
@@ -211,24 +211,27 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
         Assert.Equal(("github", "octocat", ConsoleRole.Operator), (user.IdentityProvider, user.Login, user.Role));
         Assert.Equal(["acme/platform"], user.Groups);
 
-        var admin = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = _host.Services };
+        var admin = NewRequest();
         admin.Request.Path = "/api/tokens";
         admin.Request.Headers.Cookie = $"{ConsoleSessions.CookieName}={cookie}";
         var refused = await ConsoleAuthentication.AuthenticateAsync(admin, ConsolePolicies.Admin);
         Assert.Equal(403, Assert.IsAssignableFrom<Microsoft.AspNetCore.Http.IStatusCodeHttpResult>(refused).StatusCode);
 
-        var anonymous = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = _host.Services };
+        var anonymous = NewRequest();
         anonymous.Request.Path = MissingRun;
         var notSignedIn = await ConsoleAuthentication.AuthenticateAsync(anonymous, ConsolePolicies.SignedIn);
         Assert.Equal(401, Assert.IsAssignableFrom<Microsoft.AspNetCore.Http.IStatusCodeHttpResult>(notSignedIn).StatusCode);
     }
+
+    /// <summary>A request context with its own service scope, as each request (and worker invocation) has.</summary>
+    private Microsoft.AspNetCore.Http.DefaultHttpContext NewRequest() => new() { RequestServices = _host.Services.CreateScope().ServiceProvider };
 
     [Fact]
     public async Task Without_team_membership_the_same_user_is_a_viewer()
     {
         var (browser, _) = await SignInAsync(MissingRun);
         using var __ = browser;
-        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = _host.Services };
+        var http = NewRequest();
         http.Request.Path = MissingRun;
         http.Request.Headers.Cookie = $"{ConsoleSessions.CookieName}={browser.SessionCookie(_host.BaseUrl)}";
         Assert.Null(await ConsoleAuthentication.AuthenticateAsync(http, ConsolePolicies.SignedIn));
