@@ -21,7 +21,7 @@ internal sealed class ConsoleLayout(int statusCode, string title, string root, s
         "header .who{margin-left:auto;font-size:.9rem}" +
         "main{max-width:72rem;margin:0 auto;padding:1rem}a{color:#0550ae}:focus-visible{outline:3px solid #bf8700;outline-offset:2px}" +
         ".table{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.95rem}th,td{text-align:left;padding:.4rem .5rem;border-bottom:1px solid #d0d7de;vertical-align:top}" +
-        "th{background:#f6f8fa}pre{background:#f6f8fa;padding:.75rem;overflow-x:auto;font-size:.85rem;max-height:40rem}" +
+        "caption{text-align:left}th{background:#f6f8fa}pre{background:#f6f8fa;padding:.75rem;overflow-x:auto;font-size:.85rem;max-height:40rem}" +
         "details{margin:.5rem 0}summary{cursor:pointer;font-weight:600}form.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin-bottom:1rem}" +
         "label{display:flex;flex-direction:column;font-size:.9rem;font-weight:600}input,select,button,.button{font:inherit;padding:.35rem .5rem}" +
         "button,.button{background:#1f6feb;color:#fff;border:1px solid #1a5fcc;border-radius:4px;text-decoration:none;display:inline-block}" +

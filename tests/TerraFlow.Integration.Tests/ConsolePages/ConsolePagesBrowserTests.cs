@@ -55,7 +55,7 @@ public sealed class ConsolePagesBrowserTests
         Assert.Equal(1, await page.GetByRole(AriaRole.Main).CountAsync());
 
         // Filter by pull request, then open #7's run.
-        await page.GetByLabel("Pull request").FillAsync("7");
+        await page.GetByLabel("Pull request", new() { Exact = true }).FillAsync("7");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await page.WaitForURLAsync(u => u.Contains("pull_request=7", StringComparison.Ordinal));
         Assert.Equal(1, await page.Locator("main table tbody tr").CountAsync());
