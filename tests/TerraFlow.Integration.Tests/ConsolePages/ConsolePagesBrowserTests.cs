@@ -73,7 +73,10 @@ public sealed class ConsolePagesBrowserTests
         var planText = JsonDocument.Parse(await apiPlan.TextAsync()).RootElement.GetProperty("text").GetString()!;
         Assert.False(string.IsNullOrWhiteSpace(planText));
         Assert.Equal(Normalize(planText), Normalize(await plan.InnerTextAsync()));
-        Assert.Contains("opened", await page.Locator("section", new() { Has = page.Locator("#audit") }).InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
+        // The audit timeline shows every event the API has for the run.
+        var events = JsonDocument.Parse(await (await page.Context.APIRequest.GetAsync($"{bed.PublicUrl}/api/runs/{run7}/events")).TextAsync()).RootElement;
+        Assert.True(events.GetArrayLength() > 0);
+        Assert.Equal(events.GetArrayLength(), await page.Locator("section", new() { Has = page.Locator("#audit") }).Locator("tbody tr").CountAsync());
         await Chromium.ScreenshotAsync(page, "run");
 
         // Locks & queues: #7 holds network, #8 waits; the operator releases it.
