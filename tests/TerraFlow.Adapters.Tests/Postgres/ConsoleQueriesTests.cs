@@ -128,12 +128,12 @@ public sealed class ConsoleQueriesTests
 
         var repo = await RepositoryAsync(db, "acme", "infra");
         var run = await RunAsync(db, repo, "acme", "infra", 7, "pull_request", "planning");
-        await ExecAsync(db, $"""
+        await ExecAsync(db, $$"""
             insert into jobs (run_id, kind, spec, status, available_at) values
-              ({run}, 'plan', '{{}}', 'queued', now() - interval '90 seconds'),
-              ({run}, 'plan', '{{}}', 'queued', now() - interval '10 seconds'),
-              ({run}, 'plan', '{{}}', 'leased', now() - interval '300 seconds'),
-              ({run}, 'plan', '{{}}', 'succeeded', now() - interval '900 seconds');
+              ({{run}}, 'plan', '{}', 'queued', now() - interval '90 seconds'),
+              ({{run}}, 'plan', '{}', 'queued', now() - interval '10 seconds'),
+              ({{run}}, 'plan', '{}', 'leased', now() - interval '300 seconds'),
+              ({{run}}, 'plan', '{}', 'succeeded', now() - interval '900 seconds');
             """);
         var busy = await queries.BacklogAsync(CancellationToken.None);
         Assert.Equal((2, 1), (busy.Queued, busy.Running));
