@@ -46,6 +46,7 @@ public static class PostgresServiceCollectionExtensions
         services.AddSingleton<TerraFlow.Application.Queries.IRunQueries, Queries.PostgresRunQueries>();
         services.AddSingleton<TerraFlow.Application.Drift.IDriftStore, Drift.PostgresDriftStore>();
         services.AddSingleton<TerraFlow.Application.Drift.IDriftQueries, Drift.PostgresDriftQueries>();
+        services.AddSingleton<TerraFlow.Application.Queries.IConsoleQueries, Queries.PostgresConsoleQueries>();
         return database;
     }
 

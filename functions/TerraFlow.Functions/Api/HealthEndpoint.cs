@@ -1,5 +1,6 @@
 using TerraFlow.Adapters.Azure.ServiceBus;
 using TerraFlow.Application.Health;
+using TerraFlow.Application.Queries;
 using TerraFlow.Core.Artifacts;
 
 namespace TerraFlow.Functions.Api;
@@ -29,13 +30,37 @@ internal static class HealthEndpoint
 
     internal static async Task<IResult> ReadyAsync(IDatabaseHealth db, IArtifactStore artifacts, IServiceProvider services, CancellationToken ct)
     {
+        var report = await ProbeAsync(db, artifacts, services, ct);
+        return Results.Json(
+            new { status = report.Healthy ? "healthy" : "unhealthy", database = report.Database, queue = report.Queue, artifacts = report.Artifacts, runners = report.Runners },
+            statusCode: report.Healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+    }
+
+    /// <summary>Everything the readiness answer and the console's health page show.</summary>
+    internal static async Task<HealthReport> ProbeAsync(IDatabaseHealth db, IArtifactStore artifacts, IServiceProvider services, CancellationToken ct)
+    {
         var database = await db.ProbeAsync(ProbeTimeout, ct);
         var store = await ProbeArtifactsAsync(artifacts, ct);
         var queue = await ProbeQueueAsync(services, database, ct);
-        var healthy = database.Reachable && store.Reachable && queue.Reachable;
-        return Results.Json(
-            new { status = healthy ? "healthy" : "unhealthy", database, queue, artifacts = store },
-            statusCode: healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        var runners = database.Reachable ? await ProbeBacklogAsync(services, ct) : new BacklogProbe(null, "the database is not reachable");
+        return new HealthReport(database.Reachable && store.Reachable && queue.Reachable, database, queue, store, runners);
+    }
+
+    /// <summary>Jobs waiting for a runner and the oldest one's wait: informative, never makes the host unhealthy.</summary>
+    private static async Task<BacklogProbe> ProbeBacklogAsync(IServiceProvider services, CancellationToken ct)
+    {
+        if (services.GetService<IConsoleQueries>() is not { } queries) return new BacklogProbe(null, "not available");
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(ProbeTimeout);
+            var b = await queries.BacklogAsync(timeout.Token);
+            return new BacklogProbe(b, null);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            return new BacklogProbe(null, ex.Message);
+        }
     }
 
     private static async Task<StoreProbe> ProbeArtifactsAsync(IArtifactStore artifacts, CancellationToken ct)
@@ -72,7 +97,12 @@ internal static class HealthEndpoint
         }
     }
 
-    private sealed record QueueProbe(string Transport, bool Reachable, string? Error);
+    internal sealed record QueueProbe(string Transport, bool Reachable, string? Error);
 
-    private sealed record StoreProbe(bool Reachable, string? Error);
+    internal sealed record StoreProbe(bool Reachable, string? Error);
+
+    /// <summary>The job queue's backlog (queued, running, oldest queued job's age), or why it could not be read.</summary>
+    internal sealed record BacklogProbe(RunnerBacklog? Backlog, string? Error);
+
+    internal sealed record HealthReport(bool Healthy, DatabaseHealthReport Database, QueueProbe Queue, StoreProbe Artifacts, BacklogProbe Runners);
 }

@@ -59,6 +59,8 @@ internal static class TerraFlowApp
         app.MapConsoleSignIn();
         app.MapEntraSignIn();
         app.MapApiTokens();
+        app.MapLocks();
+        app.MapConsolePages();
 
         await app.Services.MigrateTerraFlowPostgresAsync(ct);
         return app;
@@ -104,6 +106,7 @@ internal static class TerraFlowApp
         services.AddApprovalLinks();
         services.AddConsoleAuth(config);
         services.AddEntraSignInAndApiTokens(config);
+        services.AddTerraFlowConsole();
         services.AddSingleton<WebhookIntake>();
         services.AddSingleton(config.GetSection("TerraFlow:Engine").Get<EngineOptions>() ?? new EngineOptions());
         services.AddSingleton<WorkSignals>();

@@ -24,7 +24,7 @@ public sealed class FunctionAppPublishTests : IDisposable
 
     /// <summary>What the deployed app must expose: route → (methods, auth level). Webhooks cannot send function keys
     /// (they are verified by signature or token), people open approval links and come back from OAuth sign-in without
-    /// keys, probes carry none; the run API is behind function keys.</summary>
+    /// keys, probes carry none; the console API and pages check a console session or API token themselves.</summary>
     private static readonly Dictionary<string, (string[] Methods, string AuthLevel)> ExpectedHttp = new()
     {
         ["webhooks/github"] = (["post"], "Anonymous"),
@@ -33,8 +33,20 @@ public sealed class FunctionAppPublishTests : IDisposable
         ["approvals/{token}"] = (["get", "post"], "Anonymous"),
         ["approvals/{token}/sign-in"] = (["get"], "Anonymous"),
         ["oauth/{provider}/callback"] = (["get"], "Anonymous"),
-        ["runs/{id:long}"] = (["get"], "Function"),
-        ["runs/{id:long}/events"] = (["get"], "Function"),
+        // The console API and pages: anonymous at the Functions host (a function key names no user); each function
+        // checks the console session or API token and the user's repository access itself (ConsoleAuthentication).
+        ["runs"] = (["get"], "Anonymous"),
+        ["runs/{id:long}"] = (["get"], "Anonymous"),
+        ["runs/{id:long}/events"] = (["get"], "Anonymous"),
+        ["runs/{id:long}/projects/{name}/plan"] = (["get"], "Anonymous"),
+        ["runs/{id:long}/projects/{name}/apply"] = (["get"], "Anonymous"),
+        ["locks"] = (["get"], "Anonymous"),
+        ["console"] = (["get"], "Anonymous"),
+        ["console/runs"] = (["get"], "Anonymous"),
+        ["console/runs/{id:long}"] = (["get"], "Anonymous"),
+        ["console/locks"] = (["get"], "Anonymous"),
+        ["console/locks/release"] = (["get", "post"], "Anonymous"),
+        ["console/health"] = (["get"], "Anonymous"),
         ["health"] = (["get"], "Anonymous"),
         ["health/live"] = (["get"], "Anonymous"),
         // Console sign-in: anonymous to the Functions host; sign-out checks the session and anti-forgery token itself.
