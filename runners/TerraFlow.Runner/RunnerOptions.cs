@@ -62,11 +62,14 @@ public sealed partial class RunnerOptions
     public int MaxLogCharacters { get; set; } = 5_000_000;
 
     /// <summary>
-    /// How a job gets its checkout (<c>TerraFlow__Runner__CloneMode</c>): <c>mirror</c> (default) keeps one bare mirror
+    /// How a job gets its checkout (<c>TerraFlow__Runner__CloneMode</c>): <c>mirror</c> keeps one bare mirror
     /// per repository in <see cref="GitCacheDir"/>, fetches only the commits a job needs into it and writes the job's
-    /// checkout from it; <c>fresh</c> clones the whole repository for every job (the behaviour before issue 18).
+    /// checkout from it; <c>fresh</c> clones the whole repository for every job (the behaviour before issue 18);
+    /// <c>auto</c> (default) is <c>mirror</c> when jobs run as another user than the runner (root runner with
+    /// <see cref="RunAs"/> not <c>none</c>) and <c>fresh</c> otherwise, because a job running as the runner's own user
+    /// could change the shared mirror and so the checkouts of later pull requests.
     /// </summary>
-    public string CloneMode { get; set; } = "mirror";
+    public string CloneMode { get; set; } = "auto";
 
     /// <summary>
     /// Where the per-repository mirrors live (<c>TerraFlow__Runner__GitCacheDir</c>); default
@@ -81,7 +84,12 @@ public sealed partial class RunnerOptions
     /// </summary>
     public long GitCacheMaxMegabytes { get; set; } = 20_480;
 
-    public bool UsesMirrors => !string.Equals(CloneMode?.Trim(), "fresh", StringComparison.OrdinalIgnoreCase);
+    public bool UsesMirrors => (CloneMode?.Trim().ToLowerInvariant()) switch
+    {
+        "fresh" => false,
+        "mirror" => true,
+        _ => Sandbox.JobUser.IsRoot() && !string.Equals(RunAs?.Trim(), "none", StringComparison.OrdinalIgnoreCase),
+    };
 
     public string EffectiveGitCacheDir => string.IsNullOrWhiteSpace(GitCacheDir) ? Path.Combine(WorkDirectory, "git-cache") : GitCacheDir;
 

@@ -31,7 +31,7 @@ public sealed class GitMirrorTests : IAsyncLifetime
         try { WorkspaceFolders.DeleteTree(_work); } catch (IOException) { }
     }
 
-    private RunnerOptions Options(long maxMegabytes = 1024) => new() { WorkDirectory = Path.Combine(_work, "runner"), GitCacheMaxMegabytes = maxMegabytes };
+    private RunnerOptions Options(long maxMegabytes = 1024) => new() { WorkDirectory = Path.Combine(_work, "runner"), GitCacheMaxMegabytes = maxMegabytes, CloneMode = "mirror" };
 
     private string Cache => Path.Combine(_work, "runner", "git-cache");
 
