@@ -23,7 +23,7 @@ public static class DriftIssueText
     /// <summary>Carried while the project's last drift check failed (clone, init or plan error, timeout).</summary>
     public const string FailedLabel = "terraflow-drift-failed";
 
-    /// <summary>GitHub refuses bodies over 65,536 characters; GitLab allows more. Kept well under the smaller one.</summary>
+    /// <summary>The smallest issue-body limit of the VCS hosts is 65,536 characters; kept well under it.</summary>
     public const int MaxBodyLength = 60_000;
 
     private const int MaxTitleLength = 200;
