@@ -11,7 +11,7 @@ public static class DriftTimes
     /// whole seconds. Stable across hosts, restarts and versions (no process-random hashing), spread evenly, so one
     /// tick of a 500-project repository does not start 500 plans (and 500 VCS calls) at once.
     /// </summary>
-    /// <param name="repository">Provider and full name, e.g. <c>e.g. <c>github:acme/infra</c>lt;providere.g. <c>github:acme/infra</c>gt;:acme/infra</c>.</param>
+    /// <param name="repository">Provider and full name, e.g. <c>host:acme/infra</c>.</param>
     public static TimeSpan Offset(string repository, string project, TimeSpan window)
     {
         var seconds = (long)window.TotalSeconds;
