@@ -187,6 +187,8 @@ public sealed class ServiceBusTransportTests : IAsyncLifetime
         var settings = ServiceBusSettings();
         settings["TerraFlow:Engine:Enabled"] = "false";
         settings["TerraFlow:Runner:InProcess"] = "false";
+        // Only the pull request's jobs: no drift-configuration read of the newly known repository in this pass.
+        settings["TerraFlow:Drift:ConfigRefreshInterval"] = "00:00:00";
         await using var host = await StartHostAsync(settings);
         var payload = GitHubWebhooks.PullRequest(new(Owner, Repo, Number, repo.HeadSha, repo.BaseSha, repo.Git.CloneUrl, "opened"));
         await GitHubWebhooks.SendAsync(_http, host.BaseUrl, "pull_request", payload, TerraFlowTestHost.WebhookSecret, "sb-timers");
