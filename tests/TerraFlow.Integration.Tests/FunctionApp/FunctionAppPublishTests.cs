@@ -53,6 +53,14 @@ public sealed class FunctionAppPublishTests : IDisposable
         ["sign-in"] = (["get"], "Anonymous"),
         ["sign-in/{provider}"] = (["get"], "Anonymous"),
         ["sign-out"] = (["post"], "Anonymous"),
+        // Entra ID sign-in (anonymous: the OpenID Connect flow itself) and admin API tokens (checked by the function).
+        ["auth/entra/sign-in"] = (["get"], "Anonymous"),
+        ["auth/entra/callback"] = (["get"], "Anonymous"),
+        ["tokens"] = (["get", "post"], "Anonymous"),
+        ["tokens/{id:long}"] = (["delete"], "Anonymous"),
+        // Drift API.
+        ["projects/{id:long}/drift"] = (["post"], "Function"),
+        ["drift"] = (["get"], "Function"),
     };
 
     [Fact]
