@@ -32,7 +32,7 @@ public sealed class DriftCheckTests
             drifted.Resources.Select(r => (r.Address, r.Action)).OrderBy(r => r.Address).ToArray());
         Assert.Contains("null_resource.vnet", drifted.PlanSummary);
         Assert.Null(drifted.Failure);
-        Assert.Equal($"https://terraflow.example.com/api/runs/{drifted.RunId}", drifted.RunUrl);
+        Assert.Equal($"https://terraflow.example.com/api/console/runs/{drifted.RunId}", drifted.RunUrl);
         Assert.Equal("github", drifted.Repository.Provider);
         Assert.Equal(("acme", "infra"), (drifted.Repository.Repo.Owner, drifted.Repository.Repo.Name));
 
