@@ -46,7 +46,8 @@ public sealed class ConsolePagesBrowserTests
         await using var __ = browser;
 
         // ---- the operator ----
-        var page = await SignInAsync(browser, bed, Operator, "/console/runs", screenshot: true);
+        // The operator uses the canonical path (both hosts); viewer and outsider the standalone convenience /console.
+        var page = await SignInAsync(browser, bed, Operator, "/api/console/runs", screenshot: true);
         Assert.EndsWith("/console/runs", new Uri(page.Url).AbsolutePath);
         await Chromium.ScreenshotAsync(page, "runs");
         var rows = page.Locator("main table tbody tr");
@@ -138,7 +139,7 @@ public sealed class ConsolePagesBrowserTests
         bed.Fake.OAuthSignedInUser = login;
         // Not signed in: the console sends the browser to the sign-in page, which offers GitHub.
         await page.GotoAsync(bed.PublicUrl + path);
-        Assert.Equal("/sign-in", new Uri(page.Url).AbsolutePath);
+        Assert.Equal(TerraFlow.Functions.Console.ConsoleResponses.SignInPath, new Uri(page.Url).AbsolutePath);
         if (screenshot) await Chromium.ScreenshotAsync(page, "sign-in");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with GitHub" }).ClickAsync();
         try
