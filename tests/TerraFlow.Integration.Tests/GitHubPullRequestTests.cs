@@ -56,7 +56,7 @@ public sealed class GitHubPullRequestTests : IAsyncLifetime
         var statuses = await FinalStatuses(repo.HeadSha, 2);
         Assert.Equal(["terraflow/plan: app", "terraflow/plan: network"], statuses.Select(s => s.Context).Order());
         Assert.All(statuses, s => Assert.Equal("success", s.State));
-        Assert.All(statuses, s => Assert.Equal($"https://terraflow.example.com/api/runs/{runId}", s.TargetUrl));
+        Assert.All(statuses, s => Assert.Equal($"https://terraflow.example.com/api/console/runs/{runId}", s.TargetUrl));
         Assert.Contains(_github.Statuses, s => s.State == "pending" && s.Context == "terraflow/plan: network");
 
         // The comment is edited in place as projects finish; wait until it shows both plans.

@@ -1,5 +1,6 @@
 using Npgsql;
 using TerraFlow.Application.Drift;
+using TerraFlow.Application.Links;
 using TerraFlow.Core.Plans;
 
 namespace TerraFlow.Adapters.Postgres.Drift;
@@ -30,7 +31,7 @@ public sealed class PostgresDriftQueries(NpgsqlDataSource dataSource, DriftLinks
                 long? lastRun = reader.IsDBNull(14) ? null : reader.GetInt64(14);
                 projects.Add(new DriftProjectView(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
                     reader.GetString(5), reader.GetString(6), Text(reader, 7), Text(reader, 8), reader.GetInt32(9), reader.GetString(10), Time(reader, 11),
-                    Time(reader, 12), Time(reader, 13), lastRun, lastRun is { } id ? links.Run(id) ?? $"/api/runs/{id}" : null, Text(reader, 15),
+                    Time(reader, 12), Time(reader, 13), lastRun, lastRun is { } id ? links.Run(id) ?? RunLinks.PagePath(id) : null, Text(reader, 15),
                     Text(reader, 16), Text(reader, 17), Text(reader, 18) is { } counts ? StoreJson.Deserialize<PlanCounts>(counts) : null,
                     reader.IsDBNull(19) ? null : reader.GetInt64(19), Text(reader, 20)));
             }

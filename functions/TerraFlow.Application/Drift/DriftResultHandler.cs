@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TerraFlow.Application.Links;
 using TerraFlow.Core.Catalog;
 using TerraFlow.Core.Drift;
 using TerraFlow.Core.Jobs;
@@ -113,8 +114,11 @@ public sealed class DriftResultHandler(IDriftStore store, IEnumerable<IDriftRepo
 /// <summary>Links and names drift reports use.</summary>
 public sealed class DriftLinks(string? publicUrl)
 {
-    /// <summary>The run's API address (<c>&lt;PublicUrl&gt;/api/runs/{id}</c>); null without a public URL.</summary>
-    public string? Run(long runId) => publicUrl is { Length: > 0 } url ? $"{url.TrimEnd('/')}/api/runs/{runId}" : null;
+    /// <summary>The run's console page for people (<see cref="RunLinks.Page"/>); null without a public URL.</summary>
+    public string? Run(long runId) => RunLinks.Page(publicUrl, runId);
+
+    /// <summary>The run's JSON for scripts (<see cref="RunLinks.Api"/>); the path alone without a public URL.</summary>
+    public string RunApi(long runId) => RunLinks.Api(publicUrl, runId) ?? RunLinks.ApiPath(runId);
 
     /// <summary>The repository as the offset hash sees it: <c>provider:owner/name</c>.</summary>
     public static string RepositoryKey(Repository repository) => $"{repository.Provider}:{repository.Repo.Owner}/{repository.Repo.Name}";

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TerraFlow.Application.Comments;
+using TerraFlow.Application.Links;
 using TerraFlow.Application.Ports;
 using TerraFlow.Core.Vcs;
 
@@ -60,8 +61,8 @@ public sealed class OutboxDispatcher(IOutboxQueue queue, IVcsClients vcs, Commen
         {
             case SetStatusMessage status:
                 var state = Enum.Parse<CommitState>(status.State);
-                // With a public URL, the status links to the run's JSON (the run page comes with approvals).
-                var link = options.PublicUrl is { Length: > 0 } url && status.RunId is { } id ? $"{url.TrimEnd('/')}/api/runs/{id}" : null;
+                // With a public URL, the status links to the run's console page (people click it; the JSON needs a session or token).
+                var link = status.RunId is { } id ? RunLinks.Page(options.PublicUrl, id) : null;
                 var statusRepo = new RepoRef(status.Owner, status.Repo, status.InstallationId);
                 var statusClient = vcs.For(status.Provider!);
                 var wanted = new CommitStatus(status.Context, state, status.Description, link);

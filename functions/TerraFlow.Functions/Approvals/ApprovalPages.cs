@@ -60,8 +60,22 @@ internal static class ApprovalPages
     public static HtmlPage Recorded(ApprovalRecordResult result) => new(result.StatusCode,
         result.Approved ? "Approved" : "Not approved", $"<p>{E(result.Message)}</p>");
 
-    public static HtmlPage SignInFailed(int statusCode, string reason) => new(statusCode, "Sign-in failed",
-        $"<p>{E(reason)}</p><p>Open the approval link again to start over.</p>");
+    /// <summary>
+    /// A failed VCS sign-in (the callback shared by approvals and the console), with the way to start over that fits
+    /// what the sign-in was for: <paramref name="purpose"/> from the signed state, null when the state is missing or
+    /// unreadable (then both ways are named).
+    /// </summary>
+    public static HtmlPage SignInFailed(int statusCode, string reason, string? purpose, string? returnPath = null) => new(statusCode, "Sign-in failed",
+        $"<p>{E(reason)}</p>" + purpose switch
+        {
+            SignInState.ApprovalPurpose => "<p>Open the approval link again to start over.</p>",
+            SignInState.ConsolePurpose => $"<p><a href=\"{E(ConsoleSignIn(returnPath))}\">Sign in to the console again</a> to start over.</p>",
+            _ => $"<p>Start over from where you came: open the approval link again, or <a href=\"{E(ConsoleSignIn(null))}\">sign in to the console again</a>.</p>",
+        });
+
+    /// <summary>The console's sign-in page, returning to <paramref name="returnPath"/> when it is a safe local path.</summary>
+    private static string ConsoleSignIn(string? returnPath) =>
+        Console.ConsoleResponses.SignInPath + "?return=" + Uri.EscapeDataString(Console.ConsoleReturnPath.Sanitize(returnPath));
 
     private static string Details(ApprovalPreview p) =>
         "<dl>" +

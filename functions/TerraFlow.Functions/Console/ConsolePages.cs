@@ -20,17 +20,30 @@ internal static class ConsolePages
     /// <summary>Plan text shown inline per project; the rest is one link away (the plan API serves up to 1,000,000 characters).</summary>
     public const int PagePlanCharacters = 200_000;
 
+    /// <summary>
+    /// The console's one canonical place: <c>/api/console</c>, the only prefix the Functions host can serve (its routes
+    /// all live below <c>/api</c>), so the same link works in both hosts. The standalone host also answers at
+    /// <c>/console</c> as a convenience (same pages, same policies, links inside follow the request's prefix).
+    /// </summary>
+    public const string CanonicalRoot = "/api/console";
+
+    /// <summary>The standalone host's convenience prefix (no worker function serves it).</summary>
+    public const string ConvenienceRoot = "/console";
+
     public static IEndpointRouteBuilder MapConsolePages(this IEndpointRouteBuilder app)
     {
         // Where sign-in returns to by default, and the console's front door.
-        app.MapGet("/", () => Results.Redirect("/console/runs")).RequireAuthorization(ConsolePolicies.SignedIn);
-        app.MapGet("/console", (HttpContext ctx) => Results.Redirect(ConsoleRequest.Root(ctx) + "/runs")).RequireAuthorization(ConsolePolicies.SignedIn);
-        app.MapGet("/console/runs", RunsAsync).RequireAuthorization(ConsolePolicies.SignedIn);
-        app.MapGet("/console/runs/{id:long}", RunAsync).RequireAuthorization(ConsolePolicies.SignedIn);
-        app.MapGet("/console/locks", LocksAsync).RequireAuthorization(ConsolePolicies.SignedIn);
-        app.MapGet("/console/locks/release", ConfirmReleaseAsync).RequireAuthorization(ConsolePolicies.Operate);
-        app.MapPost("/console/locks/release", ReleaseAsync).RequireAuthorization(ConsolePolicies.Operate).RequireConsoleAntiForgery();
-        app.MapGet("/console/health", HealthAsync).RequireAuthorization(ConsolePolicies.SignedIn);
+        app.MapGet("/", () => Results.Redirect(CanonicalRoot + "/runs")).RequireAuthorization(ConsolePolicies.SignedIn);
+        foreach (var root in new[] { CanonicalRoot, ConvenienceRoot })
+        {
+            app.MapGet(root, (HttpContext ctx) => Results.Redirect(ConsoleRequest.Root(ctx) + "/runs")).RequireAuthorization(ConsolePolicies.SignedIn);
+            app.MapGet(root + "/runs", RunsAsync).RequireAuthorization(ConsolePolicies.SignedIn);
+            app.MapGet(root + "/runs/{id:long}", RunAsync).RequireAuthorization(ConsolePolicies.SignedIn);
+            app.MapGet(root + "/locks", LocksAsync).RequireAuthorization(ConsolePolicies.SignedIn);
+            app.MapGet(root + "/locks/release", ConfirmReleaseAsync).RequireAuthorization(ConsolePolicies.Operate);
+            app.MapPost(root + "/locks/release", ReleaseAsync).RequireAuthorization(ConsolePolicies.Operate).RequireConsoleAntiForgery();
+            app.MapGet(root + "/health", HealthAsync).RequireAuthorization(ConsolePolicies.SignedIn);
+        }
         return app;
     }
 

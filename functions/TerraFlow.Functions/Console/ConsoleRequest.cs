@@ -7,9 +7,9 @@ namespace TerraFlow.Functions.Console;
 /// <summary>What every console handler needs from the request: the signed-in user, the pages' root, links to the VCS host.</summary>
 internal static class ConsoleRequest
 {
-    /// <summary>Pages live at <c>/console</c> standalone; under the Functions host every route is below <c>/api</c>.</summary>
+    /// <summary>The prefix the request came in on: <c>/api/console</c> (both hosts) or the standalone host's <c>/console</c>.</summary>
     public static string Root(HttpContext ctx) =>
-        ctx.Request.Path.StartsWithSegments("/api/console", StringComparison.OrdinalIgnoreCase) ? "/api/console" : "/console";
+        ctx.Request.Path.StartsWithSegments(ConsolePages.ConvenienceRoot, StringComparison.OrdinalIgnoreCase) ? ConsolePages.ConvenienceRoot : ConsolePages.CanonicalRoot;
 
     /// <summary>The signed-in user; the endpoints' policies guarantee one, so null only on a misconfigured route.</summary>
     public static ConsoleUser? User(HttpContext ctx) => ConsoleClaims.FromPrincipal(ctx.User);

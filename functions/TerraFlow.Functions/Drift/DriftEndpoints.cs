@@ -28,7 +28,7 @@ internal static class DriftEndpoints
     // Called by the standalone routes above and by the isolated worker's functions (Worker/DriftFunctions).
     internal static async Task<IResult> StartAsync(long id, DriftScheduler scheduler, DriftLinks links, CancellationToken ct) =>
         await scheduler.StartNowAsync(id, ct) is { } runId
-            ? Results.Json(new { runId, run = links.Run(runId) ?? $"/api/runs/{runId}" }, statusCode: StatusCodes.Status202Accepted)
+            ? Results.Json(new { runId, run = links.RunApi(runId) }, statusCode: StatusCodes.Status202Accepted)
             : Results.Json(new { error = $"project {id} not found, or its repository's clone URL is not known yet" }, statusCode: StatusCodes.Status404NotFound);
 
     internal static async Task<IResult> ListAsync(IDriftQueries drift, CancellationToken ct) => Results.Json(await drift.OverviewAsync(ct));

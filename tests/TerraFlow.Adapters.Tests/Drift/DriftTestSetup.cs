@@ -112,7 +112,7 @@ internal sealed class DriftTestSetup : IAsyncDisposable
             state == DriftState.Drifted ? $"Plan: 0 to add, {changed} to change, 0 to destroy." : null,
             state == DriftState.Failed ? "Error: Failed to install provider (init)" : null,
             LockHolder: null,
-            RunUrl: $"https://terraflow.example.com/api/runs/{runId}");
+            RunUrl: $"https://terraflow.example.com/api/console/runs/{runId}");
     }
 
     public async ValueTask DisposeAsync()

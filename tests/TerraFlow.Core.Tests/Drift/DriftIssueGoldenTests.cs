@@ -30,7 +30,7 @@ public class DriftIssueGoldenTests
             : null,
         Failure: state == DriftState.Failed ? "Error: Failed to query available provider packages\n\nCould not retrieve the list of available versions for provider hashicorp/azurerm: (masked)" : null,
         LockHolder: state == DriftState.Drifted ? "#12" : null,
-        RunUrl: "https://terraflow.example.com/api/runs/1234");
+        RunUrl: "https://terraflow.example.com/api/console/runs/1234");
 
     [Fact]
     public void Drift_found()

@@ -65,6 +65,7 @@ public sealed partial class RouteAuthorizationTests : IAsyncLifetime
         Assert.Contains("/api/sign-in", anonymous);
         Assert.Contains(anonymous, a => a.StartsWith("/api/webhooks", StringComparison.Ordinal));
         Assert.Contains(routes, r => r.RoutePattern.RawText == "/api/runs/{id:long}" && IsProtected(r));
+        Assert.Contains(routes, r => r.RoutePattern.RawText == "/api/console/runs/{id:long}" && IsProtected(r));
     }
 
     [Fact]

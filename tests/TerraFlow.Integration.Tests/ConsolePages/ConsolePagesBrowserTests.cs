@@ -46,7 +46,8 @@ public sealed class ConsolePagesBrowserTests
         await using var __ = browser;
 
         // ---- the operator ----
-        var page = await SignInAsync(browser, bed, Operator, "/console/runs", screenshot: true);
+        // The operator uses the canonical path (both hosts); viewer and outsider the standalone convenience /console.
+        var page = await SignInAsync(browser, bed, Operator, "/api/console/runs", screenshot: true);
         Assert.EndsWith("/console/runs", new Uri(page.Url).AbsolutePath);
         await Chromium.ScreenshotAsync(page, "runs");
         var rows = page.Locator("main table tbody tr");

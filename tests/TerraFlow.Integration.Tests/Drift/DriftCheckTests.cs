@@ -32,7 +32,7 @@ public sealed class DriftCheckTests
             drifted.Resources.Select(r => (r.Address, r.Action)).OrderBy(r => r.Address).ToArray());
         Assert.Contains("null_resource.vnet", drifted.PlanSummary);
         Assert.Null(drifted.Failure);
-        Assert.Equal($"https://terraflow.example.com/api/runs/{drifted.RunId}", drifted.RunUrl);
+        Assert.Equal($"https://terraflow.example.com/api/console/runs/{drifted.RunId}", drifted.RunUrl);
         Assert.Equal("github", drifted.Repository.Provider);
         Assert.Equal(("acme", "infra"), (drifted.Repository.Repo.Owner, drifted.Repository.Repo.Name));
 
@@ -130,8 +130,9 @@ public sealed class DriftCheckTests
         // The last good schedule keeps running until the file is fixed.
         Assert.Equal("0 6 * * *", drifted.GetProperty("schedule").GetString());
 
-        // The check's run is there behind its link.
-        using var http = new HttpClient();
+        // The check's run is there behind its link (the console page) and as JSON.
+        using var http = await bed.Host.ConsoleClientAsync();
+        Assert.Equal(200, (int)(await http.GetAsync(bed.Host.BaseUrl + new Uri(result.RunUrl!).PathAndQuery)).StatusCode);
         Assert.Equal(200, (int)(await http.GetAsync($"{bed.Host.BaseUrl}/api/runs/{result.RunId}")).StatusCode);
         Assert.True(ids.ContainsKey("broken"));
     }
@@ -140,7 +141,7 @@ public sealed class DriftCheckTests
     public async Task Unknown_project_is_404_and_the_apply_path_refuses_drift_runs()
     {
         await using var bed = await DriftTestBed.StartAsync();
-        using var http = new HttpClient();
+        using var http = await bed.Host.ConsoleClientAsync();
         var response = await http.PostAsync($"{bed.Host.BaseUrl}/api/projects/987654/drift", null);
         Assert.Equal(404, (int)response.StatusCode);
     }

@@ -26,12 +26,12 @@ public sealed class DriftIssuesEndToEndTests
         Assert.Equal("Drift: drifted in acme/infra", issue.Title);
         Assert.Contains(DriftIssueText.Label, issue.Labels);
         Assert.Contains("null_resource.vnet", issue.Body, StringComparison.Ordinal);
-        Assert.Contains($"/api/runs/{first}", issue.Body, StringComparison.Ordinal);
+        Assert.Contains($"/api/console/runs/{first}", issue.Body, StringComparison.Ordinal);
 
         // A second check edits the same issue.
         var second = await CheckAsync(bed, "drifted");
         issue = Assert.Single(DriftIssues(github));
-        Assert.Contains($"/api/runs/{second}", issue.Body, StringComparison.Ordinal);
+        Assert.Contains($"/api/console/runs/{second}", issue.Body, StringComparison.Ordinal);
         Assert.Equal("open", issue.State);
 
         // The stand-in switched to exit 0: the issue is closed with a comment.

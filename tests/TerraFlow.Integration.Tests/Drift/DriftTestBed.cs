@@ -155,7 +155,7 @@ public sealed class DriftTestBed : IAsyncDisposable
     public async Task<long> StartCheckAsync(string project)
     {
         var ids = await ProjectsAsync();
-        using var http = new HttpClient();
+        using var http = await Host.ConsoleClientAsync();
         var response = await http.PostAsync($"{Host.BaseUrl}/api/projects/{ids[project]}/drift", null);
         var body = await response.Content.ReadAsStringAsync();
         if ((int)response.StatusCode != 202) throw new InvalidOperationException($"POST drift answered {(int)response.StatusCode}: {body}");
@@ -170,7 +170,7 @@ public sealed class DriftTestBed : IAsyncDisposable
     /// <summary><c>GET /api/drift</c> from the first host.</summary>
     public async Task<JsonElement> DriftApiAsync()
     {
-        using var http = new HttpClient();
+        using var http = await Host.ConsoleClientAsync();
         return await http.GetFromJsonAsync<JsonElement>($"{Host.BaseUrl}/api/drift");
     }
 

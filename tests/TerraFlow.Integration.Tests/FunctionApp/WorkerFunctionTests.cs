@@ -143,13 +143,18 @@ public sealed class WorkerFunctionTests : IAsyncLifetime
     [Fact]
     public void Every_standalone_route_is_a_function_with_the_same_methods()
     {
-        // Console pages are /console/... standalone and /api/console/... under the Functions host (its route prefix);
-        // "/" (the console's front door) is the Functions host's own page there.
-        var mapped = _host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
-                .Select(m => $"{m.ToUpperInvariant()} {(e.RoutePattern.RawText!.StartsWith("/console", StringComparison.Ordinal) ? "/api" + e.RoutePattern.RawText : e.RoutePattern.RawText)}"))
-            .Where(r => r != "GET /")
-            .Order().ToList();
+        // Every route lives below /api, the Functions host's route prefix, except the standalone host's conveniences:
+        // "/" (the console's front door; the Functions host has its own page there) and /console/..., which must each
+        // mirror an /api/console/... route with the same methods (so a console link is /api/console/... in both hosts).
+        static IEnumerable<string> Routes(RouteEndpoint e) =>
+            (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => $"{m.ToUpperInvariant()} {e.RoutePattern.RawText}");
+        var all = _host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().SelectMany(Routes).ToList();
+        var mapped = all.Where(r => r.Split(' ')[1].StartsWith("/api/", StringComparison.Ordinal)).Order().ToList();
+        var convenience = all.Except(mapped).Where(r => r != "GET /").Order().ToList();
+        Assert.All(convenience, r => Assert.Matches(@"^[A-Z]+ /console(/|$)", r));
+        Assert.Equal(convenience.Select(r => r.Replace(" /console", " /api/console", StringComparison.Ordinal)).Order(),
+            mapped.Where(r => r.Split(' ')[1] is "/api/console" || r.Split(' ')[1].StartsWith("/api/console/", StringComparison.Ordinal)).Order());
+        Assert.Contains("GET /api/console/runs/{id:long}", mapped);
 
         var functions = typeof(WebhookFunctions).Assembly.GetTypes().SelectMany(t => t.GetMethods())
             .Where(m => m.GetCustomAttribute<FunctionAttribute>() is not null)
