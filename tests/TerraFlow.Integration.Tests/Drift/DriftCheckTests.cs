@@ -131,7 +131,7 @@ public sealed class DriftCheckTests
         Assert.Equal("0 6 * * *", drifted.GetProperty("schedule").GetString());
 
         // The check's run is there behind its link.
-        using var http = new HttpClient();
+        using var http = await bed.Host.ConsoleClientAsync();
         Assert.Equal(200, (int)(await http.GetAsync($"{bed.Host.BaseUrl}/api/runs/{result.RunId}")).StatusCode);
         Assert.True(ids.ContainsKey("broken"));
     }
@@ -140,7 +140,7 @@ public sealed class DriftCheckTests
     public async Task Unknown_project_is_404_and_the_apply_path_refuses_drift_runs()
     {
         await using var bed = await DriftTestBed.StartAsync();
-        using var http = new HttpClient();
+        using var http = await bed.Host.ConsoleClientAsync();
         var response = await http.PostAsync($"{bed.Host.BaseUrl}/api/projects/987654/drift", null);
         Assert.Equal(404, (int)response.StatusCode);
     }

@@ -150,12 +150,12 @@ public sealed class DriftTestBed : IAsyncDisposable
 
     /// <summary>
     /// The test helper that starts a drift check: <c>POST /api/projects/{id}/drift</c> on the first host, as an
-    /// operator would. Returns the check's run id.
+    /// operator would (signed in as the test host's admin, with the session's anti-forgery header). Returns the check's run id.
     /// </summary>
     public async Task<long> StartCheckAsync(string project)
     {
         var ids = await ProjectsAsync();
-        using var http = new HttpClient();
+        using var http = await Host.ConsoleClientAsync();
         var response = await http.PostAsync($"{Host.BaseUrl}/api/projects/{ids[project]}/drift", null);
         var body = await response.Content.ReadAsStringAsync();
         if ((int)response.StatusCode != 202) throw new InvalidOperationException($"POST drift answered {(int)response.StatusCode}: {body}");
@@ -167,10 +167,10 @@ public sealed class DriftTestBed : IAsyncDisposable
         Eventually.ValueAsync(() => Reporter.Results.FirstOrDefault(r => r.RunId == runId), r => r is not null, TimeSpan.FromSeconds(120),
             $"the drift report of run {runId}")!;
 
-    /// <summary><c>GET /api/drift</c> from the first host.</summary>
+    /// <summary><c>GET /api/drift</c> from the first host, signed in as the test admin (who reads every repository).</summary>
     public async Task<JsonElement> DriftApiAsync()
     {
-        using var http = new HttpClient();
+        using var http = await Host.ConsoleClientAsync();
         return await http.GetFromJsonAsync<JsonElement>($"{Host.BaseUrl}/api/drift");
     }
 
