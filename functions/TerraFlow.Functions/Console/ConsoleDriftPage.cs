@@ -61,7 +61,7 @@ internal static class ConsoleDriftPage
         {
             html.Append($"<tr><th scope=\"row\">{E(p.Project)}<br><span class=\"note\"><code>{E(p.Dir)}</code> · {E(p.Workspace)}</span></th>")
                 .Append($"<td>{E(p.Repository)} <span class=\"note\">({E(p.Provider)})</span></td>")
-                .Append($"<td>{StateBadge(p.State)}{(p.Counts is { } c && p.State == "drifted" ? $"<br><span class=\"note\">{c.Add} to add, {c.Change} to change, {c.Destroy} to destroy</span>" : "")}</td>")
+                .Append($"<td>{StateBadge(p.State)}{(p.Counts is { } c && p.State == "drifted" ? $"<br><span class=\"note\">{c.Add} to add, {c.Change} to change, {c.Replace} to replace, {c.Destroy} to destroy</span>" : "")}</td>")
                 .Append($"<td>{Time(p.FirstDetectedAt)}</td><td>{Time(p.LastCheckedAt)}</td>")
                 .Append($"<td>{(p.LastRunId is { } run ? $"<a href=\"{E(root)}/runs/{run}\">#{run}</a>" : "<span class=\"note\">–</span>")}")
                 .Append(p.RunningRunId is { } running ? $"<br><span class=\"note\">checking: <a href=\"{E(root)}/runs/{running}\">#{running}</a></span>" : "")
