@@ -138,7 +138,7 @@ public sealed class ConsolePagesBrowserTests
         bed.Fake.OAuthSignedInUser = login;
         // Not signed in: the console sends the browser to the sign-in page, which offers GitHub.
         await page.GotoAsync(bed.PublicUrl + path);
-        Assert.Equal("/sign-in", new Uri(page.Url).AbsolutePath);
+        Assert.Equal(TerraFlow.Functions.Console.ConsoleResponses.SignInPath, new Uri(page.Url).AbsolutePath);
         if (screenshot) await Chromium.ScreenshotAsync(page, "sign-in");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with GitHub" }).ClickAsync();
         try
