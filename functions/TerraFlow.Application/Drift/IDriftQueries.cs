@@ -6,6 +6,9 @@ namespace TerraFlow.Application.Drift;
 public interface IDriftQueries
 {
     Task<DriftOverview> OverviewAsync(CancellationToken ct);
+
+    /// <summary>One project's standing (for authorizing a check of it), or null when there is no such project.</summary>
+    Task<DriftProjectView?> ProjectAsync(long projectId, CancellationToken ct);
 }
 
 /// <summary>Every known project's drift standing, and each repository's drift configuration reading.</summary>

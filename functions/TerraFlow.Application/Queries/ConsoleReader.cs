@@ -131,7 +131,7 @@ public sealed class ConsoleReader(IRunQueries runs, IConsoleQueries console, IWo
     }
 
     /// <summary>One question per repository per request: the access port caches across requests, this within one.</summary>
-    private sealed class AccessCache(IRepositoryAccess access, ConsoleUser user)
+    internal sealed class AccessCache(IRepositoryAccess access, ConsoleUser user)
     {
         private readonly Dictionary<(string, string, string), RepositoryAccessLevel> _levels = new();
 

@@ -26,6 +26,7 @@ internal sealed class ConsoleLayout(int statusCode, string title, string root, s
         "label{display:flex;flex-direction:column;font-size:.9rem;font-weight:600}input,select,button,.button{font:inherit;padding:.35rem .5rem}" +
         "button,.button{background:#1f6feb;color:#fff;border:1px solid #1a5fcc;border-radius:4px;text-decoration:none;display:inline-block}" +
         "button.danger{background:#b42318;border-color:#8f1d14}" +
+        "form.inline{margin:0}.notice{border-left:4px solid #1a7f37;padding:.5rem .75rem;background:#f6f8fa}" +
         ".badge{display:inline-block;padding:0 .4rem;border-radius:1rem;font-size:.85rem;border:1px solid #57606a;color:#1f2328;white-space:nowrap}" +
         ".bad{border-color:#b42318;color:#b42318}.good{border-color:#1a7f37;color:#116329}.note{color:#57606a}.problem{color:#a40e26}" +
         "dl{display:grid;grid-template-columns:max-content auto;gap:.3rem 1rem}dt{font-weight:600}section{margin:1.5rem 0}" +
@@ -53,7 +54,7 @@ internal sealed class ConsoleLayout(int statusCode, string title, string root, s
                    "<a class=\"skip\" href=\"#main\">Skip to content</a>" +
                    $"<header><a class=\"brand\" href=\"{e(root)}/runs\">TerraFlow</a><nav aria-label=\"Console\"><ul>" +
                    $"<li><a href=\"{e(root)}/runs\">Runs</a></li><li><a href=\"{e(root)}/locks\">Locks &amp; queues</a></li>" +
-                   // Drift (issue 15) adds its page here when it lands: <li><a href="{root}/drift">Drift</a></li>.
+                   $"<li><a href=\"{e(root)}/drift\">Drift</a></li>" +
                    $"<li><a href=\"{e(root)}/health\">Health</a></li></ul></nav>{who}</header>\n" +
                    $"<main id=\"main\"><h1>{e(title)}</h1>\n{bodyHtml}\n</main></body></html>\n";
         await context.Response.WriteAsync(html, context.RequestAborted);

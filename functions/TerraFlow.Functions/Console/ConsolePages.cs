@@ -12,7 +12,7 @@ namespace TerraFlow.Functions.Console;
 /// <summary>
 /// The console's pages (server-rendered HTML, no script): runs, a run, locks and queues (with an operator's lock
 /// release: confirm page, POST with an anti-forgery token), health. Every page needs a signed-in user
-/// (<see cref="ConsolePolicies.SignedIn"/>; releasing a lock <see cref="ConsolePolicies.Operate"/> and operate access to
+/// (<see cref="ConsolePolicies.SignedIn"/>; the drift page is <see cref="ConsoleDriftPage"/>; releasing a lock <see cref="ConsolePolicies.Operate"/> and operate access to
 /// the repository) and shows only what <see cref="ConsoleReader"/> lets the user read.
 /// </summary>
 internal static class ConsolePages
@@ -44,6 +44,7 @@ internal static class ConsolePages
             app.MapPost(root + "/locks/release", ReleaseAsync).RequireAuthorization(ConsolePolicies.Operate).RequireConsoleAntiForgery();
             app.MapGet(root + "/health", HealthAsync).RequireAuthorization(ConsolePolicies.SignedIn);
         }
+        app.MapConsoleDrift();
         return app;
     }
 
@@ -330,7 +331,7 @@ internal static class ConsolePages
 
     // ---- helpers ----
 
-    private static ConsoleLayout Page(HttpContext ctx, int status, string title, string body, ConsoleUser user, int? refresh = null) =>
+    internal static ConsoleLayout Page(HttpContext ctx, int status, string title, string body, ConsoleUser user, int? refresh = null) =>
         new(status, title, ConsoleRequest.Root(ctx), body, user.Role == ConsoleRole.Viewer ? $"{user.DisplayName} ({user.IdentityProvider})" : $"{user.DisplayName} ({user.IdentityProvider}, {user.Role.ToString().ToLowerInvariant()})", refresh);
 
     /// <summary>The API's base for links: <c>/api</c> in both hosts.</summary>

@@ -19,6 +19,7 @@ internal static class DriftRegistration
         services.AddSingleton(options);
         services.AddSingleton(new DriftLinks(publicUrl));
         services.AddSingleton<DriftScheduler>();
+        services.AddSingleton<DriftReader>();
         services.AddSingleton<DriftResultHandler>();
         if (engineEnabled) services.AddHostedService<DriftLoop>();
         return services;

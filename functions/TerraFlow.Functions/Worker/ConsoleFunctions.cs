@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using TerraFlow.Adapters.Vcs;
 using TerraFlow.Application.Access;
+using TerraFlow.Application.Drift;
 using TerraFlow.Application.Health;
 using TerraFlow.Application.Queries;
 using TerraFlow.Application.Workflow;
@@ -47,6 +48,13 @@ public sealed class ConsoleFunctions
     public Task<IActionResult> HealthAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/health")] HttpRequest req, CancellationToken ct) =>
         ApiFunctions.AuthorizedAsync(req, ConsolePolicies.SignedIn, () => ConsolePages.HealthAsync(req.HttpContext, Get<IDatabaseHealth>(req), Get<IArtifactStore>(req), ct));
+
+    [Function("ConsoleDrift")]
+    public Task<IActionResult> DriftAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "console/drift")] HttpRequest req, CancellationToken ct) =>
+        HttpMethods.IsPost(req.Method)
+            ? ApiFunctions.AuthorizedAsync(req, ConsolePolicies.Operate, () => ConsoleDriftPage.CheckNowAsync(req.HttpContext, Get<DriftReader>(req), ct))
+            : ApiFunctions.AuthorizedAsync(req, ConsolePolicies.SignedIn, () => ConsoleDriftPage.PageAsync(req.HttpContext, Get<DriftReader>(req), ct));
 
     private static T Get<T>(HttpRequest req) where T : notnull => req.HttpContext.RequestServices.GetRequiredService<T>();
 }

@@ -14,7 +14,8 @@ namespace TerraFlow.Integration.Tests.Drift;
 /// HEAD), the real TerraFlow host(s) with the in-process runner and the Terraform stand-in, and a
 /// <see cref="RecordingDriftReporter"/> registered as an <see cref="IDriftReporter"/> (add more reporters with
 /// <c>services</c>). The repository is known to TerraFlow as <c>github:acme/infra</c> (a row in
-/// <c>repositories</c>, as a pull request's webhook would leave it); TerraFlow reads its drift configuration at once.
+/// <c>repositories</c>, as a pull request's webhook would leave it; <c>provider: "gitlab"</c> makes it <c>gitlab:acme/infra</c>,
+/// with the GitLab settings passed in <c>settings</c>); TerraFlow reads its drift configuration at once.
 ///
 /// Projects: <c>drifted</c> (its stand-in plan has changes: exit 2), <c>clean</c> (no changes: exit 0) and
 /// <c>broken</c> (init fails). Every plan appends a line to <see cref="PlansLog"/>(project), so tests count checks.
@@ -55,7 +56,7 @@ public sealed class DriftTestBed : IAsyncDisposable
     /// <param name="driftConfig">The <c>drift:</c> block of <c>.terraflow.yml</c> at the top level (YAML, indented by 2), or null for none.</param>
     /// <param name="hosts">How many TerraFlow hosts share the database.</param>
     public static async Task<DriftTestBed> StartAsync(string? driftConfig = null, int hosts = 1, IDictionary<string, string>? settings = null,
-        Action<IServiceCollection>? services = null, string database = "drift")
+        Action<IServiceCollection>? services = null, string database = "drift", string provider = "github")
     {
         var connectionString = await PostgresTestCluster.Shared.CreateDatabaseAsync(database);
         var github = await FakeGitHubServer.StartAsync();
@@ -74,11 +75,12 @@ public sealed class DriftTestBed : IAsyncDisposable
 
         for (var i = 0; i < hosts; i++) await bed.AddHostAsync(settings, services);
         await using (var db = NpgsqlDataSource.Create(connectionString))
-        await using (var cmd = db.CreateCommand("insert into repositories (provider, owner, name, clone_url) values ('github', $1, $2, $3)"))
+        await using (var cmd = db.CreateCommand("insert into repositories (provider, owner, name, clone_url) values ($4, $1, $2, $3)"))
         {
             cmd.Parameters.AddWithValue(Owner);
             cmd.Parameters.AddWithValue(Name);
             cmd.Parameters.AddWithValue(repo.CloneUrl);
+            cmd.Parameters.AddWithValue(provider);
             await cmd.ExecuteNonQueryAsync();
         }
         return bed;
@@ -150,7 +152,7 @@ public sealed class DriftTestBed : IAsyncDisposable
 
     /// <summary>
     /// The test helper that starts a drift check: <c>POST /api/projects/{id}/drift</c> on the first host, as an
-    /// operator would. Returns the check's run id.
+    /// operator would (signed in as the test host's admin, with the session's anti-forgery header). Returns the check's run id.
     /// </summary>
     public async Task<long> StartCheckAsync(string project)
     {
@@ -167,7 +169,7 @@ public sealed class DriftTestBed : IAsyncDisposable
         Eventually.ValueAsync(() => Reporter.Results.FirstOrDefault(r => r.RunId == runId), r => r is not null, TimeSpan.FromSeconds(120),
             $"the drift report of run {runId}")!;
 
-    /// <summary><c>GET /api/drift</c> from the first host.</summary>
+    /// <summary><c>GET /api/drift</c> from the first host, signed in as the test admin (who reads every repository).</summary>
     public async Task<JsonElement> DriftApiAsync()
     {
         using var http = await Host.ConsoleClientAsync();

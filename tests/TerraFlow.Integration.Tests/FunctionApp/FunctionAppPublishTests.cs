@@ -47,20 +47,20 @@ public sealed class FunctionAppPublishTests : IDisposable
         ["console/locks"] = (["get"], "Anonymous"),
         ["console/locks/release"] = (["get", "post"], "Anonymous"),
         ["console/health"] = (["get"], "Anonymous"),
+        ["console/drift"] = (["get", "post"], "Anonymous"),
+        ["drift"] = (["get"], "Anonymous"),
+        ["projects/{id:long}/drift"] = (["post"], "Anonymous"),
         ["health"] = (["get"], "Anonymous"),
         ["health/live"] = (["get"], "Anonymous"),
         // Console sign-in: anonymous to the Functions host; sign-out checks the session and anti-forgery token itself.
         ["sign-in"] = (["get"], "Anonymous"),
         ["sign-in/{provider}"] = (["get"], "Anonymous"),
         ["sign-out"] = (["post"], "Anonymous"),
-        // Entra ID sign-in (anonymous: the OpenID Connect flow itself) and admin API tokens (checked by the function).
+        // Entra sign-in (state cookie, PKCE, id_token checks) and admin API tokens (admin session + anti-forgery checked in the function).
         ["auth/entra/sign-in"] = (["get"], "Anonymous"),
         ["auth/entra/callback"] = (["get"], "Anonymous"),
         ["tokens"] = (["get", "post"], "Anonymous"),
         ["tokens/{id:long}"] = (["delete"], "Anonymous"),
-        // Drift API.
-        ["projects/{id:long}/drift"] = (["post"], "Function"),
-        ["drift"] = (["get"], "Function"),
     };
 
     [Fact]

@@ -72,14 +72,38 @@ public sealed class TerraFlowTestHost : IAsyncDisposable
     public const string TestAdmin = "terraflow-test-admin";
 
     /// <summary>An HTTP client signed in to the console as <see cref="TestAdmin"/> (a real session cookie of this host).</summary>
-    public async Task<HttpClient> ConsoleClientAsync()
+    public Task<HttpClient> ConsoleClientAsync() =>
+        ConsoleClientAsync(new TerraFlow.Application.Access.ConsoleUser("github", TestAdmin, TestAdmin, TerraFlow.Application.Access.ConsoleRole.Admin, []));
+
+    /// <summary>
+    /// An HTTP client signed in to the console as <paramref name="user"/> (a real session cookie of this host; the role
+    /// comes from the host's lists, as at sign-in). It also sends the session's anti-forgery header
+    /// (<c>X-TerraFlow-CSRF</c>), as the console's forms do, so its POSTs pass the check.
+    /// </summary>
+    public async Task<HttpClient> ConsoleClientAsync(TerraFlow.Application.Access.ConsoleUser user)
     {
-        var (cookie, _) = await _app.Services.GetRequiredService<TerraFlow.Functions.Console.ConsoleSessions>()
-            .StartAsync(new TerraFlow.Application.Access.ConsoleUser("github", TestAdmin, TestAdmin, TerraFlow.Application.Access.ConsoleRole.Admin, []), CancellationToken.None);
+        var (cookie, _) = await _app.Services.GetRequiredService<TerraFlow.Functions.Console.ConsoleSessions>().StartAsync(user, CancellationToken.None);
         var client = new HttpClient();
         client.DefaultRequestHeaders.Add("Cookie", TerraFlow.Functions.Console.ConsoleSessions.CookieName + "=" + cookie);
+        client.DefaultRequestHeaders.Add(TerraFlow.Functions.Console.ConsoleAntiForgery.HeaderName, AntiForgeryToken(cookie));
         return client;
     }
+
+    /// <summary>The anti-forgery token the console's forms carry for the session of <paramref name="cookie"/>.</summary>
+    public string AntiForgeryToken(string cookie)
+    {
+        var keys = _app.Services.GetRequiredService<TerraFlow.Functions.Approvals.ApprovalSigningKeys>().Current;
+        var ticket = TerraFlow.Functions.Console.ConsoleSessionTicket.Open(cookie, keys.ConsoleSessionKey, DateTimeOffset.UtcNow)
+                     ?? throw new InvalidOperationException("not a session cookie of this host");
+        var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = _app.Services };
+        http.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [new System.Security.Claims.Claim(TerraFlow.Functions.Console.ConsoleSessions.SessionIdClaim, ticket.SessionId)], "test"));
+        return TerraFlow.Functions.Console.ConsoleAntiForgery.TokenFor(http)!;
+    }
+
+    /// <summary>A session cookie of this host for <paramref name="user"/> (for a browser context).</summary>
+    public async Task<string> SessionCookieAsync(TerraFlow.Application.Access.ConsoleUser user) =>
+        (await _app.Services.GetRequiredService<TerraFlow.Functions.Console.ConsoleSessions>().StartAsync(user, CancellationToken.None)).Cookie;
 
     public NpgsqlDataSource Database => _app.Services.GetRequiredService<NpgsqlDataSource>();
 
