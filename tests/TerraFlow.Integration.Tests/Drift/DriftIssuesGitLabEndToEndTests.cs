@@ -32,12 +32,12 @@ public sealed class DriftIssuesGitLabEndToEndTests
         Assert.Equal("Drift: drifted in acme/infra", issue.Title);
         Assert.Contains(DriftIssueText.Label, issue.Labels);
         Assert.Contains("null_resource.vnet", issue.Description, StringComparison.Ordinal);
-        Assert.Contains($"/api/runs/{first}", issue.Description, StringComparison.Ordinal);
+        Assert.Contains($"/api/console/runs/{first}", issue.Description, StringComparison.Ordinal);
 
         // A second check edits the same issue.
         var second = await CheckAsync(bed, "drifted");
         issue = Assert.Single(DriftIssues(gitlab));
-        Assert.Contains($"/api/runs/{second}", issue.Description, StringComparison.Ordinal);
+        Assert.Contains($"/api/console/runs/{second}", issue.Description, StringComparison.Ordinal);
         Assert.Equal("opened", issue.State);
 
         // The stand-in switched to exit 0: the issue is closed with a note.
