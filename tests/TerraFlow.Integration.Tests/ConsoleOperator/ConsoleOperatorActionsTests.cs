@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using TerraFlow.Application.Access;
 using TerraFlow.Application.Access.ApiTokens;
 using TerraFlow.Functions.Console;
