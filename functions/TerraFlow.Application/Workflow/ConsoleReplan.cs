@@ -17,9 +17,6 @@ public enum ReplanOutcome
 
     /// <summary>The pull request is closed or merged.</summary>
     Closed,
-
-    /// <summary>The run has no project of that name.</summary>
-    UnknownProject,
 }
 
 /// <summary>
@@ -27,7 +24,8 @@ public enum ReplanOutcome
 /// <see cref="PlanCommandReceived"/> inbox message a <c>terraflow plan [-p project]</c> comment by that operator queues,
 /// so <see cref="PlanCommandHandler"/> checks the operator's write permission on the VCS host, authorizes a fork's head
 /// and starts the run exactly as for the comment. The audit event names the console. The caller has checked that the
-/// user may operate the repository.
+/// user may operate the repository. A project name is not checked against this run: the pull request's newest
+/// discovery decides it (an unknown one is answered on the pull request), as for the comment.
 /// </summary>
 public sealed class ConsoleReplan(IWorkflowStore store, IVcsClients vcs, TimeProvider time)
 {
@@ -36,7 +34,6 @@ public sealed class ConsoleReplan(IWorkflowStore store, IVcsClients vcs, TimePro
         if (await store.LoadRunSnapshotAsync(runId, ct) is not { } run) return ReplanOutcome.NotFound;
         var context = run.Context;
         if (context.PullRequestNumber <= 0) return ReplanOutcome.NotPullRequest;
-        if (project is not null && run.State.FindProject(project) is null) return ReplanOutcome.UnknownProject;
         // Asked up front so the operator gets the reason; the plan handler asks again when it decides.
         var pr = await vcs.For(context.Provider).GetPullRequestAsync(context.Repo, context.PullRequestNumber, ct);
         if (!pr.Open) return ReplanOutcome.Closed;

@@ -91,7 +91,6 @@ internal static class ConsoleOperatorActions
                 $"Re-plan of {(project is null ? "every project" : project)} of {run.Repository}#{run.PullRequest} queued as `terraflow plan` by {user.Login}."),
             ReplanOutcome.NotPullRequest => (StatusCodes.Status409Conflict, $"Run {id} is not a pull request's run (a drift check or manual run): there is nothing to re-plan."),
             ReplanOutcome.Closed => (StatusCodes.Status409Conflict, $"{run.Repository}#{run.PullRequest} is closed or merged: it cannot be planned again."),
-            ReplanOutcome.UnknownProject => (StatusCodes.Status409Conflict, $"Run {id} has no project `{project}`."),
             _ => (StatusCodes.Status404NotFound, $"Run {id} does not exist."),
         };
     }
