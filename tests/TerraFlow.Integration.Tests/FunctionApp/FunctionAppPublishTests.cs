@@ -52,6 +52,13 @@ public sealed class FunctionAppPublishTests : IDisposable
         ["console/locks/cancel"] = (["get", "post"], "Anonymous"),
         ["runs/{id:long}/replan"] = (["post"], "Anonymous"),
         ["locks/cancel"] = (["post"], "Anonymous"),
+        // Already on main, missing here (Entra sign-in and API tokens: anonymous at the host, checked in the function; drift: function key).
+        ["auth/entra/sign-in"] = (["get"], "Anonymous"),
+        ["auth/entra/callback"] = (["get"], "Anonymous"),
+        ["tokens"] = (["get", "post"], "Anonymous"),
+        ["tokens/{id:long}"] = (["delete"], "Anonymous"),
+        ["drift"] = (["get"], "Function"),
+        ["projects/{id:long}/drift"] = (["post"], "Function"),
         ["health"] = (["get"], "Anonymous"),
         ["health/live"] = (["get"], "Anonymous"),
         // Console sign-in: anonymous to the Functions host; sign-out checks the session and anti-forgery token itself.
