@@ -44,7 +44,7 @@ public static class LockRepository
                 returning lock_key
             ), left_queues as (
                 delete from lock_queue
-                where $6 and provider = $1 and repo_owner = $2 and repo_name = $3 and pr_number = $4
+                where $6 and provider = $1 and repo_owner = $2 and repo_name = $3 and pr_number = $4 and ($5::text[] is null or lock_key = any($5))
             ), heads as (
                 select distinct on (q.lock_key) q.id, q.lock_key, q.pr_number, q.installation_id
                 from lock_queue q join released r on r.lock_key = q.lock_key

@@ -37,7 +37,7 @@ public sealed record QueueForLock(ProjectDefinition Project) : Effect;
 /// null) and hand each freed lock to the next pull request in its queue, which is re-planned.</summary>
 public sealed record ReleaseLocks(IReadOnlyList<string>? Keys) : Effect
 {
-    /// <summary>Also leave every lock queue (the pull request is merged or closed and wants nothing any more).</summary>
+    /// <summary>Also leave the lock queues of <see cref="Keys"/> (every queue when null: the pull request is merged or closed and wants nothing any more).</summary>
     public bool LeaveQueues { get; init; }
 }
 

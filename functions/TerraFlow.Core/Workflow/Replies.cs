@@ -37,6 +37,9 @@ public static class Replies
             ? $"**TerraFlow:** @{by} released every lock this pull request held. The next pull request waiting for each lock is re-planned."
             : $"**TerraFlow:** @{by} released the lock of {List(projects)}. The next pull request waiting for it is re-planned.";
 
+    public static string QueueCancelled(string project, string by) =>
+        $"**TerraFlow:** @{by} took this pull request out of the queue for the lock of `{project}` (from the TerraFlow console). Comment `terraflow plan -p {project}` to queue it again.";
+
     public static string MergedUnapplied(IReadOnlyList<string> reasons) =>
         "**TerraFlow warning:** this pull request was merged, but these projects were not applied:\n"
         + string.Join("\n", reasons.Select(r => "- " + r))

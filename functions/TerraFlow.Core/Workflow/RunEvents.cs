@@ -89,3 +89,6 @@ public sealed record ApplyFinished(ApplyOutcome Outcome) : RunEvent;
 
 /// <summary><c>terraflow unlock [-p project]</c>.</summary>
 public sealed record UnlockRequested(Actor By, string? Project) : RunEvent;
+
+/// <summary>An operator takes the pull request out of the queue of <paramref name="Project"/>'s lock (console); it stops waiting.</summary>
+public sealed record QueueCancelRequested(Actor By, string Project) : RunEvent;

@@ -41,6 +41,7 @@ public static class RunWorkflow
         // An apply result is always recorded, even for a run closed or superseded while Terraform ran.
         ApplyFinished a => ApplyDecisions.OnFinished(state, a.Outcome),
         UnlockRequested u => PullRequestEndDecisions.OnUnlock(state, u),
+        QueueCancelRequested q => QueueCancelDecisions.OnCancel(state, q),
         ApprovalSubmitted or ApplyRequested or PolicyOverrideRequested when state.Status.IsTerminal() =>
             Decisions.Refuse(state, ev.GetType().Name, $"the run is {ApplyDecisions.StatusWord(state.Status)}", reply: ev is not ApprovalSubmitted { Source: ApprovalSource.Review }),
         _ when state.Status.IsTerminal() => Decision.Unchanged(state, $"run is {state.Status.ToString().ToLowerInvariant()}; {ev.GetType().Name} ignored"),

@@ -187,6 +187,7 @@ internal static class ConsolePages
             html.Append("</section>");
         }
 
+        html.Append(ConsoleOperatorActions.ReplanForm(ctx, page));
         html.Append("<section aria-labelledby=\"audit\"><h2 id=\"audit\">Audit timeline</h2>");
         if (page.Events.Count == 0) html.Append("<p class=\"note\">No events.</p>");
         else
@@ -220,7 +221,7 @@ internal static class ConsolePages
         foreach (var (l, level) in rows.Select(r => (r.Lock, r.Access)))
         {
             var waiters = l.Waiters.Count == 0 ? "<span class=\"note\">nobody</span>"
-                : "<ol>" + string.Concat(l.Waiters.Select(w => $"<li>#{w.PullRequest} <span class=\"note\">since {E(ConsoleRequest.Time(w.Since))}</span></li>")) + "</ol>";
+                : "<ol>" + string.Concat(l.Waiters.Select(w => $"<li>#{w.PullRequest} <span class=\"note\">since {E(ConsoleRequest.Time(w.Since))}</span>{ConsoleOperatorActions.CancelLink(ctx, l, w, level)}</li>")) + "</ol>";
             var action = level >= RepositoryAccessLevel.Operate
                 ? $"<a class=\"button\" href=\"{E(root)}/locks/release{E(ReleaseQuery(l))}\" aria-label=\"Release the lock on {E(l.Dir)} ({E(l.Workspace)}) held by #{l.PullRequest}\">Release…</a>"
                 : "";

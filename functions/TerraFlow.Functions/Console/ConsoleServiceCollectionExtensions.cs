@@ -10,6 +10,8 @@ internal static class ConsoleServiceCollectionExtensions
     {
         services.AddSingleton<ConsoleReader>();
         services.AddSingleton<ConsoleLockRelease>();
+        services.AddSingleton<ConsoleReplan>();
+        services.AddSingleton<ConsoleQueueCancel>();
         services.AddSingleton<VcsWebLinks>();
         return services;
     }

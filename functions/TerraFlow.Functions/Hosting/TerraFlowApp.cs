@@ -61,6 +61,7 @@ internal static class TerraFlowApp
         app.MapApiTokens();
         app.MapLocks();
         app.MapConsolePages();
+        app.MapConsoleOperatorActions();
 
         await app.Services.MigrateTerraFlowPostgresAsync(ct);
         return app;

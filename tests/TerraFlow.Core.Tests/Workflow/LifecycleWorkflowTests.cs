@@ -306,6 +306,35 @@ public class LifecycleWorkflowTests
     }
 
     [Fact]
+    public void Cancelling_a_queued_project_leaves_only_its_lock_queue_and_never_releases_a_lock()
+    {
+        var waiting = Run(Planned(Project("a")) with { Status = ProjectRunStatus.WaitingForLock, WaitingBehind = 7 }, Planned(Project("b")));
+
+        var d = RunWorkflow.Decide(waiting, new QueueCancelRequested(Writer, "a"));
+
+        Assert.Equal("dequeued", d.AuditAction);
+        Assert.Equal(ProjectRunStatus.Cancelled, d.State.FindProject("a")!.Status);
+        Assert.Null(d.State.FindProject("a")!.WaitingBehind);
+        Assert.Equal(ProjectRunStatus.Planned, d.State.FindProject("b")!.Status);
+        var leave = Assert.Single(d.Effects.OfType<ReleaseLocks>());
+        Assert.Equal(["a::default"], leave.Keys!);
+        Assert.True(leave.LeaveQueues);
+        Assert.Contains("@alice took this pull request out of the queue for the lock of `a`", Replies(d));
+        // Refusals change nothing and post nothing: the operator is answered by the console, not the pull request.
+        foreach (var refused in new[]
+                 {
+                     RunWorkflow.Decide(waiting, new QueueCancelRequested(Reader, "a")),
+                     RunWorkflow.Decide(waiting, new QueueCancelRequested(Writer, "b")),
+                     RunWorkflow.Decide(waiting, new QueueCancelRequested(Writer, "zz")),
+                 })
+        {
+            Assert.NotEqual("dequeued", refused.AuditAction);
+            Assert.Empty(refused.Effects);
+            Assert.Equal(waiting, refused.State);
+        }
+    }
+
+    [Fact]
     public void A_runners_late_real_result_replaces_an_interrupted_the_host_reported_after_giving_up()
     {
         var applying = Apply(Approve(Run(Planned(Project("a"))), Writer).State).State;

@@ -50,6 +50,11 @@ public sealed class FunctionAppPublishTests : IDisposable
         ["console/drift"] = (["get", "post"], "Anonymous"),
         ["drift"] = (["get"], "Anonymous"),
         ["projects/{id:long}/drift"] = (["post"], "Anonymous"),
+        // Operator actions (ConsoleOperatorActions): the functions check the Operate policy and anti-forgery themselves.
+        ["console/runs/{id:long}/replan"] = (["post"], "Anonymous"),
+        ["console/locks/cancel"] = (["get", "post"], "Anonymous"),
+        ["runs/{id:long}/replan"] = (["post"], "Anonymous"),
+        ["locks/cancel"] = (["post"], "Anonymous"),
         ["health"] = (["get"], "Anonymous"),
         ["health/live"] = (["get"], "Anonymous"),
         // Console sign-in: anonymous to the Functions host; sign-out checks the session and anti-forgery token itself.
