@@ -1,46 +1,15 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
+using TerraFlow.Integration.Tests.Infrastructure;
 
 namespace TerraFlow.Integration.Tests.Entra;
 
 /// <summary>A browser: one cookie jar across TerraFlow and the fake Entra, redirects followed one at a time.</summary>
-internal sealed partial class EntraBrowser : IDisposable
+internal sealed partial class EntraBrowser : CookieJarBrowser
 {
-    private readonly HttpClient _http;
-
-    public EntraBrowser()
-    {
-        Cookies = new CookieContainer();
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, UseCookies = true, AllowAutoRedirect = false });
-    }
-
-    public CookieContainer Cookies { get; }
-
-    public async Task<(HttpResponseMessage Response, string Body)> GetAsync(string url)
-    {
-        var response = await _http.GetAsync(url);
-        return (response, await response.Content.ReadAsStringAsync());
-    }
-
-    public async Task<(HttpResponseMessage Response, string Body)> SendAsync(HttpRequestMessage request)
-    {
-        var response = await _http.SendAsync(request);
-        return (response, await response.Content.ReadAsStringAsync());
-    }
-
     /// <summary>Follows redirects from <paramref name="url"/> until a non-redirect answer; returns every hop's URL.</summary>
-    public async Task<(HttpResponseMessage Response, string Body, List<Uri> Hops)> FollowAsync(string url, int maxHops = 8)
-    {
-        var hops = new List<Uri> { new(url) };
-        for (var i = 0; i < maxHops; i++)
-        {
-            var (response, body) = await GetAsync(hops[^1].AbsoluteUri);
-            if ((int)response.StatusCode is < 300 or >= 400) return (response, body, hops);
-            hops.Add(new Uri(hops[^1], response.Headers.Location!));
-        }
-        throw new InvalidOperationException("too many redirects: " + string.Join(" -> ", hops));
-    }
+    public Task<(HttpResponseMessage Response, string Body, List<Uri> Hops)> FollowAsync(string url, int maxHops = 8) => FinalAsync(url, maxHops);
 
     /// <summary>Signs in with Entra from the start path; returns the final answer and the hops.</summary>
     public Task<(HttpResponseMessage Response, string Body, List<Uri> Hops)> SignInAsync(string baseUrl, string returnPath = "/") =>
@@ -69,5 +38,4 @@ internal sealed partial class EntraBrowser : IDisposable
     [GeneratedRegex("name=\"terraflow_csrf\" value=\"([^\"]*)\"")]
     private static partial Regex CsrfField();
 
-    public void Dispose() => _http.Dispose();
 }
