@@ -97,7 +97,10 @@ public static class RunRepository
 
     /// <summary>
     /// Loads a run and its project runs in one round trip; with <paramref name="forUpdate"/> the run row stays locked
-    /// until the transaction ends (the lock is taken by the first statement, before the projects are read).
+    /// until the transaction ends (the lock is taken by the first statement, before the projects are read). The lock is
+    /// <c>FOR NO KEY UPDATE</c>: it serializes the decisions about one run exactly like <c>FOR UPDATE</c>, but does not
+    /// block the foreign-key checks of rows other transactions add for the run meanwhile (a runner reporting a job
+    /// result, intake queueing a command), which take <c>KEY SHARE</c> on it. TerraFlow never changes a run's id.
     /// </summary>
     /// <param name="lockKeys">When set, also take a transaction-scoped advisory lock per project lock key (after the run
     /// row lock, in key order, so two transactions never wait on each other in a cycle) and read those keys' holders
@@ -119,7 +122,7 @@ public static class RunRepository
                    requested_project, explicit, config_error::text, failure_message, superseded_by_sha, comment_ids, operation_id, merged,
                    rule_notice, untrusted, planned_at, trigger_kind
             from runs where id = $1
-            """ + (forUpdate ? " for update" : ""));
+            """ + (forUpdate ? " for no key update" : ""));
         run.Parameters.Add(new NpgsqlParameter { Value = runId });
         var projects = new NpgsqlBatchCommand($"select {ProjectRunColumns} from project_runs where run_id = $1 order by position");
         projects.Parameters.Add(new NpgsqlParameter { Value = runId });

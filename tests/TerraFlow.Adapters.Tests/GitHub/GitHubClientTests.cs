@@ -292,6 +292,39 @@ public class GitHubClientTests
     }
 
     [Fact]
+    public async Task Each_installation_s_calls_carry_its_own_token_when_they_interleave()
+    {
+        // The API keeps one Octokit client per credential: interleaved calls for two installations must never borrow
+        // each other's token.
+        using var key = new TestAppKey();
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var gh = await GitHubTestSetup.StartAsync(
+            new FakeGitHubOptions { AppId = TestAppKey.AppId, AppPublicKey = key.PublicKey, Time = time },
+            o => { o.AppId = TestAppKey.AppId; o.PrivateKeyPath = key.PrivateKeyPath; o.Token = null; },
+            time);
+        gh.Server.AddPullRequest("acme", "infra", 7, HeadSha);
+        gh.Server.AddPullRequest("acme", "other", 8, HeadSha);
+        var first = Repo with { InstallationId = 5 };
+        var second = new RepoRef("acme", "other", 6);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await Task.WhenAll(
+                gh.Client.CreateCommentAsync(first, 7, $"first {i}", Ct),
+                gh.Client.CreateCommentAsync(second, 8, $"second {i}", Ct));
+        }
+        var firstToken = await gh.Client.GetCloneTokenAsync(first, Ct);
+        var secondToken = await gh.Client.GetCloneTokenAsync(second, Ct);
+
+        Assert.NotEqual(firstToken, secondToken);
+        var comments = gh.Server.Requests.Where(r => r.Path.EndsWith("/comments", StringComparison.Ordinal)).ToList();
+        Assert.Equal(6, comments.Count);
+        Assert.All(comments, r => Assert.Equal(
+            r.Path.StartsWith("/repos/acme/infra/", StringComparison.Ordinal) ? $"Bearer {firstToken}" : $"Bearer {secondToken}",
+            r.Authorization));
+    }
+
+    [Fact]
     public async Task Clone_token_is_the_static_token_or_null()
     {
         await using var gh = await GitHubTestSetup.StartAsync();
