@@ -36,6 +36,10 @@ internal static class BehaviorHook
         var delay = behavior.DelayMilliseconds(command);
         if (delay > 0)
         {
+            // Tells a test that the scripted wait has begun, i.e. the signal handlers are in place: an interrupt sent
+            // before that (a slow start on a loaded machine) would end the process without Terraform's wording.
+            Directory.CreateDirectory(context.DataDirectory);
+            await File.WriteAllTextAsync(Path.Combine(context.DataDirectory, WaitingMarker(command)), "", CancellationToken.None);
             try
             {
                 await Task.Delay(delay, context.Cancellation);
@@ -61,4 +65,7 @@ internal static class BehaviorHook
     }
 
     private static string EnsureNewline(string text) => text.EndsWith('\n') ? text : text + "\n";
+
+    /// <summary>The file (in the data directory) that says a scripted delay of <paramref name="command"/> is under way.</summary>
+    public static string WaitingMarker(string command) => $"stand-in-{command}-waiting";
 }

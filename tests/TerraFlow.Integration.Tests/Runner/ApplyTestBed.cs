@@ -167,7 +167,9 @@ internal sealed class ApplyTestBed : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (TerraformRunning(command)) return;
+            // Running, and inside its scripted delay: the stand-in writes "stand-in-<command>-waiting" into its data
+            // directory once its interrupt handlers are in place (on a loaded machine the process shows up well before).
+            if (TerraformRunning(command) && Directory.EnumerateFiles(WorkDirectory, $"stand-in-{command}-waiting", SearchOption.AllDirectories).Any()) return;
             await Task.Delay(50);
         }
         Assert.Fail($"terraform {command} did not start within {timeout}");
