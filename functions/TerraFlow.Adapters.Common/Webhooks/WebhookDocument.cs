@@ -70,10 +70,13 @@ internal static class WebhookDocument
 
     /// <summary>
     /// The byte offset of the first string token (value or property name) whose escapes do not decode to valid
-    /// UTF-16, or null. Only escaped strings are decoded, so a typical payload costs one pass of the reader.
+    /// UTF-16, or null. Only escaped strings are decoded, and only when the body has an escape that could be a
+    /// surrogate at all, so a typical payload costs one vectorized search instead of a second pass of the reader
+    /// (measured with the load tool: that pass was 2 % of the host's request CPU).
     /// </summary>
     private static long? LoneSurrogate(ReadOnlySpan<byte> body)
     {
+        if (!MayHaveSurrogateEscape(body)) return null;
         var reader = new Utf8JsonReader(body, ReaderOptions);
         while (reader.Read())
         {
@@ -89,4 +92,24 @@ internal static class WebhookDocument
         }
         return null;
     }
+
+    /// <summary>
+    /// Whether the bytes contain <c>\u</c> followed by <c>D</c> and one of <c>8</c>–<c>F</c> (any case): every escaped
+    /// surrogate, lone or paired, looks like that. A false positive (e.g. an escaped backslash before "ud800") only
+    /// costs the full check; a miss is impossible.
+    /// </summary>
+    internal static bool MayHaveSurrogateEscape(ReadOnlySpan<byte> body)
+    {
+        var rest = body;
+        int at;
+        while ((at = rest.IndexOf("\\u"u8)) >= 0)
+        {
+            var after = rest[(at + 2)..];
+            if (after.Length >= 2 && (after[0] | 0x20) == 'd' && IsSurrogateSecondDigit(after[1])) return true;
+            rest = rest[(at + 2)..];
+        }
+        return false;
+    }
+
+    private static bool IsSurrogateSecondDigit(byte b) => b is (byte)'8' or (byte)'9' || (b | 0x20) is >= (byte)'a' and <= (byte)'f';
 }

@@ -133,6 +133,28 @@ public class GitHubWebhookParserTests
     }
 
     [Theory]
+    [InlineData("\\ud800")]          // lone high surrogate, lower case
+    [InlineData("\\uDFFF")]          // lone low surrogate, upper case
+    [InlineData("x\\\\\\uDBFFy")]  // an escaped backslash, then a real escape
+    [InlineData("\\uDE00\\uD83D")] // both halves, in the wrong order
+    public void A_lone_surrogate_escape_anywhere_is_refused(string escaped)
+    {
+        var json = Encoding.UTF8.GetBytes("{\"zen\":\"" + escaped + "\"}");
+        var ex = Assert.Throws<WebhookPayloadException>(() => GitHubWebhookParser.Parse("ping", json));
+        Assert.Contains("lone UTF-16 surrogate", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\\uD83D\\uDE00")]   // a paired surrogate (an emoji)
+    [InlineData("\\\\ud800")]       // an escaped backslash followed by the letters "ud800": text, not an escape
+    [InlineData("\\u00e9 \\u0041")] // escapes that are not surrogates
+    public void Valid_escapes_are_accepted(string escaped)
+    {
+        var json = Encoding.UTF8.GetBytes("{\"zen\":\"" + escaped + "\"}");
+        Assert.IsType<PingEvent>(GitHubWebhookParser.Parse("ping", json));
+    }
+
+    [Theory]
     [InlineData("pull_request.head.sha")]
     [InlineData("pull_request.number")]
     [InlineData("repository.owner.login")]
