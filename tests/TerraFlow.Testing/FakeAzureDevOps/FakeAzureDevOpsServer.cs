@@ -1,10 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace TerraFlow.Testing.FakeAzureDevOps;
 
@@ -51,13 +45,7 @@ public sealed class FakeAzureDevOpsServer : IAsyncDisposable
         var state = new FakeAzureDevOpsState();
         string root = "";
         var router = new FakeAzureDevOpsRouter(options, state, () => root);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.Run(router.HandleAsync);
-        await app.StartAsync(ct);
-        root = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First().TrimEnd('/');
+        (var app, root) = await LoopbackApp.StartAsync(router.HandleAsync, ct);
         state.User(options.TokenUser);
         return new FakeAzureDevOpsServer(app, state, options, root);
     }

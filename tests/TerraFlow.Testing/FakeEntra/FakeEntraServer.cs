@@ -3,14 +3,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace TerraFlow.Testing.FakeEntra;
 
@@ -56,14 +50,8 @@ public sealed class FakeEntraServer : IAsyncDisposable
     public static async Task<FakeEntraServer> StartAsync(FakeEntraOptions? options = null, CancellationToken ct = default)
     {
         options ??= new FakeEntraOptions();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         FakeEntraServer? server = null;
-        app.Run(http => server!.HandleAsync(http));
-        await app.StartAsync(ct);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First().TrimEnd('/');
+        var (app, address) = await LoopbackApp.StartAsync(http => server!.HandleAsync(http), ct);
         server = new FakeEntraServer(app, options, address);
         return server;
     }

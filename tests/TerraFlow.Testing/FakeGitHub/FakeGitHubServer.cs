@@ -1,10 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace TerraFlow.Testing.FakeGitHub;
 
@@ -55,16 +49,7 @@ public sealed class FakeGitHubServer : IAsyncDisposable
         var state = new FakeGitHubState();
         var router = new FakeGitHubRouter(options, state, new FakeGitHubAuth(options, state));
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.Run(router.HandleAsync);
-        await app.StartAsync(ct);
-
-        // Port 0 lets the OS pick a free port; Kestrel reports the one it bound after start.
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
-            .Addresses.First().TrimEnd('/');
+        var (app, address) = await LoopbackApp.StartAsync(router.HandleAsync, ct);
         var server = new FakeGitHubServer(app, state, options, address);
         router.Bind(new FakeGitHubResponses(server.ApiUrl, address));
         server._issues = router.Issues;

@@ -1,10 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace TerraFlow.Testing.FakeGitLab;
 
@@ -50,15 +44,7 @@ public sealed class FakeGitLabServer : IAsyncDisposable
         var state = new FakeGitLabState();
         var router = new FakeGitLabRouter(options, state);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.Run(router.HandleAsync);
-        await app.StartAsync(ct);
-
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
-            .Addresses.First().TrimEnd('/');
+        var (app, address) = await LoopbackApp.StartAsync(router.HandleAsync, ct);
         var server = new FakeGitLabServer(app, state, options, address);
         router.Bind(new FakeGitLabResponses(server.ApiUrl, address, state));
         server._issues = router.Issues;

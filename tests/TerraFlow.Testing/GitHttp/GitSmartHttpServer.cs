@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace TerraFlow.Testing.GitHttp;
 
@@ -63,14 +62,9 @@ public sealed class GitSmartHttpServer : IAsyncDisposable
 
     public static async Task<GitSmartHttpServer> StartAsync(string projectRoot, CancellationToken ct = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
         GitSmartHttpServer? server = null;
-        app.Run(http => server!.HandleAsync(http));
-        await app.StartAsync(ct);
+        var (app, _) = await LoopbackApp.StartAsync(http => server!.HandleAsync(http), ct,
+            builder => builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null));
         server = new GitSmartHttpServer(app, Path.GetFullPath(projectRoot));
         return server;
     }
