@@ -24,6 +24,16 @@ public sealed partial class RunnerOptions
     /// </summary>
     public string? ProviderUpstream { get; set; }
 
+    /// <summary>
+    /// Upper bound of the provider cache's packages together (env <c>TerraFlow__Runner__ProviderCacheMaxMegabytes</c>);
+    /// default 10240, 0 (or less) = unbounded. After each job's provider step the least recently used packages no job
+    /// is using are deleted until the rest fit; a deleted package is simply fetched again when a job needs it.
+    /// </summary>
+    public long ProviderCacheMaxMegabytes { get; set; } = 10_240;
+
+    /// <summary>The bound in bytes, or null when the cache is unbounded (see <see cref="ProviderCacheMaxMegabytes"/>).</summary>
+    public long? ProviderCacheMaxBytes => ProviderCacheMaxMegabytes > 0 ? ProviderCacheMaxMegabytes * 1024 * 1024 : null;
+
     /// <summary>The cache folder in effect (see <see cref="ProviderCacheDir"/>).</summary>
     public string ProviderCacheDirectory =>
         Path.GetFullPath(string.IsNullOrWhiteSpace(ProviderCacheDir) ? Path.Combine(WorkDirectory, "providers") : ProviderCacheDir);

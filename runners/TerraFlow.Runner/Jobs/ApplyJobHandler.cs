@@ -104,7 +104,7 @@ public sealed class ApplyJobHandler(RunnerOptions options, VcsClients vcs, Clone
         if (engine is null) return NotApplied(name, engineProblem!);
         var applyTimeout = ProjectTimeouts.Apply(options, spec.Project);
         var steps = new TerraformSteps(options, engine, dir, workspaceName, masker, sandbox);
-        await ProviderCacheStep.UseAsync(options, steps, engine, sandbox, workspace.Root, projectDir, spec.Untrusted, ct);
+        await using var providers = await ProviderCacheStep.UseAsync(options, steps, engine, sandbox, workspace.Root, projectDir, spec.Untrusted, ct);
         // A custom apply workflow: its steps before `apply` run here, the ones after it once the apply succeeded.
         var custom = workflow is { Apply.Count: > 0 } ? new CustomApplySteps(workflow, new WorkflowStepRunner(steps, masker, applyTimeout)) : null;
         custom?.Runner.DescribeJob(spec.Project!, dir, planPath, Path.Combine(dir, "terraflow.plan.json"));

@@ -57,7 +57,7 @@ public sealed class PlanJobHandler(RunnerOptions options, VcsClients vcs, CloneU
             if (engine is null)
                 return new JobResult(lease.JobId, spec.RunId, JobKinds.Plan, null, Failed(project.Name, keys, engineProblem!));
             var steps = new TerraformSteps(options, engine, dir, project.Workspace, masker, sandbox);
-            await ProviderCacheStep.UseAsync(options, steps, engine, sandbox, workspace.Root, project.Dir, spec.Untrusted, ct);
+            await using var providers = await ProviderCacheStep.UseAsync(options, steps, engine, sandbox, workspace.Root, project.Dir, spec.Untrusted, ct);
             var policies = new PolicyCheck(options, masker, sandbox);
             outcome = await PlanAsync(steps, masker, project, dir, keys,
                 (planJson, token) => RulesCommitPolicies.EvaluateAsync(policies, project, workspace, spec, vcs, options, planJson, token), ct);

@@ -19,27 +19,28 @@ internal static class ProviderCacheStep
     /// <summary>Names that mean the operator configured provider installation for jobs already; the cache stays out of the way.</summary>
     private static readonly string[] OperatorSettings = ["TF_CLI_CONFIG_FILE", "TOFU_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE"];
 
-    public static async Task UseAsync(RunnerOptions options, TerraformSteps steps, EngineChoice engine, JobSandbox sandbox,
+    /// <returns>The job's hold on the cache entries it uses (null when it uses none): dispose it when the job ends.</returns>
+    public static async Task<IAsyncDisposable?> UseAsync(RunnerOptions options, TerraformSteps steps, EngineChoice engine, JobSandbox sandbox,
         string checkoutRoot, string projectDir, bool untrusted, CancellationToken ct)
     {
-        if (!options.ProviderCache) return;
+        if (!options.ProviderCache) return null;
         if (untrusted)
         {
             // A fork's restricted plan gets nothing the operator's setup provides: a cached package may have been
             // fetched with the operator's registry tokens (a private provider) for a trusted job.
             steps.Note("(provider cache not used: untrusted job)");
-            return;
+            return null;
         }
         var environment = sandbox.EnvironmentFor(ChildPurpose.Terraform).Variables;
         if (OperatorSettings.FirstOrDefault(environment.ContainsKey) is { } configured)
         {
             steps.Note($"(provider cache not used: the operator sets {configured} for Terraform)");
-            return;
+            return null;
         }
         if (ProviderCliConfig.Problem(options.ProviderUpstream) is { } problem)
         {
             steps.Note($"(provider cache not used: {problem})");
-            return;
+            return null;
         }
         IReadOnlyList<LockedProvider> locked = [];
         try
@@ -58,17 +59,32 @@ internal static class ProviderCacheStep
         }
         try
         {
-            var result = await ProviderCache.For(options).PrepareAsync(engine.Executable, locked, Path.Combine(sandbox.Root, "terraform.tfrc"), ct);
+            var cache = ProviderCache.For(options);
+            var result = await cache.PrepareAsync(engine.Executable, locked, Path.Combine(sandbox.Root, "terraform.tfrc"), ct);
+            // Trimmed with this job's entries held, so it never deletes what the job is about to link.
+            IReadOnlyList<string> trimmed;
+            try
+            {
+                trimmed = await cache.TrimAsync(options.ProviderCacheMaxBytes, ct);
+            }
+            catch
+            {
+                await result.DisposeAsync();
+                throw;
+            }
+            if (trimmed.Count > 0) steps.Note($"(provider cache: {trimmed.Count} least recently used package(s) deleted to stay under {options.ProviderCacheMaxMegabytes} MB)");
             steps.Variables["TF_CLI_CONFIG_FILE"] = result.CliConfigPath;
             // OpenTofu documents TF_CLI_CONFIG_FILE as well; TOFU_CLI_CONFIG_FILE is set too, to the same file, in case a release reads that first.
             if (engine.Engine == Core.Projects.ProjectEngines.Tofu) steps.Variables["TOFU_CLI_CONFIG_FILE"] = result.CliConfigPath;
             if (result.Cached.Count > 0)
                 steps.Note($"(provider cache: {string.Join(", ", result.Cached.Select(p => $"{p.Address} {p.Version}"))} from the runner's cache, checked against {LockFileName})");
             foreach (var note in result.Notes) steps.Note($"(provider cache: {note})");
+            return result;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             steps.Note($"(provider cache not used: {ex.Message})");
+            return null;
         }
     }
 }

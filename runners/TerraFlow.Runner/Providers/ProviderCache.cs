@@ -8,7 +8,16 @@ namespace TerraFlow.Runner.Providers;
 /// <summary>What one job gets from the cache: its CLI configuration and which providers it takes from the cache.</summary>
 /// <param name="CliConfigPath">The generated CLI configuration (<c>TF_CLI_CONFIG_FILE</c>), outside the checkout.</param>
 /// <param name="Notes">One line per provider not taken from the cache, saying why (for the job's log).</param>
-public sealed record ProviderCacheResult(string CliConfigPath, IReadOnlyList<LockedProvider> Cached, IReadOnlyList<string> Notes);
+/// <param name="Leases">The job's hold on the entries in <paramref name="Cached"/> (Terraform links them, so they must
+/// stay until the job ends): disposing the result releases them.</param>
+public sealed record ProviderCacheResult(string CliConfigPath, IReadOnlyList<LockedProvider> Cached, IReadOnlyList<string> Notes, IReadOnlyList<ProviderCacheLease> Leases)
+    : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var lease in Leases) await lease.DisposeAsync();
+    }
+}
 
 /// <summary>
 /// The runner's shared provider cache, safe for parallel <c>terraform init</c>s of many jobs and several runner
@@ -90,14 +99,40 @@ public sealed class ProviderCache
     public async Task<ProviderCacheResult> PrepareAsync(string executable, IReadOnlyList<LockedProvider> locked, string cliConfigPath, CancellationToken ct)
     {
         Prepare();
-        var decisions = await Task.WhenAll(locked.Select(p => EnsureAsync(executable, p, ct)));
-        var cached = locked.Where((_, i) => decisions[i] is null).ToList();
-        var notes = decisions.Where(d => d is not null).Select(d => d!).ToList();
-        await File.WriteAllTextAsync(cliConfigPath, ProviderCliConfig.Render(MirrorPath, cached.Select(p => p.Address).ToList(), Upstream), ct);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(cliConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        return new ProviderCacheResult(cliConfigPath, cached, notes);
+        var leases = new ProviderCacheLease?[locked.Count];
+        try
+        {
+            var decisions = await Task.WhenAll(locked.Select(async (p, i) =>
+            {
+                // Held from before the entry is checked until the job ends, so the trim never deletes what a job links.
+                var lease = await ProviderCacheLease.AcquireAsync(UseFilePath(p), ct);
+                if (lease is null) return $"{p.Address} {p.Version}: from the upstream, not the cache: its entry stayed locked for deletion.";
+                var decision = await EnsureAsync(executable, p, ct);
+                if (decision is null) leases[i] = lease;
+                else await lease.DisposeAsync();
+                return decision;
+            }));
+            var cached = locked.Where((_, i) => decisions[i] is null).ToList();
+            var notes = decisions.Where(d => d is not null).Select(d => d!).ToList();
+            await File.WriteAllTextAsync(cliConfigPath, ProviderCliConfig.Render(MirrorPath, cached.Select(p => p.Address).ToList(), Upstream), ct);
+            if (!OperatingSystem.IsWindows())
+                File.SetUnixFileMode(cliConfigPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            return new ProviderCacheResult(cliConfigPath, cached, notes, leases.Where(l => l is not null).Select(l => l!).ToList());
+        }
+        catch
+        {
+            foreach (var lease in leases) if (lease is not null) await lease.DisposeAsync();
+            throw;
+        }
     }
+
+    /// <summary>
+    /// Deletes the least recently used entries no job is using until the cache fits <paramref name="maxBytes"/>
+    /// (see <see cref="ProviderCacheEviction"/>); null = unbounded, nothing is deleted.
+    /// </summary>
+    /// <returns>The entry folders deleted.</returns>
+    public Task<IReadOnlyList<string>> TrimAsync(long? maxBytes, CancellationToken ct) =>
+        maxBytes is { } bound ? ProviderCacheEviction.TrimAsync(this, bound, ct) : Task.FromResult<IReadOnlyList<string>>([]);
 
     /// <summary>Null when the job may take <paramref name="provider"/> from the cache; otherwise why not.</summary>
     private async Task<string?> EnsureAsync(string executable, LockedProvider provider, CancellationToken ct)
@@ -185,7 +220,8 @@ public sealed class ProviderCache
         }
     }
 
-    private void Prepare()
+    /// <summary>Creates the cache's folders (each with its mode) where missing.</summary>
+    internal void Prepare()
     {
         CreateReadable(Root);
         CreateReadable(MirrorPath);
@@ -201,10 +237,22 @@ public sealed class ProviderCache
         }
     }
 
-    private string LockPath(LockedProvider provider)
+    private string LockPath(LockedProvider provider) => KeyFile(provider.Address.ToString(), provider.Version, Platform, ".lock");
+
+    /// <summary>
+    /// The entry's use file: held shared by every job that may link the entry (see <see cref="ProviderCacheLease"/>),
+    /// its modification time is when a job last used it; the trim takes it exclusively.
+    /// </summary>
+    public string UseFilePath(LockedProvider provider) => KeyFile(provider.Address.ToString(), provider.Version, Platform, ".use");
+
+    /// <summary>
+    /// The per-entry file in <c>locks/</c> for the mirror entry <c>HOST/NAMESPACE/TYPE/VERSION/OS_ARCH</c>
+    /// (<paramref name="address"/> is <c>HOST/NAMESPACE/TYPE</c>), so the trim finds an entry's files from its folder.
+    /// </summary>
+    internal string KeyFile(string address, string version, string platform, string extension)
     {
-        var key = $"{provider.Address}\n{provider.Version}\n{Platform}";
-        return Path.Combine(Root, "locks", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32] + ".lock");
+        var key = $"{address}\n{version}\n{platform}";
+        return Path.Combine(Root, "locks", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32] + extension);
     }
 
     /// <summary>What a fetch may use of the operator's Terraform environment: registry tokens and proxies, nothing else.</summary>

@@ -54,6 +54,8 @@ public static class ProviderCacheJob
             binaries[key] = File.Exists(binary) ? File.ReadAllBytes(binary) : null;
         }
         var lockAfter = File.ReadAllText(Path.Combine(dir, ".terraform.lock.hcl"));
+        // The job ends here: it releases its hold on the cache entries, as the plan and apply handlers do.
+        await prepared.DisposeAsync();
         return new InitOutcome(prepared, init.ExitCode, init.StandardOutput + init.StandardError, lockAfter == lockFile, installed, binaries);
     }
 }
