@@ -19,7 +19,7 @@ public sealed record GitMirrorMaintenanceResult(bool Ran, int RefsPruned, bool R
 /// is skipped; the next job to end tries again. Cheap when nothing is due: one directory listing and one
 /// <c>for-each-ref</c>.
 /// </summary>
-internal static class GitMirrorMaintenance
+public static class GitMirrorMaintenance
 {
     /// <summary>
     /// The mirror's fetch log (one SHA a line, appended by every fetch under the write lock): the order in which
