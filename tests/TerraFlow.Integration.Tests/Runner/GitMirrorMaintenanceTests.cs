@@ -146,6 +146,22 @@ public sealed class GitMirrorMaintenanceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_commit_whose_ref_was_pruned_but_whose_objects_remain_gets_its_ref_back()
+    {
+        var options = Options(maxRefs: 1, maxPacks: 1000);
+        var shas = Commits(2);
+        await JobAsync(options, shas[0]);
+        await JobAsync(options, shas[1]);
+        Assert.Equal(RefsOf([shas[1]]), TerraflowRefs());
+        Assert.True(MirrorHas(shas[0]), "no repack yet: only the ref went");
+
+        var result = await JobAsync(options, shas[0]);
+
+        Assert.Equal(new GitMirrorMaintenanceResult(true, 1, false), result);
+        Assert.Equal(RefsOf([shas[0]]), TerraflowRefs());
+    }
+
+    [Fact]
     public async Task Maintenance_is_skipped_while_another_job_holds_the_mirror()
     {
         var options = Options(maxRefs: 2, maxPacks: 2);
