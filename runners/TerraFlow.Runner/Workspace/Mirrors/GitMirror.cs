@@ -19,6 +19,8 @@ namespace TerraFlow.Runner.Workspace.Mirrors;
 /// <see cref="GitWorkspace"/>); the mirror's config names no remote and holds no header, the URL is given per fetch.</item>
 /// <item><b>Corruption</b>: a fetch or checkout that fails with a corruption-class error (or after which
 /// <c>git fsck --connectivity-only</c> fails) deletes the mirror and fetches again, once per lease.</item>
+/// <item><b>Maintenance</b>: when the lease ends and no other job holds the mirror, old refs are pruned and packs
+/// merged (<see cref="GitMirrorMaintenance"/>); a commit whose objects went is fetched again by the next job.</item>
 /// </list>
 /// </summary>
 public sealed class GitMirror : IAsyncDisposable
