@@ -84,6 +84,19 @@ public sealed partial class RunnerOptions
     /// </summary>
     public long GitCacheMaxMegabytes { get; set; } = 20_480;
 
+    /// <summary>
+    /// How many fetched commits a mirror keeps a ref for (<c>TerraFlow__Runner__GitMirrorMaxRefs</c>): every job adds
+    /// <c>refs/terraflow/&lt;sha&gt;</c>, and thousands of refs slow every fetch's negotiation. The least recently
+    /// fetched go first; their objects may go at the next repack, and a later job fetches such a commit again.
+    /// </summary>
+    public int GitMirrorMaxRefs { get; set; } = 256;
+
+    /// <summary>
+    /// Packs a mirror may hold before it is repacked into one (<c>TerraFlow__Runner__GitMirrorMaxPacks</c>; git's own
+    /// <c>gc.autoPackLimit</c> default): every fetch adds a pack, and each lookup searches every pack's index.
+    /// </summary>
+    public int GitMirrorMaxPacks { get; set; } = 50;
+
     public bool UsesMirrors => (CloneMode?.Trim().ToLowerInvariant()) switch
     {
         "fresh" => false,

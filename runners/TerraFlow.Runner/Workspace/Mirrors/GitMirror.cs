@@ -19,6 +19,8 @@ namespace TerraFlow.Runner.Workspace.Mirrors;
 /// <see cref="GitWorkspace"/>); the mirror's config names no remote and holds no header, the URL is given per fetch.</item>
 /// <item><b>Corruption</b>: a fetch or checkout that fails with a corruption-class error (or after which
 /// <c>git fsck --connectivity-only</c> fails) deletes the mirror and fetches again, once per lease.</item>
+/// <item><b>Maintenance</b>: when the lease ends and no other job holds the mirror, old refs are pruned and packs
+/// merged (<see cref="GitMirrorMaintenance"/>); a commit whose objects went is fetched again by the next job.</item>
 /// </list>
 /// </summary>
 public sealed class GitMirror : IAsyncDisposable
@@ -172,6 +174,9 @@ public sealed class GitMirror : IAsyncDisposable
         foreach (var sha in shas)
             if (!await HasCommitAsync(sha, ct))
                 throw new WorkspaceException($"git fetch did not bring commit {sha} (it is not reachable from the repository's branches).");
+        // Still under the write lock: the order jobs wanted commits in, so maintenance prunes the least recently used refs.
+        await File.AppendAllTextAsync(Path.Combine(GitDir, GitMirrorMaintenance.UseLog),
+            string.Concat(shas.Select(s => s.ToLowerInvariant() + "\n")), ct);
     }
 
     private async Task CreateAsync(CancellationToken ct)
@@ -367,13 +372,37 @@ public sealed class GitMirror : IAsyncDisposable
 
     private static bool IsHexSha(string sha) => sha.Length is >= 7 and <= 64 && sha.All(char.IsAsciiHexDigit);
 
-    /// <summary>Ends the lease (marks the mirror used now), then trims the cache to its size bound.</summary>
+    /// <summary>
+    /// Ends the lease (marks the mirror used now), maintains the mirror when no other job holds it (refs pruned,
+    /// packs merged; <see cref="GitMirrorMaintenance"/>), then trims the cache to its size bound.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         var use = Interlocked.Exchange(ref _use, null);
         if (use is null) return;
         Touch(Path.Combine(_cache, _key + ".use"));
         use.Dispose();
+        Maintenance = await MaintainAsync(CancellationToken.None);
         await GitCacheEviction.TrimAsync(_cache, _options.GitCacheMaxMegabytes * 1024 * 1024);
+    }
+
+    /// <summary>What maintenance did when this lease ended (null before then).</summary>
+    public GitMirrorMaintenanceResult? Maintenance { get; private set; }
+
+    /// <summary>
+    /// After the lease is released: the job's result is in, so a maintenance failure only leaves the mirror as it
+    /// was (a damaged mirror is rebuilt by the next fetch that trips over it).
+    /// </summary>
+    private async Task<GitMirrorMaintenanceResult> MaintainAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await GitMirrorMaintenance.RunAsync(GitDir, Path.Combine(_cache, _key + ".use"), _options.GitMirrorMaxRefs, _options.GitMirrorMaxPacks,
+                (args, token) => RunAsync(token, null, withCredential: false, args), ct);
+        }
+        catch (Exception e) when (e is WorkspaceException or IOException or UnauthorizedAccessException)
+        {
+            return GitMirrorMaintenanceResult.Skipped;
+        }
     }
 }
