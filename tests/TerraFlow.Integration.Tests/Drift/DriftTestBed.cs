@@ -91,6 +91,8 @@ public sealed class DriftTestBed : IAsyncDisposable
         var values = new Dictionary<string, string>
         {
             ["TerraFlow:Drift:PollInterval"] = "00:00:00.200",
+            // The product's default (TerraFlowTestHost turns configuration reads off for the other tests).
+            ["TerraFlow:Drift:ConfigRefreshInterval"] = "01:00:00",
             ["TerraFlow:PublicUrl"] = "https://terraflow.example.com",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) values[k] = v;

@@ -56,6 +56,10 @@ public sealed class TerraFlowTestHost : IAsyncDisposable
             ["TerraFlow:Engine:LeaseSweepInterval"] = "00:00:00.500",
             ["Logging:LogLevel:Default"] = "Warning",
             ["TerraFlow:Auth:Admins"] = "github:" + TestAdmin,
+            // Off unless a test asks for it (DriftTestBed does): the first sight of a repository queues drift's
+            // configuration read, a run and a job of their own, at the drift loop's next tick (every 15 s), so a test
+            // that counts runs or jobs would see them or not depending on how slow the machine is.
+            ["TerraFlow:Drift:ConfigRefreshInterval"] = "00:00:00",
         };
         if (settings is not null)
             foreach (var (k, v) in settings) values[k] = v;
