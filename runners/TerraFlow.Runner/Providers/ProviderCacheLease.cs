@@ -29,7 +29,7 @@ public sealed class ProviderCacheLease : IAsyncDisposable
     {
         var held = await FileLock.AcquireAsync(useFile, exclusive: false, Wait, ct);
         if (held is null) return null;
-        Touch(useFile);
+        FileLock.MarkUsed(useFile);
         return new ProviderCacheLease(useFile, held);
     }
 
@@ -38,17 +38,8 @@ public sealed class ProviderCacheLease : IAsyncDisposable
         var held = Interlocked.Exchange(ref _lock, null);
         if (held is null) return ValueTask.CompletedTask;
         // Touched before the release: a trim that gets the lock next sees the entry as just used.
-        Touch(_path);
+        FileLock.MarkUsed(_path);
         held.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    internal static void Touch(string path)
-    {
-        try
-        {
-            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }

@@ -253,11 +253,7 @@ public class GitHubClientTests
     public async Task An_apps_own_login_is_its_bot_user_read_once_with_the_app_jwt()
     {
         using var key = new TestAppKey();
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var gh = await GitHubTestSetup.StartAsync(
-            new FakeGitHubOptions { AppId = TestAppKey.AppId, AppPublicKey = key.PublicKey, Time = time, AppSlug = "infra-bot" },
-            o => { o.AppId = TestAppKey.AppId; o.PrivateKeyPath = key.PrivateKeyPath; o.Token = null; },
-            time);
+        await using var gh = await GitHubTestSetup.StartAsAppAsync(key, appSlug: "infra-bot");
         gh.Server.AddPullRequest("acme", "infra", 7, HeadSha);
         var repo = Repo with { InstallationId = 5 };
         await gh.Client.CreateCommentAsync(repo, 7, "from the app", Ct);
@@ -272,11 +268,7 @@ public class GitHubClientTests
     public async Task Installation_token_is_used_for_api_calls_and_clone()
     {
         using var key = new TestAppKey();
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var gh = await GitHubTestSetup.StartAsync(
-            new FakeGitHubOptions { AppId = TestAppKey.AppId, AppPublicKey = key.PublicKey, Time = time },
-            o => { o.AppId = TestAppKey.AppId; o.PrivateKeyPath = key.PrivateKeyPath; o.Token = null; },
-            time);
+        await using var gh = await GitHubTestSetup.StartAsAppAsync(key);
         gh.Server.AddPullRequest("acme", "infra", 7, HeadSha);
         var repo = Repo with { InstallationId = 5 };
 
@@ -297,11 +289,7 @@ public class GitHubClientTests
         // The API keeps one Octokit client per credential: interleaved calls for two installations must never borrow
         // each other's token.
         using var key = new TestAppKey();
-        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
-        await using var gh = await GitHubTestSetup.StartAsync(
-            new FakeGitHubOptions { AppId = TestAppKey.AppId, AppPublicKey = key.PublicKey, Time = time },
-            o => { o.AppId = TestAppKey.AppId; o.PrivateKeyPath = key.PrivateKeyPath; o.Token = null; },
-            time);
+        await using var gh = await GitHubTestSetup.StartAsAppAsync(key);
         gh.Server.AddPullRequest("acme", "infra", 7, HeadSha);
         gh.Server.AddPullRequest("acme", "other", 8, HeadSha);
         var first = Repo with { InstallationId = 5 };

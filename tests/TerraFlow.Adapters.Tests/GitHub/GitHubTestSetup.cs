@@ -33,6 +33,18 @@ internal sealed class GitHubTestSetup : IAsyncDisposable
         return new GitHubTestSetup(server, options, api, new GitHubAppTokenProvider(api, options, time));
     }
 
+    /// <summary>
+    /// Authenticates as a GitHub App with <paramref name="key"/> (no static token), the server and the client sharing one
+    /// manual clock.
+    /// </summary>
+    public static Task<GitHubTestSetup> StartAsAppAsync(TestAppKey key, string? appSlug = null)
+    {
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var server = new FakeGitHubOptions { AppId = TestAppKey.AppId, AppPublicKey = key.PublicKey, Time = time };
+        if (appSlug is not null) server.AppSlug = appSlug;
+        return StartAsync(server, o => { o.AppId = TestAppKey.AppId; o.PrivateKeyPath = key.PrivateKeyPath; o.Token = null; }, time);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Tokens.Dispose();

@@ -24,6 +24,20 @@ internal sealed class FileLock : IDisposable
 
     public bool Exclusive { get; private set; }
 
+    /// <summary>
+    /// Marks a use file as used now. Both runner caches (git mirrors, provider packages) keep one use file per entry,
+    /// locked shared while a job uses the entry and exclusively by the trim; its modification time is the entry's "last
+    /// used" for the trim's least-recently-used order. Best effort: a failure only makes the entry look older.
+    /// </summary>
+    public static void MarkUsed(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
     /// <summary>Takes the lock, waiting up to <paramref name="timeout"/>; null when it stayed taken that long (zero: try once).</summary>
     public static async Task<FileLock?> AcquireAsync(string path, bool exclusive, TimeSpan timeout, CancellationToken ct)
     {

@@ -61,12 +61,12 @@ public sealed class GitMirror : IAsyncDisposable
     /// <summary>Takes a shared lease on the mirror of <paramref name="cloneUrl"/> (creating nothing yet).</summary>
     public static async Task<GitMirror> LeaseAsync(RunnerOptions options, string cloneUrl, string? authHeader, SecretMasker masker, CancellationToken ct)
     {
-        var cache = PrepareCache(options);
-        SweepStaging(cache, options.CloneTimeout * 3);
+        var cache = GitCacheFolder.Prepare(options);
+        GitCacheFolder.SweepStaging(cache, options.CloneTimeout * 3);
         var key = Key(cloneUrl);
         var use = await FileLock.AcquireAsync(Path.Combine(cache, key + ".use"), exclusive: false, options.CloneTimeout, ct)
             ?? throw new WorkspaceException($"The runner's mirror of this repository stayed locked for {options.CloneTimeout} (it is being rebuilt or evicted); try again.");
-        Touch(Path.Combine(cache, key + ".use"));
+        FileLock.MarkUsed(Path.Combine(cache, key + ".use"));
         return new GitMirror(options, masker, cloneUrl, authHeader, cache, key, use);
     }
 
@@ -131,7 +131,7 @@ public sealed class GitMirror : IAsyncDisposable
             // read-tree refuses index entries with unsafe paths (.., .git); checkout-index never writes through a symlink.
             RefuseDamage(await GitAsync(ct, env, "--work-tree=" + staging, "read-tree", sha + "^{tree}"), "read-tree");
             RefuseDamage(await GitAsync(ct, env, "--work-tree=" + staging, "checkout-index", "--all", "--force"), "checkout-index");
-            if (owner is not null) OwnTree(staging, owner);
+            if (owner is not null) GitCacheFolder.OwnTree(staging, owner);
             Directory.Move(staging, destination);
         }
         catch (IOException ex)
@@ -141,8 +141,8 @@ public sealed class GitMirror : IAsyncDisposable
         }
         finally
         {
-            TryDelete(index);
-            if (Directory.Exists(staging)) TryDeleteTree(staging);
+            GitCacheFolder.TryDelete(index);
+            if (Directory.Exists(staging)) GitCacheFolder.TryDeleteTree(staging);
         }
     }
 
@@ -301,75 +301,6 @@ public sealed class GitMirror : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates the cache folder: runner-only (0700), with its scratch folders.</summary>
-    private static string PrepareCache(RunnerOptions options)
-    {
-        var cache = Path.GetFullPath(options.EffectiveGitCacheDir);
-        foreach (var dir in new[] { cache, Path.Combine(cache, ".staging"), Path.Combine(cache, ".home") })
-        {
-            var info = Directory.CreateDirectory(dir);
-            if (info.LinkTarget is not null) throw new WorkspaceException($"The git cache folder '{dir}' is a symlink; TerraFlow does not follow it.");
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        return cache;
-    }
-
-    /// <summary>
-    /// Deletes staged checkouts older than <paramref name="maxAge"/> (a runner killed mid-checkout leaves one; a live
-    /// checkout is written and moved within one clone timeout). Never follows a symlink.
-    /// </summary>
-    private static void SweepStaging(string cache, TimeSpan maxAge)
-    {
-        try
-        {
-            foreach (var entry in new DirectoryInfo(Path.Combine(cache, ".staging")).EnumerateFileSystemInfos())
-                if (DateTime.UtcNow - entry.LastWriteTimeUtc > maxAge)
-                {
-                    if (entry is DirectoryInfo && entry.LinkTarget is null) TryDeleteTree(entry.FullName);
-                    else TryDelete(entry.FullName);
-                }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* next lease tries again */ }
-    }
-
-    /// <summary>Hands every entry below <paramref name="root"/> to the job's user, never following a symlink.</summary>
-    private static void OwnTree(string root, JobUser owner)
-    {
-        owner.Own(root);
-        foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0 }))
-        {
-            if (entry.LinkTarget is null && entry is DirectoryInfo) OwnTree(entry.FullName, owner);
-            else owner.Own(entry.FullName);
-        }
-    }
-
-    private static void Touch(string path)
-    {
-        try
-        {
-            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-    }
-
-    private static void TryDeleteTree(string path)
-    {
-        try
-        {
-            WorkspaceFolders.DeleteTree(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-    }
-
     private static bool IsHexSha(string sha) => sha.Length is >= 7 and <= 64 && sha.All(char.IsAsciiHexDigit);
 
     /// <summary>
@@ -380,7 +311,7 @@ public sealed class GitMirror : IAsyncDisposable
     {
         var use = Interlocked.Exchange(ref _use, null);
         if (use is null) return;
-        Touch(Path.Combine(_cache, _key + ".use"));
+        FileLock.MarkUsed(Path.Combine(_cache, _key + ".use"));
         use.Dispose();
         Maintenance = await MaintainAsync(CancellationToken.None);
         await GitCacheEviction.TrimAsync(_cache, _options.GitCacheMaxMegabytes * 1024 * 1024);
